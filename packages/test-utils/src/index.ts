@@ -1,0 +1,6 @@
+export { activeBackend, tolerance } from './backend';
+export { ksStatistic, ksPValue, ksTest } from './ks';
+export { expectAllClose, expectFinite } from './assertions';
+export { centralDifference } from './finite-difference';
+export { mulberry32, normalSamples } from './random';
+export { expectNoLeaks } from './leaks';
