@@ -7,6 +7,8 @@ import { selectBackend } from '@vaekit/backend';
 import { beforeAll } from 'vitest';
 
 beforeAll(async () => {
+  // Silences the cpu backend's 'install tfjs-node' banner, printed once per test file.
+  tf.env().set('IS_TEST', true);
   const backend = process.env.VAEKIT_TEST_BACKEND ?? 'cpu';
   const selection = await selectBackend(backend);
   if (tf.getBackend() !== selection.tfjsName) {
