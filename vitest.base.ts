@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
  * condition), once per tfjs backend: `wasm` (the embedded default) and `cpu` (the reference).
  * `VAEKIT_TEST_BACKENDS=wasm` narrows the run to one backend.
  */
-export function packageTests(options: { backends?: string[]; timeoutMs?: number } = {}) {
+export function packageTests(
+  options: { backends?: string[]; timeoutMs?: number; setupFile?: string } = {},
+) {
   const requested = process.env.VAEKIT_TEST_BACKENDS?.split(',').filter(Boolean);
   const backends = requested ?? options.backends ?? ['wasm', 'cpu'];
   return defineConfig({
@@ -21,7 +23,7 @@ export function packageTests(options: { backends?: string[]; timeoutMs?: number 
         test: {
           name: backend,
           env: { VAEKIT_TEST_BACKEND: backend },
-          setupFiles: ['@vaekit/test-utils/setup'],
+          setupFiles: [options.setupFile ?? '@vaekit/test-utils/setup'],
         },
       })),
     },

@@ -1,3 +1,4 @@
 import { packageTests } from '../../vitest.base';
 
-export default packageTests();
+// @vaekit/test-utils depends on this package, so its tests use a local set-up (no cycle).
+export default packageTests({ setupFile: './src/test-setup.ts' });

@@ -1,6 +1,7 @@
 export { registerWasmMatMulFix, isWasmMatMulFixRegistered } from './wasm-matmul';
 export {
   BACKEND_CHOICES,
+  registerGradients,
   selectBackend,
   type BackendChoice,
   type BackendSelection,

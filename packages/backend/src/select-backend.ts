@@ -58,8 +58,7 @@ export async function selectBackend(
   }
   const candidates =
     name === 'auto' ? (isNode() ? NODE_ORDER : BROWSER_ORDER) : [name as Exclude<BackendChoice, 'auto'>];
-  // tfjs-core registers no gradients by itself (the `@tensorflow/tfjs` bundle does); training needs them.
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+  await registerGradients();
   const skipped: BackendSelection['skipped'] = [];
   for (const choice of candidates) {
     try {
@@ -78,6 +77,16 @@ export async function selectBackend(
   throw new Error(
     `No TensorFlow.js backend could be loaded: ${skipped.map((s) => `${s.choice} (${s.reason})`).join('; ')}`,
   );
+}
+
+/**
+ * Register tfjs-core's gradient functions (idempotent). tfjs-core alone registers none: the
+ * `@tensorflow/tfjs` bundle does, so code that depends on tfjs-core only (as vaekit does) must
+ * before calling `tf.grad`, `tf.variableGrads` or an optimizer. {@link selectBackend} calls it.
+ */
+export async function registerGradients(): Promise<void> {
+  if (tf.getGradient(tf.Sum) !== undefined) return;
+  await import('./register-gradients');
 }
 
 function isNode(): boolean {

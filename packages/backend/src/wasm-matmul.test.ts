@@ -1,7 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectAllClose, mulberry32 } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function expectAllClose(actual: tf.Tensor, expected: tf.Tensor | ArrayLike<number>, { rtol = 1e-6, atol = 1e-6 } = {}): void {
+  const a = actual.dataSync();
+  const e = expected instanceof tf.Tensor ? expected.dataSync() : expected;
+  expect(a.length).toBe(e.length);
+  for (let i = 0; i < a.length; i++) {
+    const bound = atol + rtol * Math.abs(e[i]!);
+    if (!(Math.abs(a[i]! - e[i]!) <= bound)) expect.fail(`element ${i}: ${a[i]} vs ${e[i]}`);
+  }
+}
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
   const u = mulberry32(seed);
