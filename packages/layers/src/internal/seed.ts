@@ -1,0 +1,13 @@
+/**
+ * Derive the `index`-th independent seed from a user seed, so one `seed` option can drive the
+ * several random ops of a sampler reproducibly. Without a seed, returns `undefined` (tfjs's
+ * global generator).
+ */
+export function subSeed(seed: number | undefined, index: number): number | undefined {
+  if (seed === undefined) return undefined;
+  // splitmix32-style hash of (seed, index): distinct streams for distinct indices.
+  let h = (Math.imul(seed | 0, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
