@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+const identityWithZeroGradient = tf.customGrad(((input: tf.Tensor) => ({
+  value: tf.clone(input),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as unknown as Parameters<typeof tf.customGrad>[0]);
+
+/** Identity in the forward pass, zero gradient in the backward pass (`tf.stop_gradient`). */
+export function stopGradient<T extends tf.Tensor>(x: T): T {
+  return identityWithZeroGradient(x) as T;
+}
