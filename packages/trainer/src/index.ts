@@ -1,1 +1,107 @@
-export {};
+// Random numbers
+export { Rng } from './random/rng';
+
+// Data: images
+export {
+  readIdx,
+  encodeIdx,
+  isGzip,
+  type IdxArray,
+  type IdxData,
+  type IdxType,
+  type ReadIdxOptions,
+} from './data/read-idx';
+export {
+  loadIdxImages,
+  type IdxSplit,
+  type ImageSet,
+  type LoadIdxImagesOptions,
+} from './data/load-idx-images';
+export { loadMnist, mnistDataDir, type LoadMnistOptions } from './data/load-mnist';
+export {
+  ImageDataset,
+  splitImageSet,
+  loadImageSplits,
+  type Binarization,
+  type EpochOptions,
+  type EpochPlan,
+  type ImageBatch,
+  type ImageSplits,
+  type SplitOptions,
+} from './data/image-dataset';
+
+// Data: text
+export { loadTextCorpus } from './data/load-text-corpus';
+export {
+  loadBrownCorpus,
+  brownCorpusDir,
+  stripBrownTags,
+  type BrownCategory,
+  type LoadBrownCorpusOptions,
+} from './data/load-brown-corpus';
+export { tokenize, type TokenizeOptions } from './data/tokenize';
+export {
+  Vocabulary,
+  SPECIAL_TOKENS,
+  type VocabularyJSON,
+  type VocabularyOptions,
+} from './data/vocabulary';
+export { capLength, type CappedSentences, type LengthOverflow } from './data/cap-length';
+export {
+  padSequences,
+  textBatchTensors,
+  type PadOptions,
+  type PaddedSequences,
+  type TextBatch,
+} from './data/pad-sequences';
+export {
+  TextDataset,
+  type IndexedTextBatch,
+  type TextDatasetOptions,
+  type TextEpochOptions,
+} from './data/text-dataset';
+export { splitSentences, type SentenceSplitOptions } from './data/split-sentences';
+
+// Checkpoints
+export {
+  MANIFEST_FILE,
+  PREVIOUS_MANIFEST_FILE,
+  type CheckpointManifest,
+  type JsonValue,
+  type TensorData,
+  type TensorEntry,
+} from './checkpoint/checkpoint-manifest';
+export { writeCheckpoint, type CheckpointData } from './checkpoint/write-checkpoint';
+export {
+  readCheckpoint,
+  hasCheckpoint,
+  type Checkpoint,
+  type ReadCheckpointOptions,
+} from './checkpoint/read-checkpoint';
+export { snapshotTensors, restoreTensors } from './checkpoint/tensor-record';
+export { writeFileAtomic } from './checkpoint/write-file-atomic';
+
+// Rendering
+export { encodePng, crc32, type EncodePngOptions } from './render/encode-png';
+export {
+  imageGrid,
+  imageGridPng,
+  imageGridSvg,
+  type GrayImage,
+  type ImageGridOptions,
+} from './render/image-grid';
+export {
+  trainingCurvesSvg,
+  type CurvePanel,
+  type MetricRow,
+  type TrainingCurvesOptions,
+} from './render/training-curves';
+export { svgToPng, type SvgToPngOptions } from './render/svg-to-png';
+
+// Run directories
+export {
+  RunDirectory,
+  RUN_MARKER_FILE,
+  type CreateRunOptions,
+  type MetricsRow,
+} from './run/run-directory';
