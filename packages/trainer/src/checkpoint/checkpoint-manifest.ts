@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** One tensor's values: shape, dtype and row-major data of matching length. */
 export interface TensorData {
   shape: number[];
@@ -46,21 +44,22 @@ export interface CheckpointManifest {
   manifestSha256: string;
 }
 
-/** File name of the current manifest in a checkpoint directory. */
+/**
+ * File name of the current manifest in a checkpoint directory.
+ *
+ * @example
+ * ```ts
+ * fs.existsSync(path.join(dir, MANIFEST_FILE)); // same as hasCheckpoint(dir)
+ * ```
+ */
 export const MANIFEST_FILE = 'checkpoint.json';
-/** File name of the previous good manifest, kept by each write. */
+
+/**
+ * File name of the previous good manifest, kept by each {@link writeCheckpoint}.
+ *
+ * @example
+ * ```ts
+ * const previous = JSON.parse(fs.readFileSync(path.join(dir, PREVIOUS_MANIFEST_FILE), 'utf8'));
+ * ```
+ */
 export const PREVIOUS_MANIFEST_FILE = 'checkpoint.previous.json';
-
-/** SHA-256 (hex) of byte chunks or a string. */
-export function sha256(chunks: string | readonly Uint8Array[]): string {
-  const h = createHash('sha256');
-  if (typeof chunks === 'string') h.update(chunks, 'utf8');
-  else for (const c of chunks) h.update(c);
-  return h.digest('hex');
-}
-
-/** The checksum stored in `manifestSha256`: SHA-256 of the manifest JSON without it. */
-export function manifestChecksum(manifest: Omit<CheckpointManifest, 'manifestSha256'>): string {
-  const { manifestSha256: _, ...rest } = manifest as CheckpointManifest;
-  return sha256(JSON.stringify(rest));
-}

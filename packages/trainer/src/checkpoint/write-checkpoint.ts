@@ -7,11 +7,11 @@ import {
   PREVIOUS_MANIFEST_FILE,
   type TensorData,
   type TensorEntry,
-  manifestChecksum,
-  sha256,
 } from './checkpoint-manifest';
-import { verifyCheckpointFiles } from './read-checkpoint';
-import { TEMP_PREFIX, syncDirectory, writeFileAtomic } from './write-file-atomic';
+import { manifestChecksum, sha256 } from '../internal/checksum';
+import { TEMP_PREFIX, syncDirectory } from '../internal/sync-directory';
+import { verifyCheckpointFiles } from '../internal/verify-checkpoint';
+import { writeFileAtomic } from './write-file-atomic';
 
 /** What a checkpoint holds. */
 export interface CheckpointData {

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-
-/** Prefix of the temporary files {@link writeFileAtomic} creates beside their target. */
-export const TEMP_PREFIX = '.vaekit-tmp-';
+import { TEMP_PREFIX, syncDirectory } from '../internal/sync-directory';
 
 /**
  * Writes a whole file atomically: the data goes to a temporary file in the same directory
@@ -50,17 +48,4 @@ export function writeFileAtomic(
   fs.closeSync(fd);
   fs.renameSync(tmp, path);
   syncDirectory(dir);
-}
-
-/** fsyncs a directory (makes renames and new entries durable); a no-op where unsupported. */
-export function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Directories cannot be opened or fsynced on some platforms (Windows): nothing to do.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }

@@ -53,7 +53,14 @@ const TYPE_CODES: Record<IdxType, number> = {
 
 const hex32 = (x: number) => '0x' + (x >>> 0).toString(16).padStart(8, '0');
 
-/** Whether `bytes` starts with the gzip magic `1f 8b`. */
+/**
+ * Whether `bytes` starts with the gzip magic `1f 8b` (RFC 1952).
+ *
+ * @example
+ * ```ts
+ * isGzip(fs.readFileSync('train-images-idx3-ubyte.gz')); // true
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

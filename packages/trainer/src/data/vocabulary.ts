@@ -1,4 +1,12 @@
-/** The special tokens, with their fixed ids: `<pad>` = 0, `<unk>` = 1, `<bos>` = 2, `<eos>` = 3. */
+/**
+ * The special tokens, with their fixed ids: `<pad>` = 0, `<unk>` = 1, `<bos>` = 2, `<eos>` = 3
+ * (also {@link Vocabulary.PAD} … {@link Vocabulary.EOS}).
+ *
+ * @example
+ * ```ts
+ * vocab.idOf(SPECIAL_TOKENS.eos); // 3
+ * ```
+ */
 export const SPECIAL_TOKENS = { pad: '<pad>', unk: '<unk>', bos: '<bos>', eos: '<eos>' } as const;
 
 const SPECIALS = [SPECIAL_TOKENS.pad, SPECIAL_TOKENS.unk, SPECIAL_TOKENS.bos, SPECIAL_TOKENS.eos];

@@ -30,7 +30,14 @@ export interface CreateRunOptions {
   config?: JsonValue;
 }
 
-/** The marker file that identifies a vaekit run directory. */
+/**
+ * The marker file that identifies a vaekit run directory (`{ format: 'vaekit-run', version, createdAt }`).
+ *
+ * @example
+ * ```ts
+ * fs.existsSync(path.join(dir, RUN_MARKER_FILE)); // roughly RunDirectory.isRun(dir)
+ * ```
+ */
 export const RUN_MARKER_FILE = 'vaekit-run.json';
 const METRICS_FILE = 'metrics.jsonl';
 const CONFIG_FILE = 'config.json';
