@@ -30,8 +30,12 @@ describe('freeBitsKL', () => {
 
   it('rejects bad arguments, naming them', () => {
     tf.tidy(() => {
-      expect(() => freeBitsKL(tf.ones([3]), 0.1)).toThrow(/^klPerDimension must be a rank-2 tensor of shape \[B, d\]/);
-      expect(() => freeBitsKL(tf.ones([2, 3]), -0.1)).toThrow(/^lambda must be a finite number >= 0/);
+      expect(() => freeBitsKL(tf.ones([3]), 0.1)).toThrow(
+        /^klPerDimension must be a rank-2 tensor of shape \[B, d\]/,
+      );
+      expect(() => freeBitsKL(tf.ones([2, 3]), -0.1)).toThrow(
+        /^lambda must be a finite number >= 0/,
+      );
     });
   });
 

@@ -12,9 +12,13 @@ describe('linearKLAnnealing', () => {
   });
 
   it('rejects bad arguments, naming them', () => {
-    expect(() => linearKLAnnealing({ warmupSteps: 0 })).toThrow(/^warmupSteps must be a positive integer, got 0/);
+    expect(() => linearKLAnnealing({ warmupSteps: 0 })).toThrow(
+      /^warmupSteps must be a positive integer, got 0/,
+    );
     expect(() => linearKLAnnealing({ warmupSteps: 10, start: -1 })).toThrow(/^start must be/);
-    expect(() => linearKLAnnealing({ warmupSteps: 10 })(-1)).toThrow(/^step must be a finite number >= 0/);
+    expect(() => linearKLAnnealing({ warmupSteps: 10 })(-1)).toThrow(
+      /^step must be a finite number >= 0/,
+    );
   });
 });
 
@@ -37,8 +41,12 @@ describe('cyclicalKLAnnealing', () => {
 
   it('rejects bad arguments, naming them', () => {
     expect(() => cyclicalKLAnnealing({ period: 0 })).toThrow(/^period must be a positive integer/);
-    expect(() => cyclicalKLAnnealing({ period: 10, ratio: 0 })).toThrow(/^ratio must be a number in \(0, 1\]/);
-    expect(() => cyclicalKLAnnealing({ period: 10, cycles: 0 })).toThrow(/^cycles must be a positive integer/);
+    expect(() => cyclicalKLAnnealing({ period: 10, ratio: 0 })).toThrow(
+      /^ratio must be a number in \(0, 1\]/,
+    );
+    expect(() => cyclicalKLAnnealing({ period: 10, cycles: 0 })).toThrow(
+      /^cycles must be a positive integer/,
+    );
   });
 });
 

@@ -54,10 +54,14 @@ describe('miwae', () => {
       );
       expectAllClose(got, expected, { rtol: 0, atol: 5e-3 });
       // MIWAE(K, 1) = ELBO with K = 5000 terms around -1e4.
-      expectAllClose(miwae(tf.tensor2d(big, [k, 2]), { groups: k }), columns(big, k, 2).map(mean64), {
-        rtol: 0,
-        atol: 5e-3,
-      });
+      expectAllClose(
+        miwae(tf.tensor2d(big, [k, 2]), { groups: k }),
+        columns(big, k, 2).map(mean64),
+        {
+          rtol: 0,
+          atol: 5e-3,
+        },
+      );
     });
   });
 

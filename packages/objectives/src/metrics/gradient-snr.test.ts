@@ -47,7 +47,10 @@ describe('objectiveGradientSNR on the linear-Gaussian model (Rainforth et al.; T
     x = model.sample(1, 3);
     const variables = { encoder: model.encoderVariables, decoder: model.decoderVariables };
     for (const k of ks) {
-      const iw = objectiveGradientSNR(model, x, { objective: 'iwae', k }, variables, { draws, seed: 1 });
+      const iw = objectiveGradientSNR(model, x, { objective: 'iwae', k }, variables, {
+        draws,
+        seed: 1,
+      });
       iwaeSNR[k] = { encoder: iw.encoder!, decoder: iw.decoder! };
       const dreg = objectiveGradientSNR(
         model,
@@ -58,7 +61,8 @@ describe('objectiveGradientSNR on the linear-Gaussian model (Rainforth et al.; T
       );
       dregSNR[k] = dreg.encoder!;
     }
-    const row = (f: (k: number) => number) => ks.map((k) => `K=${k}: ${f(k).toFixed(3)}`).join(', ');
+    const row = (f: (k: number) => number) =>
+      ks.map((k) => `K=${k}: ${f(k).toFixed(3)}`).join(', ');
     console.info(
       `[${tf.getBackend()}] encoder SNR, IWAE: ${row((k) => iwaeSNR[k]!.encoder.snr)}\n` +
         `[${tf.getBackend()}] encoder SNR, DReG: ${row((k) => dregSNR[k]!.snr)}\n` +

@@ -46,25 +46,37 @@ afterAll(() => {
 describe('klToPrior', () => {
   it('is the closed-form KL when one is registered', () => {
     tf.tidy(() => {
-      expectAllClose(klToPrior(model, x), klDivergence(model.encode(x), model.prior), { rtol: 1e-6 });
+      expectAllClose(klToPrior(model, x), klDivergence(model.encode(x), model.prior), {
+        rtol: 1e-6,
+      });
     });
   });
 
   it('falls back to a Monte Carlo estimate otherwise (checked against the closed form)', () => {
     const sigma = 2;
-    const wide = { ...model, prior: new WideGaussian(2, sigma), encode: (v: tf.Tensor) => model.encode(v) };
+    const wide = {
+      ...model,
+      prior: new WideGaussian(2, sigma),
+      encode: (v: tf.Tensor) => model.encode(v),
+    };
     tf.tidy(() => {
       const q = model.encode(x) as unknown as { loc: tf.Tensor; scale: tf.Tensor };
       const s2 = tf.square(q.scale);
       // KL(N(m, s^2) || N(0, sigma^2)) = sum_j log(sigma/s) + (s^2 + m^2) / (2 sigma^2) - 1/2
       const exact = tf.sum(
         tf.sub(
-          tf.add(tf.sub(Math.log(sigma), tf.log(q.scale)), tf.div(tf.add(s2, tf.square(q.loc)), 2 * sigma * sigma)),
+          tf.add(
+            tf.sub(Math.log(sigma), tf.log(q.scale)),
+            tf.div(tf.add(s2, tf.square(q.loc)), 2 * sigma * sigma),
+          ),
           0.5,
         ),
         -1,
       );
-      expectAllClose(klToPrior(wide, x, { samples: 20000, seed: 1 }), exact, { rtol: 0, atol: 0.03 });
+      expectAllClose(klToPrior(wide, x, { samples: 20000, seed: 1 }), exact, {
+        rtol: 0,
+        atol: 0.03,
+      });
     });
   });
 

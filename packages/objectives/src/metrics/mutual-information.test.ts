@@ -6,7 +6,10 @@ import type { LatentVariableModel } from '../model';
 import { mutualInformation } from './mutual-information';
 
 /** A model whose encoder returns N(loc(x), scale(x)^2) built by `posterior` (decoder unused). */
-function constructed(posterior: (x: tf.Tensor) => { loc: tf.Tensor; scale: tf.Tensor }, dim: number): LatentVariableModel {
+function constructed(
+  posterior: (x: tf.Tensor) => { loc: tf.Tensor; scale: tf.Tensor },
+  dim: number,
+): LatentVariableModel {
   return {
     encode: (x) => new DiagonalNormal(posterior(x)),
     prior: new StandardNormal({ dim }),
@@ -27,9 +30,15 @@ describe('mutualInformation', () => {
   });
 
   it('is log B when the posteriors do not overlap', () => {
-    const model = constructed((x) => ({ loc: tf.concat([tf.mul(x, 100), tf.zerosLike(x)], 1), scale: tf.fill([2], 0.1) }), 2);
+    const model = constructed(
+      (x) => ({ loc: tf.concat([tf.mul(x, 100), tf.zerosLike(x)], 1), scale: tf.fill([2], 0.1) }),
+      2,
+    );
     const b = 300;
-    const x = tf.tensor2d(Array.from({ length: b }, (_, i) => i), [b, 1]);
+    const x = tf.tensor2d(
+      Array.from({ length: b }, (_, i) => i),
+      [b, 1],
+    );
     expect(mi(model, x)).toBeCloseTo(Math.log(b), 1);
     x.dispose();
   });
@@ -38,7 +47,10 @@ describe('mutualInformation', () => {
     // x ~ N(0, 1); dimension 0: a = 1, s = 0.5 (I = 0.805); dimension 1: a = 0.5, s = 1 (I = 0.112).
     const b = 500;
     const model = constructed(
-      (x) => ({ loc: tf.mul(tf.tile(x, [1, 2]), tf.tensor1d([1, 0.5])), scale: tf.tensor1d([0.5, 1]) }),
+      (x) => ({
+        loc: tf.mul(tf.tile(x, [1, 2]), tf.tensor1d([1, 0.5])),
+        scale: tf.tensor1d([0.5, 1]),
+      }),
       2,
     );
     const x = tf.tensor2d(Array.from(normalSamples(b, 7)), [b, 1]);

@@ -51,7 +51,10 @@ describe('importanceSampledNLL', () => {
     const unchunked = tf.tidy(() => {
       // -IWAE_K over the whole pool by hand.
       const q = model.encode(x);
-      const logLik = tf.reshape(model.decode(tf.reshape(pool, [k * 4, 2])).logProb(tf.tile(x, [k, 1])), [k, 4]);
+      const logLik = tf.reshape(
+        model.decode(tf.reshape(pool, [k * 4, 2])).logProb(tf.tile(x, [k, 1])),
+        [k, 4],
+      );
       const lw = tf.sub(tf.add(logLik, model.prior.logProb(pool)), q.logProb(pool));
       return Array.from(tf.neg(iwae(lw)).dataSync());
     });
@@ -99,7 +102,9 @@ describe('importanceSampledNLL', () => {
 
   it('rejects bad arguments, naming them, and leaks no tensors', async () => {
     expect(() => importanceSampledNLL(model, x, { k: 0 })).toThrow(/^k must be a positive integer/);
-    expect(() => importanceSampledNLL(model, x, { k: 10, chunkSize: 0 })).toThrow(/^chunkSize must be a positive integer/);
+    expect(() => importanceSampledNLL(model, x, { k: 10, chunkSize: 0 })).toThrow(
+      /^chunkSize must be a positive integer/,
+    );
     await expectNoLeaks(() => importanceSampledNLL(model, x, { k: 20, chunkSize: 6, seed: 1 }));
   });
 });
