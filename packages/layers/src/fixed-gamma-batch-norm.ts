@@ -18,7 +18,12 @@ export interface FixedGammaBatchNormArgs extends LayerArgs {
    * `moving = momentum * moving + (1 - momentum) * batchStatistic`. Default `0.99` (Keras).
    */
   momentum?: number;
-  /** `epsilon > 0` added to the variance before the square root. Default `1e-5` (PyTorch, as in Zhu et al.'s code). */
+  /**
+   * `epsilon > 0` added to the variance before the square root. Default `1e-8` (as Su): the
+   * batch variance of the output is `gamma^2 v / (v + epsilon)` for a raw batch variance `v`, so
+   * the KL bound holds as long as `v >> epsilon`, which a larger epsilon (PyTorch's 1e-5) would
+   * give up exactly when the encoder's means collapse.
+   */
   epsilon?: number;
 }
 
@@ -33,7 +38,8 @@ export interface FixedGammaBatchNormArgs extends LayerArgs {
  * inference:  the same with the running averages of m_j and v_j (momentum, like any batch norm)
  * ```
  * In training mode each output coordinate therefore has batch mean `beta_j` and batch variance
- * `gamma^2` (up to `eps`), and since `sigma^2 - log sigma^2 - 1 >= 0` the batch-mean Gaussian KL
+ * `gamma^2 v_j / (v_j + eps)` (that is `gamma^2` unless the raw means have collapsed to a
+ * spread below `sqrt(eps)`), and since `sigma^2 - log sigma^2 - 1 >= 0` the batch-mean Gaussian KL
  * to `N(0, I)` is bounded below whatever the encoder does:
  * ```
  * (1/b) sum_i KL(N(y_i, sigma_i^2) || N(0, I))  >=  1/2 sum_j (beta_j^2 + gamma^2)  >=  d/2 gamma^2
@@ -63,7 +69,7 @@ export class FixedGammaBatchNorm extends tfl.layers.Layer {
   private movingVariance: tfl.LayerVariable | null = null;
 
   constructor(args: FixedGammaBatchNormArgs) {
-    const { gamma, learnBeta = true, momentum = 0.99, epsilon = 1e-5, ...base } = args;
+    const { gamma, learnBeta = true, momentum = 0.99, epsilon = 1e-8, ...base } = args;
     check(typeof gamma === 'number' && Number.isFinite(gamma) && gamma > 0, 'fixedGammaBatchNorm gamma', 'a finite number > 0', gamma);
     check(Number.isFinite(momentum) && momentum >= 0 && momentum <= 1, 'fixedGammaBatchNorm momentum', 'in [0, 1]', momentum);
     check(Number.isFinite(epsilon) && epsilon > 0, 'fixedGammaBatchNorm epsilon', 'a finite number > 0', epsilon);

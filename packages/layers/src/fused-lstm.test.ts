@@ -180,6 +180,22 @@ describe('FusedLSTM', () => {
     loaded.dispose();
   });
 
+  it("differentiates under tfjs's IS_TEST kernel leak check (which counts saved tensors on wasm)", () => {
+    const lstm = fusedLSTM({ units: 3, returnSequences: true, seed: 1 });
+    const x = randn([2, 4, 2], 51);
+    const mask = tf.tensor2d([[1, 1, 0, 0], [1, 1, 1, 1]]);
+    lstm.apply(x);
+    const vars = lstm.trainableWeights.map((w) => w.read() as tf.Variable);
+    tf.env().set('IS_TEST', true);
+    try {
+      const { grads } = tf.variableGrads(() => tf.sum(lstm.apply(x, { mask }) as tf.Tensor) as tf.Scalar, vars);
+      tf.dispose(Object.values(grads));
+    } finally {
+      tf.env().set('IS_TEST', false);
+    }
+    tf.dispose([x, mask]);
+  });
+
   it('rejects bad arguments and leaks no tensors in the forward or backward pass', async () => {
     expect(() => fusedLSTM({ units: 0 })).toThrow(/units must be a positive integer/);
     const lstm = fusedLSTM({ units: 3, returnSequences: true, seed: 1 });

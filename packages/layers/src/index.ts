@@ -1,3 +1,26 @@
 export { FixedGammaBatchNorm, fixedGammaBatchNorm, type FixedGammaBatchNormArgs } from './fixed-gamma-batch-norm';
 export { PosteriorScaler, posteriorScaler, type PosteriorScalerArgs } from './posterior-scaler';
+export {
+  posteriorHead,
+  type PosteriorHead,
+  type PosteriorFamily,
+  type PosteriorHeadConfig,
+  type PosteriorHeadOptions,
+  type HeadApplyOptions,
+  type GaussianHeadConfig,
+  type BNGaussianHeadConfig,
+  type BNSuGaussianHeadConfig,
+  type VMFHeadConfig,
+} from './posterior-head';
+export { GaussianHead, gaussianHead } from './gaussian-head';
+export { BNGaussianHead, bnGaussianHead } from './bn-gaussian-head';
+export { BNSuGaussianHead, bnSuGaussianHead } from './bn-su-gaussian-head';
 export { FusedLSTM, fusedLSTM, type FusedLSTMArgs } from './fused-lstm';
+export { TokenEmbedding, tokenEmbedding, embeddingLookup, type TokenEmbeddingArgs } from './token-embedding';
+export { categoricalLogProb, type CategoricalLogProbOptions } from './categorical-log-prob';
+export { bernoulliLogProb } from './bernoulli-log-prob';
+export { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
+export { MLPEncoder, type MLPEncoderConfig, type MLPActivation } from './mlp-encoder';
+export { MLPDecoder, type MLPDecoderConfig } from './mlp-decoder';
+export type { Likelihood, LatentVariableModel, ModelCallOptions } from './latent-variable-model';
+export { ImageVAE, type ImageVAEConfig } from './image-vae';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { runCustomOp } from './custom-op';
 
 /**
  * The LSTM recurrence over a whole sequence, with a hand-written backward pass (backpropagation
@@ -50,7 +51,7 @@ export function lstmSequence(
       const cPrev = c;
       [h, c] = tf.tidy(() => {
         const gate = tf.sigmoid(tf.add(xs[t]!, tf.matMul(hPrev, uIn)));
-        const [i, f, gs, o] = tf.split(gate, 4, 1) as tf.Tensor2D[];
+        const [i, f, gs, o] = tf.split(gate, 4, 1);
         const g = tf.sub(tf.mul(gs!, 2), 1);
         const cTilde = tf.add(tf.mul(f!, cPrev), tf.mul(i!, g));
         const hTilde = tf.mul(o!, tf.tanh(cTilde));
@@ -71,16 +72,9 @@ export function lstmSequence(
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const maskArg = mask ?? tf.zeros([1, 1, 1]);
-  // tfjs's test-mode kernel leak check (IS_TEST) counts the tensors `save` keeps for the
-  // backward pass as leaked on backends whose Identity kernel copies (wasm). The engine frees
-  // them itself after backpropagation, so the check is switched off for this one call.
-  const env = tf.env();
-  const checking = env.getBool('IS_TEST');
-  if (checking) env.set('IS_TEST', false);
   try {
-    return run(xz, u, h0, c0, maskArg) as tf.Tensor3D;
+    return runCustomOp(() => run(xz, u, h0, c0, maskArg) as tf.Tensor3D);
   } finally {
-    if (checking) env.set('IS_TEST', true);
     if (mask === null) maskArg.dispose();
   }
 }
@@ -103,48 +97,43 @@ function backward(dy: tf.Tensor3D, saved: tf.Tensor[], T: number, B: number, H: 
   const [iAll, fAll, gsAll, oAll] = tf.split(gatesAll, 4, 2) as tf.Tensor3D[];
   const gAll = tf.sub(tf.mul(gsAll!, 2), 1);
   const tanhCAll = tf.tanh(tf.add(tf.mul(fAll!, cPrevAll), tf.mul(iAll!, gAll)));
-  // d a / d z' for the pre-scaled pre-activation z' (a = sigmoid(z')); the g block has g = 2a - 1.
+  // d a / d z' for the pre-scaled pre-activation z' (a = sigmoid(z')); the g block has g = 2a - 1,
+  // so d g / d z' = 2 a (1 - a).
   const gateScale = tf.concat([tf.ones([2 * H]), tf.fill([H], 2), tf.ones([H])]);
   const deriv = tf.mul(tf.mul(gatesAll, tf.sub(1, gatesAll)), gateScale);
-  // d c~ / d h~ path: o (1 - tanh(c~)^2).
+  // dz_t = [dc~, dc~, dc~, dh~] * q_t  with  q = [g, c_{t-1}, i, tanh(c~)] * deriv   (all steps at once)
+  const q = tf.mul(tf.concat([gAll, cPrevAll, iAll!, tanhCAll], 2), deriv);
+  // d c~ from h~: o (1 - tanh(c~)^2).
   const oDTanh = tf.mul(oAll!, tf.sub(1, tf.square(tanhCAll)));
   const uT = tf.transpose(u);
+  // Per-step views. (tfjs-backend-wasm's Slice, behind unstack and split, copies its whole input
+  // out of the heap for each slice; for T ~ 20-50 that is still cheaper than wasm's Gather.)
   const dys = tf.unstack(dy) as tf.Tensor2D[];
-  const tanhCs = tf.unstack(tanhCAll) as tf.Tensor2D[];
   const oDTanhs = tf.unstack(oDTanh) as tf.Tensor2D[];
-  const is = tf.unstack(iAll!) as tf.Tensor2D[];
+  const qs = tf.unstack(q) as tf.Tensor2D[];
   const fs = tf.unstack(fAll!) as tf.Tensor2D[];
-  const gs = tf.unstack(gAll) as tf.Tensor2D[];
-  const cPrevs = tf.unstack(cPrevAll) as tf.Tensor2D[];
-  const derivs = tf.unstack(deriv) as tf.Tensor2D[];
   const ms = masked ? (tf.unstack(maskAll) as tf.Tensor2D[]) : [];
+  const keeps = masked ? (tf.unstack(tf.sub(1, maskAll)) as tf.Tensor2D[]) : [];
 
   let dh: tf.Tensor2D | null = null;
   let dc: tf.Tensor2D | null = null;
   const dzs: tf.Tensor2D[] = new Array(T);
   for (let t = T - 1; t >= 0; t--) {
-    const dhCarry = dh;
-    const dcCarry = dc;
-    const [dz, dhPrev, dcPrev] = tf.tidy(() => {
-      // Gradients reaching h_t and c_t: from the output at t and from step t + 1.
-      const dhTotal = dhCarry === null ? dys[t]! : tf.add(dhCarry, dys[t]!);
-      const dcTotal = dcCarry === null ? dys[T + t]! : tf.add(dcCarry, dys[T + t]!);
-      let dhTilde: tf.Tensor = dhTotal;
-      let dcFromC: tf.Tensor = dcTotal;
-      if (masked) {
-        dhTilde = tf.mul(dhTotal, ms[t]!);
-        dcFromC = tf.mul(dcTotal, ms[t]!);
-      }
+    const dhCarry: tf.Tensor2D | null = dh;
+    const dcCarry: tf.Tensor2D | null = dc;
+    const [dz, dhPrev, dcPrev] = tf.tidy((): tf.Tensor2D[] => {
+      // Gradients reaching h_t and c_t: from the outputs at t and from step t + 1.
+      const dhTotal: tf.Tensor = dhCarry === null ? dys[t]! : tf.add(dhCarry, dys[t]!);
+      const dcTotal: tf.Tensor = dcCarry === null ? dys[T + t]! : tf.add(dcCarry, dys[T + t]!);
+      const m = masked ? ms[t]! : null;
+      const dhTilde = m === null ? dhTotal : tf.mul(dhTotal, m);
+      const dcFromC = m === null ? dcTotal : tf.mul(dcTotal, m);
       const dcTilde = tf.add(dcFromC, tf.mul(dhTilde, oDTanhs[t]!));
-      const dGate = tf.concat(
-        [tf.mul(dcTilde, gs[t]!), tf.mul(dcTilde, cPrevs[t]!), tf.mul(dcTilde, is[t]!), tf.mul(dhTilde, tanhCs[t]!)],
-        1,
-      );
-      const dzT = tf.mul(dGate, derivs[t]!);
+      const dzT = tf.mul(tf.concat([dcTilde, dcTilde, dcTilde, dhTilde], 1), qs[t]!);
       let dhOut: tf.Tensor = tf.matMul(dzT, uT);
       let dcOut: tf.Tensor = tf.mul(dcTilde, fs[t]!);
-      if (masked) {
-        const keep = tf.sub(1, ms[t]!);
+      if (m !== null) {
+        const keep = keeps[t]!;
         dhOut = tf.add(dhOut, tf.mul(dhTotal, keep));
         dcOut = tf.add(dcOut, tf.mul(dcTotal, keep));
       }

@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { check } from './internal/validate';
+
+/**
+ * Log-probability of binary data under independent Bernoulli distributions given by logits,
+ * summed over every axis but the first: the likelihood of binarised pixels.
+ *
+ * Mathematical details, for logits `l = log(p / (1 - p))` and `x in {0, 1}`:
+ * ```
+ * log p(x | l) = sum_k  x_k l_k - softplus(l_k)      (softplus(l) = log(1 + e^l), stable for any l)
+ * ```
+ * (This is minus the sigmoid cross-entropy. For `x` in `(0, 1)` it is the usual "soft" Bernoulli
+ * objective, not a normalised density.)
+ *
+ * Reference: Kingma & Welling 2014, "Auto-Encoding Variational Bayes", appendix C.1.
+ *
+ * @throws Error if `x` and `logits` have different shapes.
+ * @example
+ * ```ts
+ * bernoulliLogProb(tf.zeros([2, 784]), tf.ones([2, 784])); // [2], each 784 * log(1/2)
+ * ```
+ */
+export function bernoulliLogProb(logits: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  check(
+    logits.rank >= 1 && x.shape.length === logits.shape.length && x.shape.every((n, i) => n === logits.shape[i]),
+    'bernoulliLogProb x',
+    `of the logits' shape [${logits.shape.join(', ')}]`,
+    `shape [${x.shape.join(', ')}]`,
+  );
+  return tf.tidy(() => {
+    const perElement = tf.sub(tf.mul(tf.cast(x, 'float32'), logits), tf.softplus(logits));
+    if (logits.rank === 1) return perElement;
+    return tf.sum(tf.reshape(perElement, [logits.shape[0]!, -1]), 1);
+  });
+}

@@ -1,0 +1,186 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Distribution } from '@vaekit/distributions';
+import type { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
+import { assignWeights, loadArtifacts, saveModel } from './internal/persistence';
+import { keepDistribution } from './internal/keep';
+import { subSeed } from './internal/seed';
+import { check } from './internal/validate';
+import { namedWeightsOf, trainableVariablesOf } from './internal/variables';
+import type { LatentVariableModel, ModelCallOptions } from './latent-variable-model';
+import { MLPDecoder } from './mlp-decoder';
+import { type MLPActivation, MLPEncoder } from './mlp-encoder';
+import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './posterior-head';
+
+/**
+ * Configuration of an {@link ImageVAE}: plain JSON, so a run directory can store it and rebuild
+ * the model (`new ImageVAE(config)`, then load the weights).
+ */
+export interface ImageVAEConfig {
+  /** Pixels per image (flattened), e.g. 784 for 28x28 MNIST. */
+  inputDim: number;
+  /** Encoder hidden layers (default `[512, 256]`). */
+  hiddenUnits?: number[];
+  /** Decoder hidden layers (default: `hiddenUnits` reversed). */
+  decoderHiddenUnits?: number[];
+  /** Hidden activation (default `'relu'`). */
+  activation?: MLPActivation;
+  /** The posterior family and its settings (`latentDim` included). */
+  head: PosteriorHeadConfig;
+  /** Pixel likelihood: `'bernoulli'` (binarised pixels, default) or `'gaussian'`. */
+  likelihood?: 'bernoulli' | 'gaussian';
+  /** Gaussian likelihood: fixed pixel std `sigma > 0` or `'learned'` (default). */
+  gaussianScale?: number | 'learned';
+  /** Seed of the initial weights. */
+  seed?: number;
+}
+
+/**
+ * A VAE for images: MLP encoder, a posterior head (Gaussian, BN-VAE, Su's BN-VAE or vMF), and
+ * an MLP decoder with a Bernoulli or Gaussian pixel likelihood. Implements
+ * {@link LatentVariableModel}, so every objective of `@vaekit/objectives` trains it.
+ *
+ * ```
+ * q(z|x) = head(MLP_enc(x)),   p(z) = head.prior(),   p(x|z) = Bernoulli(sigmoid(MLP_dec(z)))  or  N(MLP_dec(z), sigma^2)
+ * ```
+ * The posterior head (and the BN-VAE scaler in it) belongs to the encoder: `encoderVariables`
+ * are the inference network's parameters (phi), `decoderVariables` the generative network's
+ * (theta); e.g. PIWAE (Rainforth et al. 2018) gives each list its own objective.
+ *
+ * References: Kingma & Welling 2014, "Auto-Encoding Variational Bayes"; Zhu et al. 2020 (BN-VAE);
+ * Davidson et al. 2018 (hyperspherical VAE).
+ *
+ * @example
+ * ```ts
+ * const vae = new ImageVAE({ inputDim: 784, head: { family: 'bn-gaussian', latentDim: 32, gamma: 0.6 } });
+ * const optimizer = tf.train.adam(1e-3);
+ * optimizer.minimize(() => {
+ *   const q = vae.encode(x, { training: true });
+ *   const z = q.rsample();
+ *   const elbo = tf.sub(vae.decode(z).logProb(x), klDivergence(q, vae.prior));
+ *   return tf.neg(tf.mean(elbo));
+ * }, false, vae.trainableVariables);
+ * await vae.save(tf.io.withSaveHandler(async (artifacts) => ...));
+ * ```
+ */
+export class ImageVAE implements LatentVariableModel {
+  /** The configuration with its defaults filled in. */
+  readonly config: Required<Omit<ImageVAEConfig, 'seed'>> & { seed?: number };
+  readonly encoder: MLPEncoder;
+  readonly head: PosteriorHead;
+  readonly decoder: MLPDecoder;
+  readonly prior: Distribution;
+
+  constructor(config: ImageVAEConfig) {
+    check(typeof config === 'object' && config !== null && typeof config.head === 'object', 'ImageVAE config', 'an object with a head', config);
+    const hiddenUnits = config.hiddenUnits ?? [512, 256];
+    const full = {
+      inputDim: config.inputDim,
+      hiddenUnits: [...hiddenUnits],
+      decoderHiddenUnits: [...(config.decoderHiddenUnits ?? [...hiddenUnits].reverse())],
+      activation: config.activation ?? 'relu',
+      head: { ...config.head },
+      likelihood: config.likelihood ?? 'bernoulli',
+      gaussianScale: config.gaussianScale ?? 'learned',
+      ...(config.seed !== undefined ? { seed: config.seed } : {}),
+    } as ImageVAE['config'];
+    this.config = full;
+    this.encoder = new MLPEncoder(
+      { inputDim: full.inputDim, hiddenUnits: full.hiddenUnits, activation: full.activation },
+      { name: 'encoder', seed: subSeed(config.seed, 0) },
+    );
+    this.head = posteriorHead(full.head, { name: 'posterior', seed: subSeed(config.seed, 1) });
+    this.decoder = new MLPDecoder(
+      {
+        latentDim: this.head.latentDim,
+        outputDim: full.inputDim,
+        hiddenUnits: full.decoderHiddenUnits,
+        activation: full.activation,
+        likelihood: full.likelihood,
+        gaussianScale: full.gaussianScale,
+      },
+      { name: 'decoder', seed: subSeed(config.seed, 2) },
+    );
+    this.prior = keepDistribution(this.head.prior());
+    // Build every layer now, so that weights exist before the first optimizer step.
+    tf.tidy(() => {
+      const q = this.encode(tf.zeros([2, full.inputDim]));
+      this.decode(q.mean());
+    });
+  }
+
+  /** `q(z | x)` for images `x` `[B, ...]` (flattened to `[B, inputDim]`): batch `[B]`, event `[d]`. */
+  encode(x: tf.Tensor, options: ModelCallOptions = {}): Distribution {
+    const features = this.encoder.apply(x);
+    try {
+      return this.head.apply(features, { training: options.training === true });
+    } finally {
+      features.dispose();
+    }
+  }
+
+  /** `p(x | z)` for latents `[N, d]`; its `logProb(x)` is `[N]`. */
+  decode(z: tf.Tensor, _options: ModelCallOptions = {}): BernoulliLikelihood | GaussianLikelihood {
+    return this.decoder.apply(z);
+  }
+
+  /** Every layer, encoder side first (encoder MLP, posterior head, then the decoder). */
+  get layers(): tfl.layers.Layer[] {
+    return [...this.encoder.layers, ...this.head.layers, ...this.decoder.layers];
+  }
+
+  /** The inference network's trainable variables (encoder MLP and posterior head, BN scaler included). */
+  get encoderVariables(): tf.Variable[] {
+    return trainableVariablesOf([...this.encoder.layers, ...this.head.layers]);
+  }
+
+  /** The generative network's trainable variables. */
+  get decoderVariables(): tf.Variable[] {
+    return trainableVariablesOf(this.decoder.layers);
+  }
+
+  /** `encoderVariables` then `decoderVariables`. */
+  get trainableVariables(): tf.Variable[] {
+    return [...this.encoderVariables, ...this.decoderVariables];
+  }
+
+  /** Copies of every weight (batch-norm running statistics included), in {@link ImageVAE.weightNames} order. */
+  getWeights(): tf.Tensor[] {
+    return namedWeightsOf(this.layers).map(({ weight }) => tf.clone(weight.read()));
+  }
+
+  /** Set every weight, in {@link ImageVAE.weightNames} order. */
+  setWeights(weights: tf.Tensor[]): void {
+    const names = this.weightNames();
+    check(weights.length === names.length, 'setWeights weights', `a list of ${names.length} tensors`, `${weights.length} tensors`);
+    assignWeights(this.layers, Object.fromEntries(names.map((n, i) => [n, weights[i]!])));
+  }
+
+  /** Names of the weights, `<layer>/<weight>`. */
+  weightNames(): string[] {
+    return namedWeightsOf(this.layers).map(({ name }) => name);
+  }
+
+  /**
+   * Save the config and all weights with tf.io (a URL such as `'indexeddb://vae'`, or any
+   * IOHandler: `tf.io.withSaveHandler`, `tf.io.browserFiles`, ...).
+   */
+  save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
+    return saveModel('ImageVAE', this.config, this.layers, target);
+  }
+
+  /** Load a model saved by {@link ImageVAE.save}: identical outputs to the saved one. */
+  static async load(target: string | tf.io.IOHandler): Promise<ImageVAE> {
+    const { config, weights } = await loadArtifacts('ImageVAE', target);
+    const vae = new ImageVAE(config as ImageVAEConfig);
+    assignWeights(vae.layers, weights);
+    tf.dispose(Object.values(weights));
+    return vae;
+  }
+
+  /** Free the weights and the prior. */
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+    this.prior.dispose();
+  }
+}

@@ -1,0 +1,15 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { DiagonalNormal } from '@vaekit/distributions';
+
+/**
+ * A {@link DiagonalNormal} that owns its parameter tensors: `dispose()` frees `loc` and `scale`
+ * too. Posterior heads return it, so that a caller outside `tf.tidy` can free everything a head
+ * created with one call. Behaves as a DiagonalNormal everywhere else (KL registry included).
+ */
+export class OwnedDiagonalNormal extends DiagonalNormal {
+  constructor(loc: tf.Tensor, scale: tf.Tensor) {
+    super({ loc, scale });
+    this.own(loc);
+    this.own(scale);
+  }
+}
