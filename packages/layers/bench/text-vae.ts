@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@vaekit/backend';
+import { klDivergence } from '@vaekit/distributions';
 import { TextVAE, categoricalLogProb, fusedLSTM, tokenEmbedding } from '../src/index';
 
 const B = 32;
@@ -108,7 +109,7 @@ function textVAE() {
       const q = vae.encode(tokens, { training: true });
       const z = q.rsample(undefined, { seed: 100 + i });
       const logLikelihood = vae.decode(z, { training: true, seed: 200 + i }).logProb(tokens);
-      const kl = tf.sum(tf.mul(0.5, tf.sub(tf.add(tf.square((q as unknown as { loc: tf.Tensor }).loc), tf.square((q as unknown as { scale: tf.Tensor }).scale)), tf.add(tf.log(tf.square((q as unknown as { scale: tf.Tensor }).scale)), 1))), 1);
+      const kl = klDivergence(q, vae.prior);
       return tf.neg(tf.mean(tf.sub(logLikelihood, kl))) as tf.Scalar;
     }, true, vae.trainableVariables) as tf.Scalar;
   };

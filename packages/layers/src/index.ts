@@ -24,3 +24,8 @@ export { MLPEncoder, type MLPEncoderConfig, type MLPActivation } from './mlp-enc
 export { MLPDecoder, type MLPDecoderConfig } from './mlp-decoder';
 export type { Likelihood, LatentVariableModel, ModelCallOptions } from './latent-variable-model';
 export { ImageVAE, type ImageVAEConfig } from './image-vae';
+export { wordDropout, type WordDropoutOptions } from './word-dropout';
+export { LSTMTextEncoder, type LSTMTextEncoderConfig } from './lstm-text-encoder';
+export { LSTMTextDecoder, TokenLikelihood, type LSTMTextDecoderConfig } from './lstm-text-decoder';
+export { generateTokens, type GenerateOptions, type TextStepModel } from './text-generation';
+export { TextVAE, type TextVAEConfig } from './text-vae';

@@ -1,0 +1,205 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { categoricalLogProb } from './categorical-log-prob';
+import { FusedLSTM } from './fused-lstm';
+import { subSeed } from './internal/seed';
+import { check } from './internal/validate';
+import { trainableVariablesOf } from './internal/variables';
+import type { Likelihood } from './latent-variable-model';
+import { type GenerateOptions, type TextStepModel, generateTokens } from './text-generation';
+import { TokenEmbedding } from './token-embedding';
+import { wordDropout } from './word-dropout';
+
+/** Configuration of an {@link LSTMTextDecoder} (JSON). */
+export interface LSTMTextDecoderConfig {
+  /** Vocabulary size `V`. */
+  vocabSize: number;
+  /** Embedding size `E`. */
+  embeddingDim: number;
+  /** LSTM hidden size `H`. */
+  hiddenUnits: number;
+  /** Latent dimension `d`. */
+  latentDim: number;
+  /** Special token ids (defaults 0, 1, 2, 3). */
+  padId?: number;
+  bosId?: number;
+  eosId?: number;
+  unkId?: number;
+  /** Word-dropout rate `p` in [0, 1] applied to the inputs in training mode (default 0). */
+  wordDropout?: number;
+}
+
+/**
+ * The generative network of a text VAE: an LSTM language model conditioned on `z`, which sets
+ * the initial state and is concatenated to every input embedding.
+ *
+ * ```
+ * c_0 = W_z z + b_z,   h_0 = tanh(c_0)
+ * (h_t, c_t) = LSTM([E[x_{t-1}]; z], h_{t-1}, c_{t-1}),    p(x_t | x_<t, z) = softmax(W_o h_t + b_o)
+ * log p(x | z) = sum_{t >= 1, x_t != pad} log p(x_t | x_<t, z)             (teacher forcing, x_0 = <bos>)
+ * ```
+ * In training mode the inputs `x_<t` go through word dropout (Bowman et al. 2016). Generation:
+ * greedy, temperature sampling or beam search ({@link GenerateOptions}).
+ *
+ * References: Bowman et al. 2016, "Generating Sentences from a Continuous Space"; He et al. 2019
+ * (initial-state conditioning as in their code base); Hochreiter & Schmidhuber 1997.
+ *
+ * @example
+ * ```ts
+ * const decoder = new LSTMTextDecoder({ vocabSize: 5000, embeddingDim: 256, hiddenUnits: 256, latentDim: 32 });
+ * decoder.apply(z).logProb(tokens);                  // [N]
+ * decoder.generate(z, { method: 'beam', beamWidth: 5 }); // number[][]
+ * ```
+ */
+export class LSTMTextDecoder implements TextStepModel {
+  readonly config: Required<LSTMTextDecoderConfig>;
+  readonly embedding: TokenEmbedding;
+  readonly initState: tfl.layers.Layer;
+  readonly lstm: FusedLSTM;
+  readonly output: tfl.layers.Layer;
+  readonly layers: tfl.layers.Layer[];
+
+  constructor(config: LSTMTextDecoderConfig, options: { name?: string; seed?: number } = {}) {
+    const { vocabSize, embeddingDim, hiddenUnits, latentDim, padId = 0, bosId = 1, eosId = 2, unkId = 3, wordDropout: rate = 0 } = config;
+    for (const [key, value] of Object.entries({ vocabSize, embeddingDim, hiddenUnits, latentDim })) {
+      check(Number.isInteger(value) && value >= 1, `LSTMTextDecoder ${key}`, 'a positive integer', value);
+    }
+    for (const [key, value] of Object.entries({ padId, bosId, eosId, unkId })) {
+      check(Number.isInteger(value) && value >= 0 && value < vocabSize, `LSTMTextDecoder ${key}`, `an integer in [0, ${vocabSize})`, value);
+    }
+    check(typeof rate === 'number' && rate >= 0 && rate <= 1, 'LSTMTextDecoder wordDropout', 'a number in [0, 1]', rate);
+    this.config = { vocabSize, embeddingDim, hiddenUnits, latentDim, padId, bosId, eosId, unkId, wordDropout: rate };
+    const name = options.name ?? 'decoder';
+    const glorot = (k: number) => tfl.initializers.glorotUniform({ seed: subSeed(options.seed, k) });
+    this.embedding = new TokenEmbedding({ inputDim: vocabSize, outputDim: embeddingDim, seed: subSeed(options.seed, 0), name: `${name}_embedding` });
+    this.initState = tfl.layers.dense({ units: hiddenUnits, name: `${name}_init`, kernelInitializer: glorot(1) });
+    this.lstm = new FusedLSTM({ units: hiddenUnits, returnSequences: true, seed: subSeed(options.seed, 2), name: `${name}_lstm` });
+    this.output = tfl.layers.dense({ units: vocabSize, name: `${name}_output`, kernelInitializer: glorot(3) });
+    this.layers = [this.embedding, this.initState, this.lstm, this.output];
+  }
+
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  get bosId(): number {
+    return this.config.bosId;
+  }
+
+  get eosId(): number {
+    return this.config.eosId;
+  }
+
+  /** `[h_0, c_0]` with `c_0 = W_z z + b_z`, `h_0 = tanh(c_0)`. */
+  initialState(z: tf.Tensor): tf.Tensor[] {
+    this.checkZ(z);
+    return tf.tidy(() => {
+      const c0 = this.initState.apply(z) as tf.Tensor;
+      return [tf.tanh(c0), c0];
+    });
+  }
+
+  /** Next-token logits `[N, T, V]` for input tokens `[N, T]` (teacher forcing). */
+  logits(z: tf.Tensor, inputs: tf.Tensor): tf.Tensor3D {
+    this.checkZ(z);
+    check(
+      inputs.rank === 2 && inputs.shape[0] === z.shape[0] && (inputs.shape[1] ?? 0) >= 1,
+      'LSTMTextDecoder inputs',
+      `of shape [${z.shape[0]}, time >= 1]`,
+      `shape [${inputs.shape.join(', ')}]`,
+    );
+    return tf.tidy(() => {
+      const [N, T] = inputs.shape as [number, number];
+      const [h0, c0] = this.initialState(z);
+      const embedded = this.embedding.apply(inputs) as tf.Tensor;
+      const x = tf.concat([embedded, tf.tile(tf.expandDims(z, 1), [1, T, 1])], 2);
+      const hs = this.lstm.apply([x, h0!, c0!]) as tf.Tensor;
+      return tf.reshape(this.output.apply(tf.reshape(hs, [N * T, this.config.hiddenUnits])) as tf.Tensor, [N, T, this.config.vocabSize]) as tf.Tensor3D;
+    });
+  }
+
+  /** Create the weights (runs a one-token forward pass once); the other methods call it. */
+  build(): void {
+    if (this.lstm.built && this.output.built) return;
+    tf.tidy(() => {
+      this.logits(tf.zeros([1, this.config.latentDim]), tf.fill([1, 1], this.config.bosId, 'int32'));
+    });
+  }
+
+  /** One decoding step (see {@link TextStepModel}). */
+  step(tokens: tf.Tensor1D, z: tf.Tensor, state: tf.Tensor[]): { logits: tf.Tensor2D; state: tf.Tensor[] } {
+    this.build();
+    const [h, c, logits] = tf.tidy(() => {
+      const x = tf.concat([this.embedding.apply(tokens) as tf.Tensor, z], 1);
+      const [hNext, cNext] = this.lstm.step(x, [state[0]!, state[1]!]);
+      return [hNext, cNext, this.output.apply(hNext) as tf.Tensor2D];
+    });
+    return { logits: logits as tf.Tensor2D, state: [h!, c!] };
+  }
+
+  /** `p(x | z)` for latents `z` `[N, d]` (word dropout on its inputs when `training`). */
+  apply(z: tf.Tensor, options: { training?: boolean; seed?: number } = {}): TokenLikelihood {
+    this.checkZ(z);
+    return new TokenLikelihood(this, z, options);
+  }
+
+  /** Generate sentences from latents `z` `[N, d]` (token ids after `<bos>`, without `<eos>`). */
+  generate(z: tf.Tensor, options: GenerateOptions = {}): number[][] {
+    this.checkZ(z);
+    return generateTokens(this, z, options);
+  }
+
+  /** Trainable variables of the decoder. */
+  get trainableVariables(): tf.Variable[] {
+    this.build();
+    return trainableVariablesOf(this.layers);
+  }
+
+  private checkZ(z: tf.Tensor): void {
+    check(z.rank === 2 && z.shape[1] === this.config.latentDim, 'LSTMTextDecoder z', `of shape [N, ${this.config.latentDim}]`, `shape [${z.shape.join(', ')}]`);
+  }
+}
+
+/**
+ * The token likelihood `p(x | z)` of an {@link LSTMTextDecoder}: `logProb(x)` for sentences `x`
+ * `[N, T]` (`<bos> w_1 .. w_n <eos> <pad> ..`) is `sum_t log p(x_t | x_<t, z)` over the non-pad
+ * targets `x_1 .. x_{T-1}`, with the `<eos>` token counted; shape `[N]`.
+ *
+ * Reference: Bowman et al. 2016, "Generating Sentences from a Continuous Space".
+ *
+ * @example
+ * ```ts
+ * const px = decoder.apply(z, { training: true, seed: 3 });
+ * px.logProb(tokens); // [N]
+ * ```
+ */
+export class TokenLikelihood implements Likelihood {
+  constructor(
+    private readonly decoder: LSTMTextDecoder,
+    readonly z: tf.Tensor,
+    private readonly options: { training?: boolean; seed?: number } = {},
+  ) {}
+
+  /** Teacher-forced logits `[N, T-1, V]` predicting `x_1 .. x_{T-1}` (inputs `x_0 .. x_{T-2}`, word-dropped in training). */
+  logits(x: tf.Tensor): tf.Tensor3D {
+    check(x.rank === 2 && (x.shape[1] ?? 0) >= 2, 'TokenLikelihood x', 'of shape [N, T >= 2] (<bos> first)', `shape [${x.shape.join(', ')}]`);
+    return tf.tidy(() => {
+      const { padId, bosId, unkId, wordDropout: rate } = this.decoder.config;
+      const [N, T] = x.shape as [number, number];
+      let inputs = tf.slice(tf.cast(x, 'int32'), [0, 0], [N, T - 1]);
+      if (this.options.training === true && rate > 0) {
+        inputs = wordDropout(inputs, { rate, unkId, protectedIds: [bosId, padId], seed: this.options.seed });
+      }
+      return this.decoder.logits(this.z, inputs);
+    });
+  }
+
+  /** `log p(x | z)`, shape `[N]`. */
+  logProb(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const [N, T] = x.shape as [number, number];
+      const targets = tf.slice(tf.cast(x, 'int32'), [0, 1], [N, T - 1]);
+      return categoricalLogProb(this.logits(x), targets, { padId: this.decoder.config.padId });
+    });
+  }
+}
