@@ -4,6 +4,7 @@ import { beforeAll } from 'vitest';
 import { selectBackend } from './select-backend';
 
 beforeAll(async () => {
-  tf.env().set('IS_TEST', true);
+  // PROD silences tfjs warnings (the cpu banner); IS_TEST's leak check misfires on wasm (#6518).
+  tf.env().set('PROD', true);
   await selectBackend(process.env.VAEKIT_TEST_BACKEND ?? 'cpu');
 });

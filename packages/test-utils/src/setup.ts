@@ -7,8 +7,9 @@ import { selectBackend } from '@vaekit/backend';
 import { beforeAll } from 'vitest';
 
 beforeAll(async () => {
-  // Silences the cpu backend's 'install tfjs-node' banner, printed once per test file.
-  tf.env().set('IS_TEST', true);
+  // PROD silences tfjs warnings such as the cpu backend's 'install tfjs-node' banner. (Not
+  // IS_TEST: its kernel leak check misreports tensors saved by tf.customGrad on wasm, #6518.)
+  tf.env().set('PROD', true);
   const backend = process.env.VAEKIT_TEST_BACKEND ?? 'cpu';
   const selection = await selectBackend(backend);
   if (tf.getBackend() !== selection.tfjsName) {
