@@ -11,10 +11,17 @@
  *   BENCH_BASELINE_STEPS=5        timed steps for the (slow) tfjs-layers LSTM baseline
  *   BENCH_ONLY=a,b,c              which rows to run
  *
- * Rows: (a) language model with tf.layers.lstm, (b) the same with FusedLSTM, (c) a full TextVAE
- * training step (LSTM encoder, BN-VAE posterior, LSTM decoder conditioned on z, word dropout).
+ *   BENCH_SLICE_FIX=1             experiment: wasm Slice/Unpack/SplitV kernels that read their input
+ *                                 through a heap view instead of copying all of it per slice
+ *                                 (what a kernel-level fix in @vaekit/backend would do; bench only)
+ *
+ * Rows: (a0) language model as tfjs-layers users write it: tf.layers.lstm, tf.layers.dense and
+ * tf.losses.softmaxCrossEntropy on one-hot targets; (a) tf.layers.lstm with vaekit's token
+ * log-likelihood (categoricalLogProb); (b) the same with FusedLSTM; (c) a full TextVAE training
+ * step (LSTM encoder, BN-VAE posterior, LSTM decoder conditioned on z, word dropout 0.3).
  * All use batch 32, 20 tokens, embedding 256, hidden 256, vocabulary 5000, Adam; the token
- * embedding is TokenEmbedding in every row (tf.layers.embedding cannot be trained on wasm).
+ * embedding is TokenEmbedding in every row (tf.layers.embedding cannot be trained on wasm: its
+ * gradient needs the UnsortedSegmentSum kernel, which tfjs-backend-wasm lacks).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -31,22 +38,104 @@ const LATENT = 32;
 const steps = Number(process.env.BENCH_STEPS ?? 20);
 const baselineSteps = Number(process.env.BENCH_BASELINE_STEPS ?? 5);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
-const only = (process.env.BENCH_ONLY ?? 'a,b,c').split(',');
+const only = (process.env.BENCH_ONLY ?? 'a0,a,b,c').split(',');
 
 async function setUp(): Promise<string> {
   const backend = process.env.BENCH_BACKEND ?? 'wasm';
   tf.env().set('IS_TEST', true); // silences the cpu backend's banner
+  let name = backend;
   if (backend === 'wasm' && process.env.VAEKIT_NO_MATMUL_FIX === '1') {
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+    // Gradients are registered by the tfjs-layers import.
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
     await tf.ready();
-    tf.env().set('IS_TEST', false);
-    return 'wasm (no matmul fix)';
+    name = 'wasm, no matmul fix';
+  } else {
+    await selectBackend(backend);
+    if (backend === 'wasm') name = 'wasm + matmul fix';
   }
-  await selectBackend(backend);
+  if (backend === 'wasm' && process.env.BENCH_SLICE_FIX === '1') {
+    registerSliceViewExperiment();
+    name += ' + slice-view experiment';
+  }
   tf.env().set('IS_TEST', false);
-  return backend === 'wasm' ? 'wasm (matmul fix)' : backend;
+  return name;
+}
+
+/**
+ * Experiment (bench only): tfjs-backend-wasm's Slice kernel, which Unpack and SplitV call
+ * directly, reads its input with `readSync`, a copy of the WHOLE input out of the wasm heap for
+ * every slice, so unstacking a [T, ...] tensor costs O(T^2). These replacements read through
+ * a heap view. Measures what a kernel-level fix in @vaekit/backend would give.
+ */
+function registerSliceViewExperiment(): void {
+  type WasmBackend = tf.KernelBackend & {
+    typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+    makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  };
+  const viewSlice = (x: tf.TensorInfo, begin: number[], size: number[], backend: WasmBackend): tf.TensorInfo => {
+    const out = backend.makeOutput(size, x.dtype);
+    const src = backend.typedArrayFromHeap(x);
+    const dst = backend.typedArrayFromHeap(out);
+    const strides = tf.util.computeStrides(x.shape);
+    if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+      const offset = tf.slice_util.computeFlatOffset(begin, strides);
+      dst.set(src.subarray(offset, offset + tf.util.sizeFromShape(size)));
+      return out;
+    }
+    // Copy contiguous runs of the last axis.
+    const rank = x.shape.length;
+    const run = size[rank - 1]!;
+    const outer = tf.util.sizeFromShape(size.slice(0, -1));
+    const index = new Array<number>(rank - 1).fill(0);
+    for (let r = 0; r < outer; r++) {
+      let offset = begin[rank - 1]!;
+      for (let a = 0; a < rank - 1; a++) offset += (begin[a]! + index[a]!) * strides[a]!;
+      dst.set(src.subarray(offset, offset + run), r * run);
+      for (let a = rank - 2; a >= 0; a--) {
+        if (++index[a]! < size[a]!) break;
+        index[a] = 0;
+      }
+    }
+    return out;
+  };
+  type Args = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
+  const replace = (kernelName: string, kernelFunc: tf.KernelFunc) => {
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  };
+  replace(tf.Slice, (({ inputs, attrs, backend }: Args) => {
+    const x = inputs['x'] as tf.TensorInfo;
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs!['begin'] as number[], attrs!['size'] as number[]);
+    return viewSlice(x, begin, size, backend as WasmBackend);
+  }) as unknown as tf.KernelFunc);
+  replace(tf.Unpack, (({ inputs, attrs, backend }: Args) => {
+    const value = inputs['value'] as tf.TensorInfo;
+    const rank = value.shape.length;
+    const axis = ((attrs!['axis'] as number) + rank) % rank;
+    const size = value.shape.slice();
+    size[axis] = 1;
+    const outShape = value.shape.filter((_, i) => i !== axis);
+    return Array.from({ length: value.shape[axis]! }, (_, i) => {
+      const begin = new Array<number>(rank).fill(0);
+      begin[axis] = i;
+      const { dataId, dtype } = viewSlice(value, begin, size, backend as WasmBackend);
+      return { dataId, dtype, shape: outShape };
+    });
+  }) as unknown as tf.KernelFunc);
+  replace(tf.SplitV, (({ inputs, attrs, backend }: Args) => {
+    const x = inputs['x'] as tf.TensorInfo;
+    const axis = tf.util.parseAxisParam(attrs!['axis'] as number, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs!['numOrSizeSplits'] as number[], axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = x.shape.slice();
+      size[axis] = s;
+      const out = viewSlice(x, begin.slice(), size, backend as WasmBackend);
+      begin[axis]! += s;
+      return out;
+    });
+  }) as unknown as tf.KernelFunc);
 }
 
 /** Random sentences `[B, T + 1]`: bos, T tokens in [4, V), no padding. */
@@ -92,6 +181,25 @@ function languageModel(kind: 'tfjs-layers' | 'fused') {
   return (i: number): tf.Scalar => optimizer.minimize(() => loss(data[Math.abs(i) % 2]!), true) as tf.Scalar;
 }
 
+/** (a0): tf.layers.lstm + tf.layers.dense + tf.losses.softmaxCrossEntropy on one-hot targets. */
+function tfjsLayersLanguageModel() {
+  const embed = tokenEmbedding({ inputDim: V, outputDim: E, seed: 1 });
+  const lstm = tfl.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
+  const out = tfl.layers.dense({ units: V, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) });
+  const optimizer = tf.train.adam(1e-3);
+  const data = [batch(10), batch(11)];
+  const loss = (tokens: tf.Tensor) => {
+    const input = tf.slice(tokens, [0, 0], [B, T]);
+    const target = tf.reshape(tf.slice(tokens, [0, 1], [B, T]), [B * T]);
+    const h = lstm.apply(embed.apply(input)) as tf.Tensor;
+    const logits = tf.reshape(out.apply(h) as tf.Tensor, [B * T, V]);
+    const labels = tf.cast(tf.oneHot(tf.cast(target, 'int32') as tf.Tensor1D, V), 'float32');
+    return tf.mul(tf.losses.softmaxCrossEntropy(labels, logits), T) as tf.Scalar;
+  };
+  tf.tidy(() => loss(data[0]!));
+  return (i: number): tf.Scalar => optimizer.minimize(() => loss(data[Math.abs(i) % 2]!), true) as tf.Scalar;
+}
+
 function textVAE() {
   const vae = new TextVAE({
     vocabSize: V,
@@ -118,6 +226,7 @@ function textVAE() {
 const backend = await setUp();
 console.log(`backend: ${backend}; batch ${B}, ${T} tokens, embedding ${E}, hidden ${H}, vocabulary ${V}, latent ${LATENT}, Adam`);
 const results: [string, number][] = [];
+if (only.includes('a0')) results.push(['(a0) LM, tfjs-layers + softmaxCrossEntropy', await time('(a0) LM, tfjs-layers + softmaxCrossEntropy', baselineSteps, tfjsLayersLanguageModel())]);
 if (only.includes('a')) results.push(['(a) LM, tf.layers.lstm', await time('(a) LM, tf.layers.lstm', baselineSteps, languageModel('tfjs-layers'))]);
 if (only.includes('b')) results.push(['(b) LM, FusedLSTM', await time('(b) LM, FusedLSTM', steps, languageModel('fused'))]);
 if (only.includes('c')) results.push(['(c) TextVAE step (BN-VAE)', await time('(c) TextVAE step (BN-VAE)', steps, textVAE())]);

@@ -126,17 +126,18 @@ describe('FusedLSTM', () => {
     tf.dispose([x, h0, c0, mask, ...weights, wOut, wH, wC, ...gOurs, ...gRef, ...Object.values(wOurs), ...wRef]);
   });
 
-  it('differentiates single-step and unmasked sequences like autograd', () => {
-    for (const T of [1, 3]) {
+  it('differentiates single-step, unmasked and long (chunked) sequences like autograd', () => {
+    for (const [T, masked] of [[1, false], [3, false], [11, true], [23, false]] as const) {
       const [B, E, H] = [2, 3, 4];
       const lstm = fusedLSTM({ units: H, returnSequences: true, seed: 40 + T });
       const x = randn([B, T, E], 41);
+      const mask = masked ? tf.tensor2d([Array.from({ length: T }, (_, t) => (t < T - 3 ? 1 : 0)), new Array(T).fill(1)]) : null;
       lstm.apply(x);
       const vars = lstm.trainableWeights.map((w) => w.read() as tf.Variable);
       const w = randn([B, T, H], 42);
-      const ours = tf.variableGrads(() => tf.sum(tf.mul(lstm.apply(x) as tf.Tensor, w)) as tf.Scalar, vars as tf.Variable[]).grads;
+      const ours = tf.variableGrads(() => tf.sum(tf.mul(lstm.apply(x, { mask }) as tf.Tensor, w)) as tf.Scalar, vars as tf.Variable[]).grads;
       const ref = tf.grads((W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(referenceLSTM(x, [W, U, b], tf.zeros([B, H]), tf.zeros([B, H]), null).outputs, w)),
+        tf.sum(tf.mul(referenceLSTM(x, [W, U, b], tf.zeros([B, H]), tf.zeros([B, H]), mask).outputs, w)),
       )(vars);
       vars.forEach((v, k) => expectAllClose(ours[v.name]!, ref[k]!, { rtol: 1e-4, atol: 1e-6 }));
       tf.dispose([x, w, ...Object.values(ours), ...ref]);

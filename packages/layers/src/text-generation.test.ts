@@ -72,6 +72,21 @@ describe('text generation', () => {
     expect(decoder.generate(z, { method: 'sample', seed: 8, temperature: 1e-4, maxLength: 6 })).toEqual(decoder.generate(z, { maxLength: 6 }));
   });
 
+  it('samples each row independently with the right frequencies (Gumbel-max), rows not coupled by the seed', () => {
+    // One step from identical rows: the empirical distribution of the first token matches softmax(logits / T).
+    const rows = 400;
+    const zz = tf.tile(tf.slice(z, [0, 0], [1, 2]), [rows, 1]);
+    const first = decoder.generate(zz, { method: 'sample', seed: 21, maxLength: 1, temperature: 2 }).map((s) => (s.length === 0 ? decoder.eosId : s[0]!));
+    const logits = decoder.step(tf.tensor1d([decoder.bosId], 'int32'), tf.slice(z, [0, 0], [1, 2]), decoder.initialState(tf.slice(z, [0, 0], [1, 2]))).logits;
+    const p = tf.softmax(tf.div(logits, 2)).dataSync();
+    for (let v = 0; v < V; v++) {
+      const freq = first.filter((t) => t === v).length / rows;
+      expect(Math.abs(freq - p[v]!)).toBeLessThan(5 * Math.sqrt((p[v]! * (1 - p[v]!)) / rows) + 1e-3);
+    }
+    // Identical rows do not all get the same token.
+    expect(new Set(first).size).toBeGreaterThan(1);
+  });
+
   it('validates its options', () => {
     expect(() => decoder.generate(z, { method: 'nucleus' as 'greedy' })).toThrow(/method must be 'greedy', 'sample' or 'beam'/);
     expect(() => decoder.generate(z, { temperature: 0 })).toThrow(/temperature must be a finite number > 0/);

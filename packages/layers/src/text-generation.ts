@@ -54,6 +54,17 @@ export function generateTokens(model: TextStepModel, z: tf.Tensor, options: Gene
     : stepwise(model, z, maxLength, method === 'sample' ? temperature : null, seed);
 }
 
+/**
+ * One draw per row from `softmax(logits / temperature)` by the Gumbel-max trick,
+ * `argmax_v (logits_v / temperature - log(-log u_v))`, `u ~ U(0, 1)`. (tf.multinomial is not used:
+ * with a seed, the cpu backend restarts its generator for every row, so all rows of a batch
+ * would share one uniform draw per step.)
+ */
+function gumbelMax(logits: tf.Tensor2D, temperature: number, seed: number | undefined): tf.Tensor {
+  const u = tf.randomUniform(logits.shape, 0, 1, 'float32', seed);
+  return tf.argMax(tf.sub(tf.div(logits, temperature), tf.log(tf.neg(tf.log(u)))), 1);
+}
+
 function stepwise(model: TextStepModel, z: tf.Tensor, maxLength: number, temperature: number | null, seed: number | undefined): number[][] {
   const N = z.shape[0]!;
   const out: number[][] = Array.from({ length: N }, () => []);
@@ -64,10 +75,7 @@ function stepwise(model: TextStepModel, z: tf.Tensor, maxLength: number, tempera
     const previous = [tokens, ...state];
     const [next, ...nextState] = tf.tidy(() => {
       const { logits, state: s } = model.step(tokens, z, state);
-      const choice =
-        temperature === null
-          ? tf.argMax(logits, 1)
-          : tf.reshape(tf.multinomial(tf.div(logits, temperature) as tf.Tensor2D, 1, seed === undefined ? undefined : subSeed(seed, t)), [N]);
+      const choice = temperature === null ? tf.argMax(logits, 1) : gumbelMax(logits, temperature, seed === undefined ? undefined : subSeed(seed, t));
       return [tf.cast(choice, 'int32'), ...s];
     });
     tf.dispose(previous);

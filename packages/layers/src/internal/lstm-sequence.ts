@@ -40,8 +40,8 @@ export function lstmSequence(
     maskIn: tf.Tensor3D,
     save: tf.GradSaveFunc,
   ) => {
-    const xs = tf.unstack(xzIn) as tf.Tensor2D[];
-    const ms = masked ? (tf.unstack(maskIn) as tf.Tensor2D[]) : [];
+    const xs = unstackSteps(xzIn);
+    const ms = masked ? unstackSteps(maskIn) : [];
     let h = h0In;
     let c = c0In;
     const hs: tf.Tensor2D[] = [];
@@ -79,6 +79,25 @@ export function lstmSequence(
   }
 }
 
+/**
+ * `tf.unstack(x)` along the time axis, in two levels for long sequences: tfjs-backend-wasm's
+ * Slice (behind unstack and split) copies its WHOLE input out of the heap for every slice, so a
+ * plain unstack of `[T, ...]` moves `T` times the tensor (O(T^2)); splitting into ~sqrt(T) chunks
+ * first moves ~2 sqrt(T) times it. (wasm's Gather is slower still at these sizes.)
+ */
+function unstackSteps(x: tf.Tensor): tf.Tensor2D[] {
+  const T = x.shape[0]!;
+  if (T <= 8) return tf.unstack(x) as tf.Tensor2D[];
+  const chunk = Math.ceil(Math.sqrt(T));
+  const sizes = Array.from({ length: Math.ceil(T / chunk) }, (_, i) => Math.min(chunk, T - i * chunk));
+  const out: tf.Tensor2D[] = [];
+  for (const part of tf.split(x, sizes, 0)) {
+    out.push(...(tf.unstack(part) as tf.Tensor2D[]));
+    part.dispose();
+  }
+  return out;
+}
+
 /** Backpropagation through time for {@link lstmSequence}. */
 function backward(dy: tf.Tensor3D, saved: tf.Tensor[], T: number, B: number, H: number, masked: boolean): tf.Tensor[] {
   const [xz, u, h0, c0, maskAll, value] = saved as [
@@ -106,14 +125,12 @@ function backward(dy: tf.Tensor3D, saved: tf.Tensor[], T: number, B: number, H: 
   // d c~ from h~: o (1 - tanh(c~)^2).
   const oDTanh = tf.mul(oAll!, tf.sub(1, tf.square(tanhCAll)));
   const uT = tf.transpose(u);
-  // Per-step views. (tfjs-backend-wasm's Slice, behind unstack and split, copies its whole input
-  // out of the heap for each slice; for T ~ 20-50 that is still cheaper than wasm's Gather.)
-  const dys = tf.unstack(dy) as tf.Tensor2D[];
-  const oDTanhs = tf.unstack(oDTanh) as tf.Tensor2D[];
-  const qs = tf.unstack(q) as tf.Tensor2D[];
-  const fs = tf.unstack(fAll!) as tf.Tensor2D[];
-  const ms = masked ? (tf.unstack(maskAll) as tf.Tensor2D[]) : [];
-  const keeps = masked ? (tf.unstack(tf.sub(1, maskAll)) as tf.Tensor2D[]) : [];
+  const dys = [...unstackSteps(tf.slice(dy, [0, 0, 0], [T, B, H])), ...unstackSteps(tf.slice(dy, [T, 0, 0], [T, B, H]))];
+  const oDTanhs = unstackSteps(oDTanh);
+  const qs = unstackSteps(q);
+  const fs = unstackSteps(fAll!);
+  const ms = masked ? unstackSteps(maskAll) : [];
+  const keeps = masked ? unstackSteps(tf.sub(1, maskAll) as tf.Tensor3D) : [];
 
   let dh: tf.Tensor2D | null = null;
   let dc: tf.Tensor2D | null = null;
