@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmMatMulFix } from './wasm-matmul';
 
 /** Backends vaekit knows how to load. `auto` tries them fastest first. */
-export const BACKEND_CHOICES = ['auto', 'node-gpu', 'node', 'wasm', 'webgpu', 'webgl', 'cpu'] as const;
+export const BACKEND_CHOICES = [
+  'auto',
+  'node-gpu',
+  'node',
+  'wasm',
+  'webgpu',
+  'webgl',
+  'cpu',
+] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** What {@link selectBackend} chose, and why the faster candidates were passed over. */
@@ -52,12 +60,14 @@ export async function selectBackend(
   options: SelectBackendOptions = {},
 ): Promise<BackendSelection> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(name)) {
-    throw new Error(
-      `Unknown backend '${name}'. Valid choices: ${BACKEND_CHOICES.join(', ')}.`,
-    );
+    throw new Error(`Unknown backend '${name}'. Valid choices: ${BACKEND_CHOICES.join(', ')}.`);
   }
   const candidates =
-    name === 'auto' ? (isNode() ? NODE_ORDER : BROWSER_ORDER) : [name as Exclude<BackendChoice, 'auto'>];
+    name === 'auto'
+      ? isNode()
+        ? NODE_ORDER
+        : BROWSER_ORDER
+      : [name as Exclude<BackendChoice, 'auto'>];
   await registerGradients();
   const skipped: BackendSelection['skipped'] = [];
   for (const choice of candidates) {
@@ -86,7 +96,15 @@ export async function selectBackend(
  */
 export async function registerGradients(): Promise<void> {
   if (tf.getGradient(tf.Sum) !== undefined) return;
-  await import('./register-gradients');
+  try {
+    await import('./register-gradients');
+  } catch (error) {
+    // Run from TypeScript sources under a Node loader (tsx), the ES-module import of tfjs-core's
+    // gradient files fails (tfjs-core is a CommonJS package); the loader's require hook
+    // transpiles the same files.
+    if (!isNode()) throw error;
+    (await nodeRequire())('@tensorflow/tfjs-core/dist/register_all_gradients');
+  }
 }
 
 function isNode(): boolean {
@@ -104,7 +122,8 @@ async function loadBackend(
       if (!isNode()) throw new Error(`${pkg} only runs in Node.js`);
       const req = await nodeRequire();
       const addon = findNativeAddon(req, pkg);
-      if (addon === undefined) throw new Error(`${pkg} is not installed (or its native addon was not built)`);
+      if (addon === undefined)
+        throw new Error(`${pkg} is not installed (or its native addon was not built)`);
       req(pkg);
       return 'tensorflow';
     }

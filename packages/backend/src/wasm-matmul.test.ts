@@ -12,7 +12,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function expectAllClose(actual: tf.Tensor, expected: tf.Tensor | ArrayLike<number>, { rtol = 1e-6, atol = 1e-6 } = {}): void {
+function expectAllClose(
+  actual: tf.Tensor,
+  expected: tf.Tensor | ArrayLike<number>,
+  { rtol = 1e-6, atol = 1e-6 } = {},
+): void {
   const a = actual.dataSync();
   const e = expected instanceof tf.Tensor ? expected.dataSync() : expected;
   expect(a.length).toBe(e.length);
@@ -25,7 +29,10 @@ function expectAllClose(actual: tf.Tensor, expected: tf.Tensor | ArrayLike<numbe
 function randomTensor(shape: number[], seed: number): tf.Tensor {
   const u = mulberry32(seed);
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => u() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => u() * 2 - 1),
+    shape,
+  );
 }
 
 /** Reference product in float64 plain JS, so the check does not trust any tfjs kernel. */
@@ -93,18 +100,28 @@ describe('registerWasmMatMulFix', () => {
     [true, false],
     [false, true],
     [true, true],
-  ])('fused matMul + bias + relu with transposeA=%s, transposeB=%s matches the explicit transpose', (ta, tb) => {
-    tf.tidy(() => {
-      const a = randomTensor(ta ? [8, 5] : [5, 8], 3);
-      const b = randomTensor(tb ? [6, 8] : [8, 6], 4);
-      const bias = randomTensor([6], 5);
-      const viaFlags = tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias, activation: 'relu' });
-      const explicit = tf.relu(
-        tf.add(tf.matMul(ta ? tf.transpose(a) : a, tb ? tf.transpose(b) : b), bias),
-      );
-      expectAllClose(viaFlags, explicit, { rtol: 1e-6, atol: 1e-6 });
-    });
-  });
+  ])(
+    'fused matMul + bias + relu with transposeA=%s, transposeB=%s matches the explicit transpose',
+    (ta, tb) => {
+      tf.tidy(() => {
+        const a = randomTensor(ta ? [8, 5] : [5, 8], 3);
+        const b = randomTensor(tb ? [6, 8] : [8, 6], 4);
+        const bias = randomTensor([6], 5);
+        const viaFlags = tf.fused.matMul({
+          a,
+          b,
+          transposeA: ta,
+          transposeB: tb,
+          bias,
+          activation: 'relu',
+        });
+        const explicit = tf.relu(
+          tf.add(tf.matMul(ta ? tf.transpose(a) : a, tb ? tf.transpose(b) : b), bias),
+        );
+        expectAllClose(viaFlags, explicit, { rtol: 1e-6, atol: 1e-6 });
+      });
+    },
+  );
 
   it('gradients of matMul (which use transposed products) are correct', () => {
     tf.tidy(() => {

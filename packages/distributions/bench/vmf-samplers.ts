@@ -15,18 +15,13 @@
  * distinct values in [kappa, 2 kappa] (one per row, as from an encoder: one coarse table per row
  * and call, plus the implicit-gradient factors).
  */
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { Prng } from '../src/internal/prng';
 import { drawAngles } from '../src/internal/vmf-angles';
 import { buildAngleTable, clearAngleTableCache } from '../src/internal/vmf-angle-table';
 import { VonMisesFisher, type VonMisesFisherSampler } from '../src/von-mises-fisher';
 
-// selectBackend registers tfjs-core's gradients with a dynamic ESM import that Node cannot
-// resolve when @vaekit/backend runs from source under tsx; registering them first through
-// require makes it skip that step (the benchmark needs no gradients in any case).
-createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients');
-const { selectBackend } = await import('@vaekit/backend');
+import { selectBackend } from '@vaekit/backend';
 
 const DIMS = [3, 16, 64, 256, 1024];
 const KAPPAS = [1, 50, 1000];
