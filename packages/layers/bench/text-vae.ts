@@ -73,7 +73,12 @@ function registerSliceViewExperiment(): void {
     typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
     makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   };
-  const viewSlice = (x: tf.TensorInfo, begin: number[], size: number[], backend: WasmBackend): tf.TensorInfo => {
+  const viewSlice = (
+    x: tf.TensorInfo,
+    begin: number[],
+    size: number[],
+    backend: WasmBackend,
+  ): tf.TensorInfo => {
     const out = backend.makeOutput(size, x.dtype);
     const src = backend.typedArrayFromHeap(x);
     const dst = backend.typedArrayFromHeap(out);
@@ -106,7 +111,11 @@ function registerSliceViewExperiment(): void {
   };
   replace(tf.Slice, (({ inputs, attrs, backend }: Args) => {
     const x = inputs['x'] as tf.TensorInfo;
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs!['begin'] as number[], attrs!['size'] as number[]);
+    const [begin, size] = tf.slice_util.parseSliceParams(
+      x as tf.Tensor,
+      attrs!['begin'] as number[],
+      attrs!['size'] as number[],
+    );
     return viewSlice(x, begin, size, backend as WasmBackend);
   }) as unknown as tf.KernelFunc);
   replace(tf.Unpack, (({ inputs, attrs, backend }: Args) => {
@@ -126,7 +135,11 @@ function registerSliceViewExperiment(): void {
   replace(tf.SplitV, (({ inputs, attrs, backend }: Args) => {
     const x = inputs['x'] as tf.TensorInfo;
     const axis = tf.util.parseAxisParam(attrs!['axis'] as number, x.shape)[0]!;
-    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs!['numOrSizeSplits'] as number[], axis);
+    const sizes = tf.backend_util.prepareSplitSize(
+      x as tf.Tensor,
+      attrs!['numOrSizeSplits'] as number[],
+      axis,
+    );
     const begin = new Array<number>(x.shape.length).fill(0);
     return sizes.map((s) => {
       const size = x.shape.slice();
@@ -147,7 +160,11 @@ function batch(seed: number): tf.Tensor2D {
 }
 
 async function time(name: string, n: number, step: (i: number) => tf.Scalar): Promise<number> {
-  for (let i = 0; i < warmup; i++) (await step(-1 - i).data(), undefined);
+  for (let i = 0; i < warmup; i++) {
+    const loss = step(-1 - i);
+    await loss.data();
+    loss.dispose();
+  }
   const start = performance.now();
   let last = 0;
   for (let i = 0; i < n; i++) {
@@ -157,7 +174,9 @@ async function time(name: string, n: number, step: (i: number) => tf.Scalar): Pr
   }
   const seconds = (performance.now() - start) / 1000;
   const tokensPerSecond = (n * B * T) / seconds;
-  console.log(`${name.padEnd(44)} ${(seconds / n * 1000).toFixed(0).padStart(7)} ms/step ${tokensPerSecond.toFixed(0).padStart(7)} tokens/s   (loss ${last.toFixed(3)}, ${tf.memory().numTensors} tensors)`);
+  console.log(
+    `${name.padEnd(44)} ${((seconds / n) * 1000).toFixed(0).padStart(7)} ms/step ${tokensPerSecond.toFixed(0).padStart(7)} tokens/s   (loss ${last.toFixed(3)}, ${tf.memory().numTensors} tensors)`,
+  );
   return tokensPerSecond;
 }
 
@@ -166,8 +185,16 @@ function languageModel(kind: 'tfjs-layers' | 'fused') {
   const lstm =
     kind === 'fused'
       ? fusedLSTM({ units: H, returnSequences: true, seed: 2 })
-      : tfl.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
-  const out = tfl.layers.dense({ units: V, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) });
+      : tfl.layers.lstm({
+          units: H,
+          returnSequences: true,
+          recurrentActivation: 'sigmoid',
+          recurrentInitializer: 'glorotUniform',
+        });
+  const out = tfl.layers.dense({
+    units: V,
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+  });
   const optimizer = tf.train.adam(1e-3);
   const data = [batch(10), batch(11)];
   const loss = (tokens: tf.Tensor) => {
@@ -178,14 +205,23 @@ function languageModel(kind: 'tfjs-layers' | 'fused') {
     return tf.neg(tf.mean(categoricalLogProb(logits, target))) as tf.Scalar;
   };
   tf.tidy(() => loss(data[0]!)); // builds the layers (creates their weights) before training
-  return (i: number): tf.Scalar => optimizer.minimize(() => loss(data[Math.abs(i) % 2]!), true) as tf.Scalar;
+  return (i: number): tf.Scalar =>
+    optimizer.minimize(() => loss(data[Math.abs(i) % 2]!), true) as tf.Scalar;
 }
 
 /** (a0): tf.layers.lstm + tf.layers.dense + tf.losses.softmaxCrossEntropy on one-hot targets. */
 function tfjsLayersLanguageModel() {
   const embed = tokenEmbedding({ inputDim: V, outputDim: E, seed: 1 });
-  const lstm = tfl.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
-  const out = tfl.layers.dense({ units: V, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) });
+  const lstm = tfl.layers.lstm({
+    units: H,
+    returnSequences: true,
+    recurrentActivation: 'sigmoid',
+    recurrentInitializer: 'glorotUniform',
+  });
+  const out = tfl.layers.dense({
+    units: V,
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+  });
   const optimizer = tf.train.adam(1e-3);
   const data = [batch(10), batch(11)];
   const loss = (tokens: tf.Tensor) => {
@@ -197,7 +233,8 @@ function tfjsLayersLanguageModel() {
     return tf.mul(tf.losses.softmaxCrossEntropy(labels, logits), T) as tf.Scalar;
   };
   tf.tidy(() => loss(data[0]!));
-  return (i: number): tf.Scalar => optimizer.minimize(() => loss(data[Math.abs(i) % 2]!), true) as tf.Scalar;
+  return (i: number): tf.Scalar =>
+    optimizer.minimize(() => loss(data[Math.abs(i) % 2]!), true) as tf.Scalar;
 }
 
 function textVAE() {
@@ -213,22 +250,48 @@ function textVAE() {
   const data = [batch(20), batch(21)];
   return (i: number): tf.Scalar => {
     const tokens = data[Math.abs(i) % 2]!;
-    return optimizer.minimize(() => {
-      const q = vae.encode(tokens, { training: true });
-      const z = q.rsample(undefined, { seed: 100 + i });
-      const logLikelihood = vae.decode(z, { training: true, seed: 200 + i }).logProb(tokens);
-      const kl = klDivergence(q, vae.prior);
-      return tf.neg(tf.mean(tf.sub(logLikelihood, kl))) as tf.Scalar;
-    }, true, vae.trainableVariables) as tf.Scalar;
+    return optimizer.minimize(
+      () => {
+        const q = vae.encode(tokens, { training: true });
+        const z = q.rsample(undefined, { seed: 100 + i });
+        const logLikelihood = vae.decode(z, { training: true, seed: 200 + i }).logProb(tokens);
+        const kl = klDivergence(q, vae.prior);
+        return tf.neg(tf.mean(tf.sub(logLikelihood, kl))) as tf.Scalar;
+      },
+      true,
+      vae.trainableVariables,
+    ) as tf.Scalar;
   };
 }
 
 const backend = await setUp();
-console.log(`backend: ${backend}; batch ${B}, ${T} tokens, embedding ${E}, hidden ${H}, vocabulary ${V}, latent ${LATENT}, Adam`);
+console.log(
+  `backend: ${backend}; batch ${B}, ${T} tokens, embedding ${E}, hidden ${H}, vocabulary ${V}, latent ${LATENT}, Adam`,
+);
 const results: [string, number][] = [];
-if (only.includes('a0')) results.push(['(a0) LM, tfjs-layers + softmaxCrossEntropy', await time('(a0) LM, tfjs-layers + softmaxCrossEntropy', baselineSteps, tfjsLayersLanguageModel())]);
-if (only.includes('a')) results.push(['(a) LM, tf.layers.lstm', await time('(a) LM, tf.layers.lstm', baselineSteps, languageModel('tfjs-layers'))]);
-if (only.includes('b')) results.push(['(b) LM, FusedLSTM', await time('(b) LM, FusedLSTM', steps, languageModel('fused'))]);
-if (only.includes('c')) results.push(['(c) TextVAE step (BN-VAE)', await time('(c) TextVAE step (BN-VAE)', steps, textVAE())]);
+if (only.includes('a0'))
+  results.push([
+    '(a0) LM, tfjs-layers + softmaxCrossEntropy',
+    await time(
+      '(a0) LM, tfjs-layers + softmaxCrossEntropy',
+      baselineSteps,
+      tfjsLayersLanguageModel(),
+    ),
+  ]);
+if (only.includes('a'))
+  results.push([
+    '(a) LM, tf.layers.lstm',
+    await time('(a) LM, tf.layers.lstm', baselineSteps, languageModel('tfjs-layers')),
+  ]);
+if (only.includes('b'))
+  results.push([
+    '(b) LM, FusedLSTM',
+    await time('(b) LM, FusedLSTM', steps, languageModel('fused')),
+  ]);
+if (only.includes('c'))
+  results.push([
+    '(c) TextVAE step (BN-VAE)',
+    await time('(c) TextVAE step (BN-VAE)', steps, textVAE()),
+  ]);
 console.log('\n| model | backend | tokens/s |\n|---|---|---|');
 for (const [name, tps] of results) console.log(`| ${name} | ${backend} | ${tps.toFixed(0)} |`);

@@ -15,9 +15,15 @@ describe('bernoulliLogProb', () => {
       }
       return s;
     });
-    expectAllClose(bernoulliLogProb(tf.tensor2d(l, [2, 3]), tf.tensor2d(x, [2, 3])), expected, { rtol: 1e-5 });
+    expectAllClose(bernoulliLogProb(tf.tensor2d(l, [2, 3]), tf.tensor2d(x, [2, 3])), expected, {
+      rtol: 1e-5,
+    });
     // Image-shaped inputs [N, H, W] sum over both pixel axes.
-    expectAllClose(bernoulliLogProb(tf.zeros([2, 2, 2]), tf.ones([2, 2, 2])), [4 * Math.log(0.5), 4 * Math.log(0.5)], { rtol: 1e-6 });
+    expectAllClose(
+      bernoulliLogProb(tf.zeros([2, 2, 2]), tf.ones([2, 2, 2])),
+      [4 * Math.log(0.5), 4 * Math.log(0.5)],
+      { rtol: 1e-6 },
+    );
   });
 
   it('is finite for extreme logits and has gradient x - sigmoid(l)', () => {
@@ -33,7 +39,9 @@ describe('bernoulliLogProb', () => {
 
   it('checks shapes and leaks no tensors', async () => {
     const l = tf.zeros([2, 3]);
-    expect(() => bernoulliLogProb(l, tf.zeros([2, 4]))).toThrow(/x must be of the logits' shape \[2, 3\]/);
+    expect(() => bernoulliLogProb(l, tf.zeros([2, 4]))).toThrow(
+      /x must be of the logits' shape \[2, 3\]/,
+    );
     await expectNoLeaks(() => bernoulliLogProb(l, l));
     l.dispose();
   });

@@ -22,7 +22,9 @@ import { check } from './internal/validate';
  */
 export function bernoulliLogProb(logits: tf.Tensor, x: tf.Tensor): tf.Tensor {
   check(
-    logits.rank >= 1 && x.shape.length === logits.shape.length && x.shape.every((n, i) => n === logits.shape[i]),
+    logits.rank >= 1 &&
+      x.shape.length === logits.shape.length &&
+      x.shape.every((n, i) => n === logits.shape[i]),
     'bernoulliLogProb x',
     `of the logits' shape [${logits.shape.join(', ')}]`,
     `shape [${x.shape.join(', ')}]`,

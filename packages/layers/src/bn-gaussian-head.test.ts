@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributions';
+import { type DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributions';
 import { expectNoLeaks, normalSamples } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { bnGaussianHead } from './bn-gaussian-head';
@@ -13,7 +13,10 @@ describe('bnGaussianHead', () => {
     ] as const) {
       const d = 8;
       const head = bnGaussianHead({ latentDim: d, gamma, seed });
-      const h = tf.tensor2d(Float32Array.from(normalSamples(32 * 16, seed), (x) => scale * x), [32, 16]);
+      const h = tf.tensor2d(
+        Float32Array.from(normalSamples(32 * 16, seed), (x) => scale * x),
+        [32, 16],
+      );
       const q = head.apply(h, { training: true }) as DiagonalNormal;
       const kl = tf.mean(klDivergence(q, head.prior())).dataSync()[0]!;
       expect(kl).toBeGreaterThanOrEqual((d / 2) * gamma * gamma * (1 - 1e-3));
@@ -31,10 +34,14 @@ describe('bnGaussianHead', () => {
     const infer = head.apply(h) as DiagonalNormal;
     const diff = tf.max(tf.abs(tf.sub(train.loc, infer.loc))).dataSync()[0]!;
     expect(diff).toBeLessThan(1e-4);
-    expect(head.layers.flatMap((l) => l.trainableWeights.map((w) => w.originalName.split('/').pop()))).toEqual(['kernel', 'bias', 'beta', 'kernel', 'bias']);
+    expect(
+      head.layers.flatMap((l) => l.trainableWeights.map((w) => w.originalName.split('/').pop())),
+    ).toEqual(['kernel', 'bias', 'beta', 'kernel', 'bias']);
     expect(head.trainableVariables).toHaveLength(5);
     await expectNoLeaks(() => head.apply(h, { training: true }).dispose());
-    expect(() => bnGaussianHead({ latentDim: 4, gamma: 0 })).toThrow(/gamma must be a finite number > 0/);
+    expect(() => bnGaussianHead({ latentDim: 4, gamma: 0 })).toThrow(
+      /gamma must be a finite number > 0/,
+    );
     train.dispose();
     infer.dispose();
     h.dispose();

@@ -4,7 +4,11 @@ import { type Distribution, StandardNormal } from '@vaekit/distributions';
 import { FixedGammaBatchNorm } from './fixed-gamma-batch-norm';
 import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
-import type { BNGaussianHeadConfig, HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
+import type {
+  BNGaussianHeadConfig,
+  HeadApplyOptions,
+  PosteriorHeadOptions,
+} from './posterior-head';
 
 /**
  * The BN-VAE posterior head of Zhu et al. (2020): a Gaussian head whose mean goes through
@@ -37,7 +41,13 @@ export class BNGaussianHead extends HeadBase<BNGaussianHeadConfig> {
   constructor(config: Omit<BNGaussianHeadConfig, 'family'>, options: PosteriorHeadOptions = {}) {
     super({ ...config, family: 'bn-gaussian' }, options);
     const { gamma, learnBeta, momentum, epsilon } = config;
-    this.batchNorm = new FixedGammaBatchNorm({ gamma, learnBeta, momentum, epsilon, name: `${this.name}_bn` });
+    this.batchNorm = new FixedGammaBatchNorm({
+      gamma,
+      learnBeta,
+      momentum,
+      epsilon,
+      name: `${this.name}_bn`,
+    });
     this.meanLayer = this.dense('mean', this.latentDim);
     this.logVarLayer = this.dense('logvar', this.latentDim);
     this.layers = [this.meanLayer, this.batchNorm, this.logVarLayer];
@@ -68,7 +78,9 @@ export class BNGaussianHead extends HeadBase<BNGaussianHeadConfig> {
  * const head = bnGaussianHead({ latentDim: 32, gamma: 0.5, seed: 1 });
  * ```
  */
-export function bnGaussianHead(args: Omit<BNGaussianHeadConfig, 'family'> & PosteriorHeadOptions): BNGaussianHead {
+export function bnGaussianHead(
+  args: Omit<BNGaussianHeadConfig, 'family'> & PosteriorHeadOptions,
+): BNGaussianHead {
   const { name, seed, ...config } = args;
   return new BNGaussianHead(config, { name, seed });
 }

@@ -13,7 +13,10 @@ describe('bnSuGaussianHead', () => {
     ] as const) {
       const d = 6;
       const head = bnSuGaussianHead({ latentDim: d, tau, seed });
-      const h = tf.tensor2d(Float32Array.from(normalSamples(24 * 10, seed), (x) => scale * x), [24, 10]);
+      const h = tf.tensor2d(
+        Float32Array.from(normalSamples(24 * 10, seed), (x) => scale * x),
+        [24, 10],
+      );
       const q = head.apply(h, { training: true }) as DiagonalNormal;
       expect(q).toBeInstanceOf(DiagonalNormal);
       expect(Math.min(...q.scale.dataSync())).toBeGreaterThan(0);
@@ -29,9 +32,13 @@ describe('bnSuGaussianHead', () => {
     const head = bnSuGaussianHead({ latentDim: 3, seed: 7 });
     const h = tf.ones([4, 2]);
     head.apply(h, { training: true }).dispose();
-    expect(head.layers.flatMap((l) => l.trainableWeights.map((w) => w.originalName.split('/').pop()))).toContain('theta');
+    expect(
+      head.layers.flatMap((l) => l.trainableWeights.map((w) => w.originalName.split('/').pop())),
+    ).toContain('theta');
     await expectNoLeaks(() => head.apply(h, { training: true }).dispose());
-    expect(() => bnSuGaussianHead({ latentDim: 3, tau: 1 })).toThrow(/tau must be a number in the open interval \(0, 1\)/);
+    expect(() => bnSuGaussianHead({ latentDim: 3, tau: 1 })).toThrow(
+      /tau must be a number in the open interval \(0, 1\)/,
+    );
     h.dispose();
   });
 });

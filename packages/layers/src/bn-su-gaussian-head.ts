@@ -4,7 +4,11 @@ import { type Distribution, StandardNormal } from '@vaekit/distributions';
 import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
 import { PosteriorScaler } from './posterior-scaler';
-import type { BNSuGaussianHeadConfig, HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
+import type {
+  BNSuGaussianHeadConfig,
+  HeadApplyOptions,
+  PosteriorHeadOptions,
+} from './posterior-head';
 
 /** Smallest |sigma| passed to the distribution (keeps log sigma^2 finite). */
 const MIN_SCALE = 1e-6;
@@ -49,7 +53,9 @@ export class BNSuGaussianHead extends HeadBase<BNSuGaussianHeadConfig> {
   apply(features: tf.Tensor, options: HeadApplyOptions = {}): Distribution {
     const [loc, scale] = tf.tidy(() => {
       const raw = [this.meanLayer.apply(features), this.stdLayer.apply(features)] as tf.Tensor[];
-      const [mean, std] = this.scaler.apply(raw, { training: options.training === true }) as tf.Tensor[];
+      const [mean, std] = this.scaler.apply(raw, {
+        training: options.training === true,
+      }) as tf.Tensor[];
       return [mean!, tf.maximum(tf.abs(std!), MIN_SCALE)];
     });
     return new OwnedDiagonalNormal(loc!, scale!);
@@ -70,7 +76,9 @@ export class BNSuGaussianHead extends HeadBase<BNSuGaussianHeadConfig> {
  * const head = bnSuGaussianHead({ latentDim: 32, tau: 0.5, seed: 1 });
  * ```
  */
-export function bnSuGaussianHead(args: Omit<BNSuGaussianHeadConfig, 'family'> & PosteriorHeadOptions): BNSuGaussianHead {
+export function bnSuGaussianHead(
+  args: Omit<BNSuGaussianHeadConfig, 'family'> & PosteriorHeadOptions,
+): BNSuGaussianHead {
   const { name, seed, ...config } = args;
   return new BNSuGaussianHead(config, { name, seed });
 }

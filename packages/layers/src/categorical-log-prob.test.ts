@@ -5,7 +5,12 @@ import { categoricalLogProb } from './categorical-log-prob';
 import { numericGradient } from './internal/numeric-gradient';
 
 /** float64 reference: sum over unmasked positions of log softmax(l)[y]. */
-function reference(l: Float64Array, y: number[], V: number, keep: (k: number) => boolean): number[] {
+function reference(
+  l: Float64Array,
+  y: number[],
+  V: number,
+  keep: (k: number) => boolean,
+): number[] {
   const rows = y.length;
   return y.map((target, k) => {
     if (!keep(k)) return 0;
@@ -30,14 +35,27 @@ describe('categoricalLogProb', () => {
     const targets = tf.tensor2d(targetRows, undefined, 'int32');
     const flat = targetRows.flat();
     const perToken = reference(values, flat, V, (k) => flat[k] !== 0);
-    const expected = [perToken.slice(0, 4).reduce((a, b) => a + b), perToken.slice(4).reduce((a, b) => a + b)];
+    const expected = [
+      perToken.slice(0, 4).reduce((a, b) => a + b),
+      perToken.slice(4).reduce((a, b) => a + b),
+    ];
     expectAllClose(categoricalLogProb(logits, targets, { padId: 0 }), expected, { rtol: 1e-5 });
-    expectAllClose(categoricalLogProb(logits, targets, { padId: 0, reduction: 'none' }), perToken, { rtol: 1e-5, atol: 1e-6 });
+    expectAllClose(categoricalLogProb(logits, targets, { padId: 0, reduction: 'none' }), perToken, {
+      rtol: 1e-5,
+      atol: 1e-6,
+    });
     // Without padId every position counts (token 0 is then a real token).
     const all = reference(values, flat, V, () => true);
-    expectAllClose(categoricalLogProb(logits, targets), [all.slice(0, 4).reduce((a, b) => a + b), all.slice(4).reduce((a, b) => a + b)], { rtol: 1e-5 });
+    expectAllClose(
+      categoricalLogProb(logits, targets),
+      [all.slice(0, 4).reduce((a, b) => a + b), all.slice(4).reduce((a, b) => a + b)],
+      { rtol: 1e-5 },
+    );
     // An explicit mask drops position 1 of row 0.
-    const mask = tf.tensor2d([[1, 0, 1, 1], [1, 1, 1, 1]]);
+    const mask = tf.tensor2d([
+      [1, 0, 1, 1],
+      [1, 1, 1, 1],
+    ]);
     const masked = categoricalLogProb(logits, targets, { mask, reduction: 'none' }).dataSync();
     expect(Math.abs(masked[1]!)).toBe(0);
     expect(masked[5]).toBeCloseTo(all[5]!, 4);
@@ -47,11 +65,18 @@ describe('categoricalLogProb', () => {
   it('is unchanged by anything at padded positions, with zero gradient there', () => {
     const targets = tf.tensor2d(targetRows, undefined, 'int32');
     const logits = tf.tensor3d(Float32Array.from(values), [N, T, V]);
-    const garbage = tf.tensor3d(Float32Array.from(values, (x, k) => (targetRows.flat()[Math.floor(k / V)] === 0 ? 100 * x : x)), [N, T, V]);
+    const garbage = tf.tensor3d(
+      Float32Array.from(values, (x, k) =>
+        targetRows.flat()[Math.floor(k / V)] === 0 ? 100 * x : x,
+      ),
+      [N, T, V],
+    );
     const a = categoricalLogProb(logits, targets, { padId: 0 });
     const b = categoricalLogProb(garbage, targets, { padId: 0 });
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
-    const g = tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, targets, { padId: 0 })))(logits);
+    const g = tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, targets, { padId: 0 })))(
+      logits,
+    );
     const gv = g.dataSync();
     targetRows.flat().forEach((y, k) => {
       for (let v = 0; v < V; v++) if (y === 0) expect(Math.abs(gv[k * V + v]!)).toBe(0);
@@ -66,15 +91,24 @@ describe('categoricalLogProb', () => {
     const f = (l: tf.Tensor) => tf.sum(tf.mul(categoricalLogProb(l, targets, { padId: 0 }), w));
     const g = tf.grad(f)(logits);
     const ref = tf.grad((l: tf.Tensor) => {
-      const picked = tf.sum(tf.mul(tf.sub(l, tf.logSumExp(l, 2, true)), tf.cast(tf.oneHot(targets, V), 'float32')), 2);
-      return tf.sum(tf.mul(tf.mul(picked, tf.cast(tf.notEqual(targets, 0), 'float32')), tf.expandDims(w, 1)));
+      const picked = tf.sum(
+        tf.mul(tf.sub(l, tf.logSumExp(l, 2, true)), tf.cast(tf.oneHot(targets, V), 'float32')),
+        2,
+      );
+      return tf.sum(
+        tf.mul(tf.mul(picked, tf.cast(tf.notEqual(targets, 0), 'float32')), tf.expandDims(w, 1)),
+      );
     })(logits);
     expectAllClose(g, ref, { rtol: 1e-4, atol: 1e-6 });
     const indices = [0, 3, 7, 13, 20];
-    expectAllClose(Float64Array.from(indices, (k) => g.dataSync()[k]!), numericGradient(f, logits, { indices, h: 1e-2 }), {
-      rtol: 1e-2,
-      atol: 1e-3,
-    });
+    expectAllClose(
+      Float64Array.from(indices, (k) => g.dataSync()[k]!),
+      numericGradient(f, logits, { indices, h: 1e-2 }),
+      {
+        rtol: 1e-2,
+        atol: 1e-3,
+      },
+    );
     tf.dispose([targets, logits, w, g, ref]);
   });
 
@@ -82,7 +116,9 @@ describe('categoricalLogProb', () => {
     const logits = tf.zeros([2, 3, 4]);
     tf.env().set('IS_TEST', true);
     try {
-      tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, tf.zeros([2, 3], 'int32'))))(logits).dispose();
+      tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, tf.zeros([2, 3], 'int32'))))(
+        logits,
+      ).dispose();
     } finally {
       tf.env().set('IS_TEST', false);
     }
@@ -92,11 +128,17 @@ describe('categoricalLogProb', () => {
   it('checks shapes and leaks no tensors', async () => {
     const logits = tf.zeros([2, 3, 4]);
     const targets = tf.zeros([2, 3], 'int32');
-    expect(() => categoricalLogProb(logits, tf.zeros([2, 4], 'int32'))).toThrow(/targets must be of shape \[2, 3\]/);
+    expect(() => categoricalLogProb(logits, tf.zeros([2, 4], 'int32'))).toThrow(
+      /targets must be of shape \[2, 3\]/,
+    );
     await expectNoLeaks(() => categoricalLogProb(logits, targets, { padId: 0 }));
-    await expectNoLeaks(() => tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, targets, { padId: 0 })))(logits));
+    await expectNoLeaks(() =>
+      tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, targets, { padId: 0 })))(logits),
+    );
     // Uniform logits: log(1/4) per token.
-    expectAllClose(categoricalLogProb(logits, targets), [3 * Math.log(0.25), 3 * Math.log(0.25)], { rtol: 1e-6 });
+    expectAllClose(categoricalLogProb(logits, targets), [3 * Math.log(0.25), 3 * Math.log(0.25)], {
+      rtol: 1e-6,
+    });
     tf.dispose([logits, targets]);
   });
 });

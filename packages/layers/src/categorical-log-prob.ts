@@ -72,19 +72,28 @@ export function categoricalLogProb(
       const total = tf.sum(shifted, 1, true);
       const lse = tf.reshape(tf.add(max, tf.log(total)), [M]);
       const rows = tf.range(0, M, 1, 'int32');
-      const picked = tf.gather(tf.reshape(l, [M * V]), tf.add(tf.mul(rows, tf.scalar(V, 'int32')), y));
+      const picked = tf.gather(
+        tf.reshape(l, [M * V]),
+        tf.add(tf.mul(rows, tf.scalar(V, 'int32')), y),
+      );
       save([shifted, total, tf.stack([rows, y], 1), w]);
       return {
         value: tf.mul(tf.sub(picked, lse), w),
         gradFunc: (dy: tf.Tensor1D, [s, z, at, ws]: tf.Tensor[]) => {
           // d/dl = m dy (onehot(y) - softmax(l)),  softmax = s / z.
           const scale = tf.mul(dy, ws!);
-          const dl = tf.sub(tf.scatterND(at!, scale, [M, V]), tf.mul(s!, tf.div(tf.expandDims(scale, 1), z!)));
+          const dl = tf.sub(
+            tf.scatterND(at!, scale, [M, V]),
+            tf.mul(s!, tf.div(tf.expandDims(scale, 1), z!)),
+          );
           return [dl, tf.zeros([M]), tf.zeros([M])];
         },
       };
     });
-    const perToken = tf.reshape(runCustomOp(() => op(flatLogits, flatTargets, weight)), targets.shape);
+    const perToken = tf.reshape(
+      runCustomOp(() => op(flatLogits, flatTargets, weight)),
+      targets.shape,
+    );
     if (reduction === 'none') return perToken;
     return targets.rank === 1 ? perToken : tf.sum(tf.reshape(perToken, [targets.shape[0]!, -1]), 1);
   });

@@ -29,7 +29,10 @@ function rawMeans(b: number, d: number, seed: number): tf.Tensor2D {
   const offsets = Array.from({ length: d }, () => 10 * (u() - 0.5));
   const scales = Array.from({ length: d }, () => 10 ** (2 * u() - 1)); // 0.1 .. 10
   const eps = normalSamples(b * d, seed + 1);
-  return tf.tensor2d(Float32Array.from(eps, (e, k) => offsets[k % d]! + scales[k % d]! * e), [b, d]);
+  return tf.tensor2d(
+    Float32Array.from(eps, (e, k) => offsets[k % d]! + scales[k % d]! * e),
+    [b, d],
+  );
 }
 
 describe('fixedGammaBatchNorm', () => {
@@ -53,11 +56,17 @@ describe('fixedGammaBatchNorm', () => {
       for (let j = 0; j < d; j++) bound += 0.5 * (beta[j]! ** 2 + gamma * gamma);
       // Any posterior scale: sigma from 0.05 to 5.
       const sigma = tf.exp(tf.tensor2d(Float32Array.from(normalSamples(b * d, seed + 9)), [b, d]));
-      const kl = klDivergence(new DiagonalNormal({ loc: mu, scale: sigma }), new StandardNormal({ dim: d }));
+      const kl = klDivergence(
+        new DiagonalNormal({ loc: mu, scale: sigma }),
+        new StandardNormal({ dim: d }),
+      );
       const meanKL = tf.mean(kl).dataSync()[0]!;
       expect(meanKL).toBeGreaterThanOrEqual(bound * (1 - 1e-4));
       // With sigma = 1 the bound is attained: it is the exact value, not a loose inequality.
-      const klAtOne = klDivergence(new DiagonalNormal({ loc: mu, scale: tf.ones([d]) }), new StandardNormal({ dim: d }));
+      const klAtOne = klDivergence(
+        new DiagonalNormal({ loc: mu, scale: tf.ones([d]) }),
+        new StandardNormal({ dim: d }),
+      );
       expect(tf.mean(klAtOne).dataSync()[0]!).toBeCloseTo(bound, 2);
       tf.dispose([x, mu, sigma, kl, klAtOne]);
       bn.dispose();
@@ -70,8 +79,16 @@ describe('fixedGammaBatchNorm', () => {
     (bn.apply(x, { training: true }) as tf.Tensor).dispose();
     const [, movingMean, movingVariance] = bn.getWeights();
     const { mean, variance } = columnMoments(x);
-    expectAllClose(movingMean!, Float64Array.from(mean, (m) => 0.1 * m), { rtol: 1e-5, atol: 1e-6 });
-    expectAllClose(movingVariance!, Float64Array.from(variance, (v) => 0.9 + 0.1 * v), { rtol: 1e-5 });
+    expectAllClose(
+      movingMean!,
+      Float64Array.from(mean, (m) => 0.1 * m),
+      { rtol: 1e-5, atol: 1e-6 },
+    );
+    expectAllClose(
+      movingVariance!,
+      Float64Array.from(variance, (v) => 0.9 + 0.1 * v),
+      { rtol: 1e-5 },
+    );
     // With momentum 0 the running statistics are the last batch's: inference reproduces training.
     const bn0 = fixedGammaBatchNorm({ gamma: 0.7, momentum: 0 });
     const trained = bn0.apply(x, { training: true }) as tf.Tensor;
@@ -100,10 +117,14 @@ describe('fixedGammaBatchNorm', () => {
     const { grads } = tf.variableGrads(() => loss(x) as tf.Scalar, [betaVar]);
     const dx = tf.grad((input: tf.Tensor) => loss(input))(x);
     const indices = [0, 4, 8, 11, 17];
-    expectAllClose(pick(dx, indices), numericGradient((input) => loss(input), x, { h: 1e-2, indices }), {
-      rtol: 2e-2,
-      atol: 2e-3,
-    });
+    expectAllClose(
+      pick(dx, indices),
+      numericGradient((input) => loss(input), x, { h: 1e-2, indices }),
+      {
+        rtol: 2e-2,
+        atol: 2e-3,
+      },
+    );
     const betaValue = betaVar.clone();
     const numericBeta = numericGradient((b) => loss(x, b), betaValue, { h: 1e-2 });
     expectAllClose(grads[betaVar.name]!, numericBeta, { rtol: 1e-2, atol: 1e-3 });
@@ -123,10 +144,14 @@ describe('fixedGammaBatchNorm', () => {
   });
 
   it('throws clear errors for gamma <= 0 and for training on a batch of one', () => {
-    expect(() => fixedGammaBatchNorm({ gamma: 0 })).toThrow(/gamma must be a finite number > 0, got 0/);
+    expect(() => fixedGammaBatchNorm({ gamma: 0 })).toThrow(
+      /gamma must be a finite number > 0, got 0/,
+    );
     expect(() => fixedGammaBatchNorm({ gamma: -1 })).toThrow(/gamma/);
     expect(() => fixedGammaBatchNorm({ gamma: Number.NaN })).toThrow(/gamma/);
-    expect(() => fixedGammaBatchNorm({ gamma: 1, momentum: 1.5 })).toThrow(/momentum must be in \[0, 1\]/);
+    expect(() => fixedGammaBatchNorm({ gamma: 1, momentum: 1.5 })).toThrow(
+      /momentum must be in \[0, 1\]/,
+    );
     const bn = fixedGammaBatchNorm({ gamma: 1 });
     const x = tf.ones([1, 4]);
     expect(() => bn.apply(x, { training: true })).toThrow(/at least 2 rows/);
@@ -136,7 +161,11 @@ describe('fixedGammaBatchNorm', () => {
   it('serialises inside a tf.sequential model: save/load gives identical outputs', async () => {
     const model = tfl.sequential({
       layers: [
-        tfl.layers.dense({ units: 6, inputShape: [5], kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+        tfl.layers.dense({
+          units: 6,
+          inputShape: [5],
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+        }),
         fixedGammaBatchNorm({ gamma: 0.6, momentum: 0.5 }),
       ],
     });
@@ -146,10 +175,12 @@ describe('fixedGammaBatchNorm', () => {
     // tfjs-layers' container ignores `training`; the layer itself honours it.
     (bn.apply(model.layers[0]!.apply(x) as tf.Tensor, { training: true }) as tf.Tensor).dispose();
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
     expect(loaded.layers[1]).toBeInstanceOf(FixedGammaBatchNorm);
     expect((loaded.layers[1] as FixedGammaBatchNorm).gamma).toBe(0.6);

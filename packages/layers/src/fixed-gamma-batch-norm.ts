@@ -70,9 +70,24 @@ export class FixedGammaBatchNorm extends tfl.layers.Layer {
 
   constructor(args: FixedGammaBatchNormArgs) {
     const { gamma, learnBeta = true, momentum = 0.99, epsilon = 1e-8, ...base } = args;
-    check(typeof gamma === 'number' && Number.isFinite(gamma) && gamma > 0, 'fixedGammaBatchNorm gamma', 'a finite number > 0', gamma);
-    check(Number.isFinite(momentum) && momentum >= 0 && momentum <= 1, 'fixedGammaBatchNorm momentum', 'in [0, 1]', momentum);
-    check(Number.isFinite(epsilon) && epsilon > 0, 'fixedGammaBatchNorm epsilon', 'a finite number > 0', epsilon);
+    check(
+      typeof gamma === 'number' && Number.isFinite(gamma) && gamma > 0,
+      'fixedGammaBatchNorm gamma',
+      'a finite number > 0',
+      gamma,
+    );
+    check(
+      Number.isFinite(momentum) && momentum >= 0 && momentum <= 1,
+      'fixedGammaBatchNorm momentum',
+      'in [0, 1]',
+      momentum,
+    );
+    check(
+      Number.isFinite(epsilon) && epsilon > 0,
+      'fixedGammaBatchNorm epsilon',
+      'a finite number > 0',
+      epsilon,
+    );
     super(base);
     this.gamma = gamma;
     this.learnBeta = learnBeta;
@@ -84,11 +99,37 @@ export class FixedGammaBatchNorm extends tfl.layers.Layer {
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const d = shape[shape.length - 1];
-    check(typeof d === 'number' && d >= 1, 'fixedGammaBatchNorm input', 'a tensor whose last dimension is known', `shape [${shape.join(', ')}]`);
+    check(
+      typeof d === 'number' && d >= 1,
+      'fixedGammaBatchNorm input',
+      'a tensor whose last dimension is known',
+      `shape [${shape.join(', ')}]`,
+    );
     const dim = [d as number];
-    this.beta = this.addWeight('beta', dim, 'float32', tfl.initializers.zeros(), undefined, this.learnBeta);
-    this.movingMean = this.addWeight('moving_mean', dim, 'float32', tfl.initializers.zeros(), undefined, false);
-    this.movingVariance = this.addWeight('moving_variance', dim, 'float32', tfl.initializers.ones(), undefined, false);
+    this.beta = this.addWeight(
+      'beta',
+      dim,
+      'float32',
+      tfl.initializers.zeros(),
+      undefined,
+      this.learnBeta,
+    );
+    this.movingMean = this.addWeight(
+      'moving_mean',
+      dim,
+      'float32',
+      tfl.initializers.zeros(),
+      undefined,
+      false,
+    );
+    this.movingVariance = this.addWeight(
+      'moving_variance',
+      dim,
+      'float32',
+      tfl.initializers.ones(),
+      undefined,
+      false,
+    );
     this.built = true;
   }
 
@@ -101,7 +142,10 @@ export class FixedGammaBatchNorm extends tfl.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const beta = this.beta!.read();
       if (kwargs['training'] !== true) {
-        const scale = tf.mul(tf.rsqrt(tf.add(this.movingVariance!.read(), this.epsilon)), this.gamma);
+        const scale = tf.mul(
+          tf.rsqrt(tf.add(this.movingVariance!.read(), this.epsilon)),
+          this.gamma,
+        );
         return tf.add(tf.mul(tf.sub(x, this.movingMean!.read()), scale), beta);
       }
       const { mean, variance } = batchMoments(x, 'fixedGammaBatchNorm');

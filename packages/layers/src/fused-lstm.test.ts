@@ -6,7 +6,16 @@ import { FusedLSTM, fusedLSTM } from './fused-lstm';
 import { numericGradient, pick } from './internal/numeric-gradient';
 
 const randn = (shape: number[], seed: number, scale = 1) =>
-  tf.tensor(Float32Array.from(normalSamples(shape.reduce((a, b) => a * b, 1), seed), (v) => scale * v), shape);
+  tf.tensor(
+    Float32Array.from(
+      normalSamples(
+        shape.reduce((a, b) => a * b, 1),
+        seed,
+      ),
+      (v) => scale * v,
+    ),
+    shape,
+  );
 
 /** A plain-autograd LSTM (Keras layout) used as the reference for outputs and gradients. */
 function referenceLSTM(
@@ -43,7 +52,13 @@ describe('FusedLSTM', () => {
     const [B, T, E, H] = [3, 5, 4, 6];
     const x = randn([B, T, E], 1);
     const ours = fusedLSTM({ units: H, returnSequences: true, returnState: true, seed: 3 });
-    const theirs = tfl.layers.lstm({ units: H, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
+    const theirs = tfl.layers.lstm({
+      units: H,
+      returnSequences: true,
+      returnState: true,
+      recurrentActivation: 'sigmoid',
+      recurrentInitializer: 'glorotUniform',
+    });
     ours.apply(x);
     theirs.apply(x);
     const weights = [randn([E, 4 * H], 2, 0.5), randn([H, 4 * H], 3, 0.5), randn([4 * H], 4, 0.5)];
@@ -53,7 +68,11 @@ describe('FusedLSTM', () => {
     const b = theirs.apply(x) as tf.Tensor[];
     for (let k = 0; k < 3; k++) expectAllClose(a[k]!, b[k]!, { rtol: 1e-5, atol: 1e-5 });
     // Right padding: sequences of length 5, 3 and 1.
-    const mask = tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 0, 0, 0]]);
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 0],
+      [1, 0, 0, 0, 0],
+    ]);
     const am = ours.apply(x, { mask }) as tf.Tensor[];
     const bm = theirs.apply(x, { mask: tf.cast(mask, 'bool') }) as tf.Tensor[];
     for (let k = 0; k < 3; k++) expectAllClose(am[k]!, bm[k]!, { rtol: 1e-5, atol: 1e-5 });
@@ -63,7 +82,10 @@ describe('FusedLSTM', () => {
   it('ignores padded positions: whatever they hold, outputs at real steps and final states are unchanged', () => {
     const [B, T, E, H] = [2, 6, 3, 4];
     const lstm = fusedLSTM({ units: H, returnSequences: true, returnState: true, seed: 5 });
-    const mask = tf.tensor2d([[1, 1, 1, 1, 0, 0], [1, 1, 0, 0, 0, 0]]);
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1, 0, 0],
+      [1, 1, 0, 0, 0, 0],
+    ]);
     const x1 = randn([B, T, E], 6);
     const noise = randn([B, T, E], 7, 10);
     const x2 = tf.add(x1, tf.mul(noise, tf.sub(1, tf.expandDims(mask, 2)))); // garbage at padding only
@@ -88,9 +110,17 @@ describe('FusedLSTM', () => {
     const x = randn([B, T, E], 9);
     const h0 = randn([B, H], 10, 0.5);
     const c0 = randn([B, H], 11, 0.5);
-    const mask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 1, 0], [1, 0, 0, 0]]);
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1],
+      [1, 1, 1, 0],
+      [1, 0, 0, 0],
+    ]);
     lstm.apply([x, h0, c0]);
-    const weights = [randn([E, 4 * H], 12, 0.5), randn([H, 4 * H], 13, 0.5), randn([4 * H], 14, 0.5)];
+    const weights = [
+      randn([E, 4 * H], 12, 0.5),
+      randn([H, 4 * H], 13, 0.5),
+      randn([4 * H], 14, 0.5),
+    ];
     lstm.setWeights(weights);
     const wOut = randn([B, T, H], 15);
     const wH = randn([B, H], 16);
@@ -98,7 +128,10 @@ describe('FusedLSTM', () => {
     const vars = lstm.trainableWeights.map((w) => w.read() as tf.Variable);
     // A loss that touches every output: the sequence, h_T and c_T.
     const objective = (outputs: tf.Tensor, h: tf.Tensor, c: tf.Tensor) =>
-      tf.add(tf.add(tf.sum(tf.mul(outputs, wOut)), tf.sum(tf.mul(h, wH))), tf.sum(tf.mul(tf.square(c), wC)));
+      tf.add(
+        tf.add(tf.sum(tf.mul(outputs, wOut)), tf.sum(tf.mul(h, wH))),
+        tf.sum(tf.mul(tf.square(c), wC)),
+      );
     const ours = (xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => {
       const [o, h, c] = lstm.apply([xx, hh, cc], { mask }) as tf.Tensor[];
       return objective(o!, h!, c!) as tf.Scalar;
@@ -107,39 +140,89 @@ describe('FusedLSTM', () => {
       const { outputs, h, c } = referenceLSTM(xx, ws, hh, cc, mask);
       return objective(outputs, h, c) as tf.Scalar;
     };
-    const gOurs = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => ours(xx, hh, cc))([x, h0, c0]);
-    const gRef = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => reference(xx, hh, cc, vars))([x, h0, c0]);
+    const gOurs = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => ours(xx, hh, cc))([
+      x,
+      h0,
+      c0,
+    ]);
+    const gRef = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) =>
+      reference(xx, hh, cc, vars),
+    )([x, h0, c0]);
     for (let k = 0; k < 3; k++) expectAllClose(gOurs[k]!, gRef[k]!, { rtol: 1e-4, atol: 1e-5 });
     const wOurs = tf.variableGrads(() => ours(x, h0, c0), vars).grads;
-    const wRef = tf.grads((W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) => reference(x, h0, c0, [W, U, b]))(vars);
-    vars.forEach((v, k) => expectAllClose(wOurs[v.name]!, wRef[k]!, { rtol: 1e-4, atol: 1e-5 }));
+    const wRef = tf.grads((W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) =>
+      reference(x, h0, c0, [W, U, b]),
+    )(vars);
+    vars.forEach((v, k) => {
+      expectAllClose(wOurs[v.name]!, wRef[k]!, { rtol: 1e-4, atol: 1e-5 });
+    });
     // Finite differences (float32, h = 1e-2) on a few entries of x, U and h0.
     const tol = { rtol: 1e-2, atol: 2e-3 };
     const xi = [0, 7, 20, 35];
-    expectAllClose(pick(gOurs[0]!, xi), numericGradient((xx) => ours(xx, h0, c0), x, { indices: xi }), tol);
+    expectAllClose(
+      pick(gOurs[0]!, xi),
+      numericGradient((xx) => ours(xx, h0, c0), x, { indices: xi }),
+      tol,
+    );
     const hi = [1, 6, 14];
-    expectAllClose(pick(gOurs[1]!, hi), numericGradient((hh) => ours(x, hh, c0), h0, { indices: hi }), tol);
+    expectAllClose(
+      pick(gOurs[1]!, hi),
+      numericGradient((hh) => ours(x, hh, c0), h0, { indices: hi }),
+      tol,
+    );
     const ui = [0, 23, 57, 99];
     const U = vars[1]!;
-    const numericU = numericGradient((uu) => reference(x, h0, c0, [vars[0]!, uu, vars[2]!]), U, { indices: ui });
+    const numericU = numericGradient((uu) => reference(x, h0, c0, [vars[0]!, uu, vars[2]!]), U, {
+      indices: ui,
+    });
     expectAllClose(pick(wOurs[U.name]!, ui), numericU, tol);
-    tf.dispose([x, h0, c0, mask, ...weights, wOut, wH, wC, ...gOurs, ...gRef, ...Object.values(wOurs), ...wRef]);
+    tf.dispose([
+      x,
+      h0,
+      c0,
+      mask,
+      ...weights,
+      wOut,
+      wH,
+      wC,
+      ...gOurs,
+      ...gRef,
+      ...Object.values(wOurs),
+      ...wRef,
+    ]);
   });
 
   it('differentiates single-step, unmasked and long (chunked) sequences like autograd', () => {
-    for (const [T, masked] of [[1, false], [3, false], [11, true], [23, false]] as const) {
+    for (const [T, masked] of [
+      [1, false],
+      [3, false],
+      [11, true],
+      [23, false],
+    ] as const) {
       const [B, E, H] = [2, 3, 4];
       const lstm = fusedLSTM({ units: H, returnSequences: true, seed: 40 + T });
       const x = randn([B, T, E], 41);
-      const mask = masked ? tf.tensor2d([Array.from({ length: T }, (_, t) => (t < T - 3 ? 1 : 0)), new Array(T).fill(1)]) : null;
+      const mask = masked
+        ? tf.tensor2d([
+            Array.from({ length: T }, (_, t) => (t < T - 3 ? 1 : 0)),
+            new Array(T).fill(1),
+          ])
+        : null;
       lstm.apply(x);
       const vars = lstm.trainableWeights.map((w) => w.read() as tf.Variable);
       const w = randn([B, T, H], 42);
-      const ours = tf.variableGrads(() => tf.sum(tf.mul(lstm.apply(x, { mask }) as tf.Tensor, w)) as tf.Scalar, vars as tf.Variable[]).grads;
+      const ours = tf.variableGrads(
+        () => tf.sum(tf.mul(lstm.apply(x, { mask }) as tf.Tensor, w)) as tf.Scalar,
+        vars as tf.Variable[],
+      ).grads;
       const ref = tf.grads((W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(referenceLSTM(x, [W, U, b], tf.zeros([B, H]), tf.zeros([B, H]), mask).outputs, w)),
+        tf.sum(
+          tf.mul(referenceLSTM(x, [W, U, b], tf.zeros([B, H]), tf.zeros([B, H]), mask).outputs, w),
+        ),
       )(vars);
-      vars.forEach((v, k) => expectAllClose(ours[v.name]!, ref[k]!, { rtol: 1e-4, atol: 1e-6 }));
+      vars.forEach((v, k) => {
+        expectAllClose(ours[v.name]!, ref[k]!, { rtol: 1e-4, atol: 1e-6 });
+      });
       tf.dispose([x, w, ...Object.values(ours), ...ref]);
     }
   });
@@ -152,7 +235,10 @@ describe('FusedLSTM', () => {
     let state: [tf.Tensor, tf.Tensor] = [tf.zeros([B, H]), tf.zeros([B, H])];
     for (let t = 0; t < T; t++) {
       state = lstm.step(tf.squeeze(tf.slice(x, [0, t, 0], [B, 1, E]), [1]), state);
-      expectAllClose(state[0], tf.squeeze(tf.slice(seq, [0, t, 0], [B, 1, H]), [1]), { rtol: 1e-5, atol: 1e-6 });
+      expectAllClose(state[0], tf.squeeze(tf.slice(seq, [0, t, 0], [B, 1, H]), [1]), {
+        rtol: 1e-5,
+        atol: 1e-6,
+      });
     }
     tf.dispose([x, seq, ...state]);
   });
@@ -160,19 +246,36 @@ describe('FusedLSTM', () => {
   it('saves and loads inside a model with identical outputs', async () => {
     const model = tfl.sequential({
       layers: [
-        tfl.layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 5, embeddingsInitializer: tfl.initializers.randomUniform({ seed: 1 }) }),
+        tfl.layers.embedding({
+          inputDim: 11,
+          outputDim: 4,
+          inputLength: 5,
+          embeddingsInitializer: tfl.initializers.randomUniform({ seed: 1 }),
+        }),
         fusedLSTM({ units: 6, seed: 2 }),
-        tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }),
+        tfl.layers.dense({
+          units: 3,
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+        }),
       ],
     });
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
     expect(loaded.layers[1]).toBeInstanceOf(FusedLSTM);
-    const tokens = tf.tensor2d([[1, 2, 3, 4, 5], [10, 9, 8, 0, 0]], undefined, 'int32');
+    const tokens = tf.tensor2d(
+      [
+        [1, 2, 3, 4, 5],
+        [10, 9, 8, 0, 0],
+      ],
+      undefined,
+      'int32',
+    );
     const a = model.predict(tokens) as tf.Tensor;
     const b = loaded.predict(tokens) as tf.Tensor;
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
@@ -184,12 +287,18 @@ describe('FusedLSTM', () => {
   it("differentiates under tfjs's IS_TEST kernel leak check (which counts saved tensors on wasm)", () => {
     const lstm = fusedLSTM({ units: 3, returnSequences: true, seed: 1 });
     const x = randn([2, 4, 2], 51);
-    const mask = tf.tensor2d([[1, 1, 0, 0], [1, 1, 1, 1]]);
+    const mask = tf.tensor2d([
+      [1, 1, 0, 0],
+      [1, 1, 1, 1],
+    ]);
     lstm.apply(x);
     const vars = lstm.trainableWeights.map((w) => w.read() as tf.Variable);
     tf.env().set('IS_TEST', true);
     try {
-      const { grads } = tf.variableGrads(() => tf.sum(lstm.apply(x, { mask }) as tf.Tensor) as tf.Scalar, vars);
+      const { grads } = tf.variableGrads(
+        () => tf.sum(lstm.apply(x, { mask }) as tf.Tensor) as tf.Scalar,
+        vars,
+      );
       tf.dispose(Object.values(grads));
     } finally {
       tf.env().set('IS_TEST', false);
@@ -201,13 +310,20 @@ describe('FusedLSTM', () => {
     expect(() => fusedLSTM({ units: 0 })).toThrow(/units must be a positive integer/);
     const lstm = fusedLSTM({ units: 3, returnSequences: true, seed: 1 });
     const x = randn([2, 4, 2], 31);
-    const mask = tf.tensor2d([[1, 1, 0, 0], [1, 1, 1, 1]]);
+    const mask = tf.tensor2d([
+      [1, 1, 0, 0],
+      [1, 1, 1, 1],
+    ]);
     lstm.apply(x);
-    expect(() => lstm.apply(x, { mask: tf.ones([2, 3]) })).toThrow(/mask must be of shape \[2, 4\]/);
+    expect(() => lstm.apply(x, { mask: tf.ones([2, 3]) })).toThrow(
+      /mask must be of shape \[2, 4\]/,
+    );
     await expectNoLeaks(() => lstm.apply(x, { mask }));
     await expectNoLeaks(() => lstm.apply(x));
     const vars = lstm.trainableWeights.map((w) => w.read()) as tf.Variable[];
-    await expectNoLeaks(() => tf.variableGrads(() => tf.sum(lstm.apply(x, { mask }) as tf.Tensor) as tf.Scalar, vars));
+    await expectNoLeaks(() =>
+      tf.variableGrads(() => tf.sum(lstm.apply(x, { mask }) as tf.Tensor) as tf.Scalar, vars),
+    );
     const [x0, s0] = [tf.zeros([2, 2]), tf.zeros([2, 3])];
     await expectNoLeaks(() => lstm.step(x0, [s0, s0]));
     tf.dispose([x, mask, x0, s0]);

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type InitializerSpec, type Initializer, resolveInitializer, serializeInitializer } from './internal/initializers';
+import {
+  type InitializerSpec,
+  type Initializer,
+  resolveInitializer,
+  serializeInitializer,
+} from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { lstmSequence } from './internal/lstm-sequence';
 import { subSeed } from './internal/seed';
@@ -105,7 +110,12 @@ export class FusedLSTM extends tfl.layers.Layer {
     );
     const H = this.units;
     this.kernel = this.addWeight('kernel', [e as number, 4 * H], 'float32', this.kernelInit);
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [H, 4 * H], 'float32', this.recurrentInit);
+    this.recurrentKernel = this.addWeight(
+      'recurrent_kernel',
+      [H, 4 * H],
+      'float32',
+      this.recurrentInit,
+    );
     this.bias = this.addWeight('bias', [4 * H], 'float32', tfl.initializers.zeros());
     if (this.unitForgetBias) {
       tf.tidy(() => {
@@ -130,9 +140,19 @@ export class FusedLSTM extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const list = Array.isArray(inputs) ? inputs : [inputs];
-      check(list.length === 1 || list.length === 3, 'fusedLSTM inputs', 'x or [x, h0, c0]', `${list.length} tensors`);
+      check(
+        list.length === 1 || list.length === 3,
+        'fusedLSTM inputs',
+        'x or [x, h0, c0]',
+        `${list.length} tensors`,
+      );
       const x = list[0] as tf.Tensor3D;
-      check(x.rank === 3 && x.shape[1] >= 1, 'fusedLSTM input', 'of shape [batch, time >= 1, features]', `shape [${x.shape.join(', ')}]`);
+      check(
+        x.rank === 3 && x.shape[1] >= 1,
+        'fusedLSTM input',
+        'of shape [batch, time >= 1, features]',
+        `shape [${x.shape.join(', ')}]`,
+      );
       const [B, T, E] = x.shape;
       const H = this.units;
       const rawMask = Array.isArray(kwargs['mask']) ? kwargs['mask'][0] : kwargs['mask'];
@@ -155,7 +175,9 @@ export class FusedLSTM extends tfl.layers.Layer {
       const xTimeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [T * B, E]);
       const xz = tf.reshape(tf.add(tf.matMul(xTimeMajor, w), b), [T, B, 4 * H]) as tf.Tensor3D;
       const maskTimeMajor =
-        mask === null ? null : (tf.reshape(tf.transpose(tf.cast(mask, 'float32')), [T, B, 1]) as tf.Tensor3D);
+        mask === null
+          ? null
+          : (tf.reshape(tf.transpose(tf.cast(mask, 'float32')), [T, B, 1]) as tf.Tensor3D);
       const packed = lstmSequence(xz, u, h0, c0, maskTimeMajor);
       const hs = tf.slice(packed, [0, 0, 0], [T, B, H]);
       const hLast = tf.reshape(tf.slice(packed, [T - 1, 0, 0], [1, B, H]), [B, H]);
@@ -172,7 +194,13 @@ export class FusedLSTM extends tfl.layers.Layer {
   step(x: tf.Tensor, state: [tf.Tensor, tf.Tensor]): [tf.Tensor2D, tf.Tensor2D] {
     check(this.built, 'fusedLSTM', 'built (applied once) before step()', 'an unbuilt layer');
     return tf.tidy(() => {
-      const z = tf.add(tf.add(tf.matMul(x, this.kernel!.read()), tf.matMul(state[0], this.recurrentKernel!.read())), this.bias!.read());
+      const z = tf.add(
+        tf.add(
+          tf.matMul(x, this.kernel!.read()),
+          tf.matMul(state[0], this.recurrentKernel!.read()),
+        ),
+        this.bias!.read(),
+      );
       const [i, f, g, o] = tf.split(z, 4, 1);
       const c = tf.add(tf.mul(tf.sigmoid(f!), state[1]), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
       const h = tf.mul(tf.sigmoid(o!), tf.tanh(c));
@@ -187,8 +215,12 @@ export class FusedLSTM extends tfl.layers.Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       unitForgetBias: this.unitForgetBias,
-      kernelInitializer: serializeInitializer(this.kernelInit) as unknown as tf.serialization.ConfigDictValue,
-      recurrentInitializer: serializeInitializer(this.recurrentInit) as unknown as tf.serialization.ConfigDictValue,
+      kernelInitializer: serializeInitializer(
+        this.kernelInit,
+      ) as unknown as tf.serialization.ConfigDictValue,
+      recurrentInitializer: serializeInitializer(
+        this.recurrentInit,
+      ) as unknown as tf.serialization.ConfigDictValue,
     };
     if (this.seed !== undefined) config['seed'] = this.seed;
     return config;

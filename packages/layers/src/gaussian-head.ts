@@ -57,7 +57,9 @@ export class GaussianHead extends HeadBase<GaussianHeadConfig> {
  * const head = gaussianHead({ latentDim: 16, seed: 1 });
  * ```
  */
-export function gaussianHead(args: Omit<GaussianHeadConfig, 'family'> & PosteriorHeadOptions): GaussianHead {
+export function gaussianHead(
+  args: Omit<GaussianHeadConfig, 'family'> & PosteriorHeadOptions,
+): GaussianHead {
   const { name, seed, ...config } = args;
   return new GaussianHead(config, { name, seed });
 }

@@ -8,7 +8,12 @@ const LOG_TWO_PI = Math.log(2 * Math.PI);
 /** Flatten `[N, ...]` to `[N, D]`, checking `D`. */
 function flatten(x: tf.Tensor, dim: number, what: string): tf.Tensor2D {
   const rows = x.shape[0]!;
-  check(x.rank >= 1 && x.size === rows * dim, what, `of shape [N, ...] with ${dim} values per row`, `shape [${x.shape.join(', ')}]`);
+  check(
+    x.rank >= 1 && x.size === rows * dim,
+    what,
+    `of shape [N, ...] with ${dim} values per row`,
+    `shape [${x.shape.join(', ')}]`,
+  );
   return tf.reshape(x, [rows, dim]) as tf.Tensor2D;
 }
 

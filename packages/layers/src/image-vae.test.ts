@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributions';
 import { expectAllClose, expectNoLeaks, mulberry32 } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
+import { BernoulliLikelihood, type GaussianLikelihood } from './image-likelihoods';
 import { ImageVAE, type ImageVAEConfig } from './image-vae';
 import type { LatentVariableModel } from './latent-variable-model';
 
@@ -33,7 +33,12 @@ async function roundTrip(vae: ImageVAE): Promise<ImageVAE> {
   return ImageVAE.load(tf.io.fromMemory(artifacts!));
 }
 
-const config: ImageVAEConfig = { inputDim: 16, hiddenUnits: [12], head: { family: 'bn-gaussian', latentDim: 3, gamma: 0.7 }, seed: 1 };
+const config: ImageVAEConfig = {
+  inputDim: 16,
+  hiddenUnits: [12],
+  head: { family: 'bn-gaussian', latentDim: 3, gamma: 0.7 },
+  seed: 1,
+};
 
 describe('ImageVAE', () => {
   it('implements LatentVariableModel: q(z|x) [B] x [d], prior N(0, I), p(x|z).logProb -> [N]', () => {
@@ -72,7 +77,10 @@ describe('ImageVAE', () => {
     const optimizer = tf.train.adam(0.02);
     const loss = (seed: number) => {
       const q = vae.encode(x, { training: true });
-      const elbo = tf.sub(vae.decode(q.rsample(undefined, { seed })).logProb(x), klDivergence(q, vae.prior));
+      const elbo = tf.sub(
+        vae.decode(q.rsample(undefined, { seed })).logProb(x),
+        klDivergence(q, vae.prior),
+      );
       return tf.neg(tf.mean(elbo)) as tf.Scalar;
     };
     const first = tf.tidy(() => loss(0).dataSync()[0]!);
@@ -111,7 +119,8 @@ describe('ImageVAE', () => {
     const x = tf.ones([1, 16]);
     const mu = px.mean().dataSync();
     let expected = 0;
-    for (let k = 0; k < 16; k++) expected += -0.5 * (Math.log(2 * Math.PI) + Math.log(0.25) + (1 - mu[k]!) ** 2 / 0.25);
+    for (let k = 0; k < 16; k++)
+      expected += -0.5 * (Math.log(2 * Math.PI) + Math.log(0.25) + (1 - mu[k]!) ** 2 / 0.25);
     expectAllClose(px.logProb(x), [expected], { rtol: 1e-5 });
     expect(vae.decoderVariables).toHaveLength(4);
   });
@@ -129,9 +138,15 @@ describe('ImageVAE', () => {
       px.dispose();
       return lp;
     });
-    expect(() => new ImageVAE({ ...config, likelihood: 'poisson' as 'bernoulli' })).toThrow(/likelihood must be 'bernoulli' or 'gaussian'/);
-    expect(() => new ImageVAE({ ...config, hiddenUnits: [] })).toThrow(/hiddenUnits must be a non-empty list/);
-    await expect(ImageVAE.load('nowhere://x')).rejects.toThrow(/load target must be a URL with a registered tf.io handler/);
+    expect(() => new ImageVAE({ ...config, likelihood: 'poisson' as 'bernoulli' })).toThrow(
+      /likelihood must be 'bernoulli' or 'gaussian'/,
+    );
+    expect(() => new ImageVAE({ ...config, hiddenUnits: [] })).toThrow(
+      /hiddenUnits must be a non-empty list/,
+    );
+    await expect(ImageVAE.load('nowhere://x')).rejects.toThrow(
+      /load target must be a URL with a registered tf.io handler/,
+    );
     x.dispose();
   });
 });

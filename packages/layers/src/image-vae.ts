@@ -72,7 +72,12 @@ export class ImageVAE implements LatentVariableModel {
   readonly prior: Distribution;
 
   constructor(config: ImageVAEConfig) {
-    check(typeof config === 'object' && config !== null && typeof config.head === 'object', 'ImageVAE config', 'an object with a head', config);
+    check(
+      typeof config === 'object' && config !== null && typeof config.head === 'object',
+      'ImageVAE config',
+      'an object with a head',
+      config,
+    );
     const hiddenUnits = config.hiddenUnits ?? [512, 256];
     const full = {
       inputDim: config.inputDim,
@@ -152,7 +157,12 @@ export class ImageVAE implements LatentVariableModel {
   /** Set every weight, in {@link ImageVAE.weightNames} order. */
   setWeights(weights: tf.Tensor[]): void {
     const names = this.weightNames();
-    check(weights.length === names.length, 'setWeights weights', `a list of ${names.length} tensors`, `${weights.length} tensors`);
+    check(
+      weights.length === names.length,
+      'setWeights weights',
+      `a list of ${names.length} tensors`,
+      `${weights.length} tensors`,
+    );
     assignWeights(this.layers, Object.fromEntries(names.map((n, i) => [n, weights[i]!])));
   }
 

@@ -1,4 +1,8 @@
-export { FixedGammaBatchNorm, fixedGammaBatchNorm, type FixedGammaBatchNormArgs } from './fixed-gamma-batch-norm';
+export {
+  FixedGammaBatchNorm,
+  fixedGammaBatchNorm,
+  type FixedGammaBatchNormArgs,
+} from './fixed-gamma-batch-norm';
 export { PosteriorScaler, posteriorScaler, type PosteriorScalerArgs } from './posterior-scaler';
 export {
   posteriorHead,
@@ -16,7 +20,12 @@ export { GaussianHead, gaussianHead } from './gaussian-head';
 export { BNGaussianHead, bnGaussianHead } from './bn-gaussian-head';
 export { BNSuGaussianHead, bnSuGaussianHead } from './bn-su-gaussian-head';
 export { FusedLSTM, fusedLSTM, type FusedLSTMArgs } from './fused-lstm';
-export { TokenEmbedding, tokenEmbedding, embeddingLookup, type TokenEmbeddingArgs } from './token-embedding';
+export {
+  TokenEmbedding,
+  tokenEmbedding,
+  embeddingLookup,
+  type TokenEmbeddingArgs,
+} from './token-embedding';
 export { categoricalLogProb, type CategoricalLogProbOptions } from './categorical-log-prob';
 export { bernoulliLogProb } from './bernoulli-log-prob';
 export { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';

@@ -3,13 +3,23 @@ import { expectAllClose, expectNoLeaks, normalSamples } from '@vaekit/test-utils
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LSTMTextDecoder } from './lstm-text-decoder';
 
-const decoder = new LSTMTextDecoder({ vocabSize: 12, embeddingDim: 5, hiddenUnits: 6, latentDim: 3, wordDropout: 0.5 }, { seed: 2 });
+const decoder = new LSTMTextDecoder(
+  { vocabSize: 12, embeddingDim: 5, hiddenUnits: 6, latentDim: 3, wordDropout: 0.5 },
+  { seed: 2 },
+);
 let z: tf.Tensor2D;
 let x: tf.Tensor2D;
 beforeAll(() => {
   z = tf.tensor2d(Float32Array.from(normalSamples(6, 3)), [2, 3]);
   // <bos>=1 w w <eos>=2 <pad>=0
-  x = tf.tensor2d([[1, 5, 6, 2, 0], [1, 7, 2, 0, 0]], undefined, 'int32');
+  x = tf.tensor2d(
+    [
+      [1, 5, 6, 2, 0],
+      [1, 7, 2, 0, 0],
+    ],
+    undefined,
+    'int32',
+  );
 });
 
 /** log p(x|z) by stepping the decoder one token at a time (no teacher-forcing shortcut). */
@@ -49,16 +59,32 @@ describe('LSTMTextDecoder', () => {
     // Rate 1: every input but <bos> and <pad> is <unk> = 3.
     const all = new LSTMTextDecoder({ ...decoder.config, wordDropout: 1 }, { seed: 2 });
     all.apply(z).logProb(x); // builds
-    all.layers.forEach((layer, i) => layer.setWeights(decoder.layers[i]!.getWeights()));
-    const unk = tf.tensor2d([[1, 3, 3, 3, 0], [1, 3, 3, 0, 0]], undefined, 'int32');
+    all.layers.forEach((layer, i) => {
+      layer.setWeights(decoder.layers[i]!.getWeights());
+    });
+    const unk = tf.tensor2d(
+      [
+        [1, 3, 3, 3, 0],
+        [1, 3, 3, 0, 0],
+      ],
+      undefined,
+      'int32',
+    );
     const dropped = all.apply(z, { training: true, seed: 1 }).logits(x);
-    expectAllClose(dropped, decoder.logits(z, tf.slice(unk, [0, 0], [2, 4])), { rtol: 1e-5, atol: 1e-6 });
+    expectAllClose(dropped, decoder.logits(z, tf.slice(unk, [0, 0], [2, 4])), {
+      rtol: 1e-5,
+      atol: 1e-6,
+    });
   });
 
   it('differentiates into every decoder variable and leaks no tensors', async () => {
-    const { grads } = tf.variableGrads(() => tf.neg(tf.sum(decoder.apply(z, { training: true, seed: 1 }).logProb(x))) as tf.Scalar, decoder.trainableVariables);
+    const { grads } = tf.variableGrads(
+      () => tf.neg(tf.sum(decoder.apply(z, { training: true, seed: 1 }).logProb(x))) as tf.Scalar,
+      decoder.trainableVariables,
+    );
     expect(Object.keys(grads)).toHaveLength(decoder.trainableVariables.length);
-    for (const g of Object.values(grads)) expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
+    for (const g of Object.values(grads))
+      expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
     tf.dispose(Object.values(grads));
     await expectNoLeaks(() => decoder.apply(z, { training: true, seed: 2 }).logProb(x));
     await expectNoLeaks(() => decoder.generate(z, { method: 'beam', beamWidth: 3, maxLength: 4 }));

@@ -60,21 +60,80 @@ export class LSTMTextDecoder implements TextStepModel {
   readonly layers: tfl.layers.Layer[];
 
   constructor(config: LSTMTextDecoderConfig, options: { name?: string; seed?: number } = {}) {
-    const { vocabSize, embeddingDim, hiddenUnits, latentDim, padId = 0, bosId = 1, eosId = 2, unkId = 3, wordDropout: rate = 0 } = config;
-    for (const [key, value] of Object.entries({ vocabSize, embeddingDim, hiddenUnits, latentDim })) {
-      check(Number.isInteger(value) && value >= 1, `LSTMTextDecoder ${key}`, 'a positive integer', value);
+    const {
+      vocabSize,
+      embeddingDim,
+      hiddenUnits,
+      latentDim,
+      padId = 0,
+      bosId = 1,
+      eosId = 2,
+      unkId = 3,
+      wordDropout: rate = 0,
+    } = config;
+    for (const [key, value] of Object.entries({
+      vocabSize,
+      embeddingDim,
+      hiddenUnits,
+      latentDim,
+    })) {
+      check(
+        Number.isInteger(value) && value >= 1,
+        `LSTMTextDecoder ${key}`,
+        'a positive integer',
+        value,
+      );
     }
     for (const [key, value] of Object.entries({ padId, bosId, eosId, unkId })) {
-      check(Number.isInteger(value) && value >= 0 && value < vocabSize, `LSTMTextDecoder ${key}`, `an integer in [0, ${vocabSize})`, value);
+      check(
+        Number.isInteger(value) && value >= 0 && value < vocabSize,
+        `LSTMTextDecoder ${key}`,
+        `an integer in [0, ${vocabSize})`,
+        value,
+      );
     }
-    check(typeof rate === 'number' && rate >= 0 && rate <= 1, 'LSTMTextDecoder wordDropout', 'a number in [0, 1]', rate);
-    this.config = { vocabSize, embeddingDim, hiddenUnits, latentDim, padId, bosId, eosId, unkId, wordDropout: rate };
+    check(
+      typeof rate === 'number' && rate >= 0 && rate <= 1,
+      'LSTMTextDecoder wordDropout',
+      'a number in [0, 1]',
+      rate,
+    );
+    this.config = {
+      vocabSize,
+      embeddingDim,
+      hiddenUnits,
+      latentDim,
+      padId,
+      bosId,
+      eosId,
+      unkId,
+      wordDropout: rate,
+    };
     const name = options.name ?? 'decoder';
-    const glorot = (k: number) => tfl.initializers.glorotUniform({ seed: subSeed(options.seed, k) });
-    this.embedding = new TokenEmbedding({ inputDim: vocabSize, outputDim: embeddingDim, seed: subSeed(options.seed, 0), name: `${name}_embedding` });
-    this.initState = tfl.layers.dense({ units: hiddenUnits, name: `${name}_init`, kernelInitializer: glorot(1) });
-    this.lstm = new FusedLSTM({ units: hiddenUnits, returnSequences: true, seed: subSeed(options.seed, 2), name: `${name}_lstm` });
-    this.output = tfl.layers.dense({ units: vocabSize, name: `${name}_output`, kernelInitializer: glorot(3) });
+    const glorot = (k: number) =>
+      tfl.initializers.glorotUniform({ seed: subSeed(options.seed, k) });
+    this.embedding = new TokenEmbedding({
+      inputDim: vocabSize,
+      outputDim: embeddingDim,
+      seed: subSeed(options.seed, 0),
+      name: `${name}_embedding`,
+    });
+    this.initState = tfl.layers.dense({
+      units: hiddenUnits,
+      name: `${name}_init`,
+      kernelInitializer: glorot(1),
+    });
+    this.lstm = new FusedLSTM({
+      units: hiddenUnits,
+      returnSequences: true,
+      seed: subSeed(options.seed, 2),
+      name: `${name}_lstm`,
+    });
+    this.output = tfl.layers.dense({
+      units: vocabSize,
+      name: `${name}_output`,
+      kernelInitializer: glorot(3),
+    });
     this.layers = [this.embedding, this.initState, this.lstm, this.output];
   }
 
@@ -114,7 +173,10 @@ export class LSTMTextDecoder implements TextStepModel {
       const embedded = this.embedding.apply(inputs) as tf.Tensor;
       const x = tf.concat([embedded, tf.tile(tf.expandDims(z, 1), [1, T, 1])], 2);
       const hs = this.lstm.apply([x, h0!, c0!]) as tf.Tensor;
-      return tf.reshape(this.output.apply(tf.reshape(hs, [N * T, this.config.hiddenUnits])) as tf.Tensor, [N, T, this.config.vocabSize]) as tf.Tensor3D;
+      return tf.reshape(
+        this.output.apply(tf.reshape(hs, [N * T, this.config.hiddenUnits])) as tf.Tensor,
+        [N, T, this.config.vocabSize],
+      ) as tf.Tensor3D;
     });
   }
 
@@ -122,12 +184,19 @@ export class LSTMTextDecoder implements TextStepModel {
   build(): void {
     if (this.lstm.built && this.output.built) return;
     tf.tidy(() => {
-      this.logits(tf.zeros([1, this.config.latentDim]), tf.fill([1, 1], this.config.bosId, 'int32'));
+      this.logits(
+        tf.zeros([1, this.config.latentDim]),
+        tf.fill([1, 1], this.config.bosId, 'int32'),
+      );
     });
   }
 
   /** One decoding step (see {@link TextStepModel}). */
-  step(tokens: tf.Tensor1D, z: tf.Tensor, state: tf.Tensor[]): { logits: tf.Tensor2D; state: tf.Tensor[] } {
+  step(
+    tokens: tf.Tensor1D,
+    z: tf.Tensor,
+    state: tf.Tensor[],
+  ): { logits: tf.Tensor2D; state: tf.Tensor[] } {
     this.build();
     const [h, c, logits] = tf.tidy(() => {
       const x = tf.concat([this.embedding.apply(tokens) as tf.Tensor, z], 1);
@@ -156,7 +225,12 @@ export class LSTMTextDecoder implements TextStepModel {
   }
 
   private checkZ(z: tf.Tensor): void {
-    check(z.rank === 2 && z.shape[1] === this.config.latentDim, 'LSTMTextDecoder z', `of shape [N, ${this.config.latentDim}]`, `shape [${z.shape.join(', ')}]`);
+    check(
+      z.rank === 2 && z.shape[1] === this.config.latentDim,
+      'LSTMTextDecoder z',
+      `of shape [N, ${this.config.latentDim}]`,
+      `shape [${z.shape.join(', ')}]`,
+    );
   }
 }
 
@@ -182,13 +256,23 @@ export class TokenLikelihood implements Likelihood {
 
   /** Teacher-forced logits `[N, T-1, V]` predicting `x_1 .. x_{T-1}` (inputs `x_0 .. x_{T-2}`, word-dropped in training). */
   logits(x: tf.Tensor): tf.Tensor3D {
-    check(x.rank === 2 && (x.shape[1] ?? 0) >= 2, 'TokenLikelihood x', 'of shape [N, T >= 2] (<bos> first)', `shape [${x.shape.join(', ')}]`);
+    check(
+      x.rank === 2 && (x.shape[1] ?? 0) >= 2,
+      'TokenLikelihood x',
+      'of shape [N, T >= 2] (<bos> first)',
+      `shape [${x.shape.join(', ')}]`,
+    );
     return tf.tidy(() => {
       const { padId, bosId, unkId, wordDropout: rate } = this.decoder.config;
       const [N, T] = x.shape as [number, number];
       let inputs = tf.slice(tf.cast(x, 'int32'), [0, 0], [N, T - 1]);
       if (this.options.training === true && rate > 0) {
-        inputs = wordDropout(inputs, { rate, unkId, protectedIds: [bosId, padId], seed: this.options.seed });
+        inputs = wordDropout(inputs, {
+          rate,
+          unkId,
+          protectedIds: [bosId, padId],
+          seed: this.options.seed,
+        });
       }
       return this.decoder.logits(this.z, inputs);
     });

@@ -43,17 +43,36 @@ export class LSTMTextEncoder {
 
   constructor(config: LSTMTextEncoderConfig, options: { name?: string; seed?: number } = {}) {
     const { vocabSize, embeddingDim, hiddenUnits, padId = 0 } = config;
-    check(Number.isInteger(padId) && padId >= 0 && padId < vocabSize, 'LSTMTextEncoder padId', `an integer in [0, ${vocabSize})`, padId);
+    check(
+      Number.isInteger(padId) && padId >= 0 && padId < vocabSize,
+      'LSTMTextEncoder padId',
+      `an integer in [0, ${vocabSize})`,
+      padId,
+    );
     this.config = { vocabSize, embeddingDim, hiddenUnits, padId };
     const name = options.name ?? 'encoder';
-    this.embedding = new TokenEmbedding({ inputDim: vocabSize, outputDim: embeddingDim, seed: subSeed(options.seed, 0), name: `${name}_embedding` });
-    this.lstm = new FusedLSTM({ units: hiddenUnits, seed: subSeed(options.seed, 1), name: `${name}_lstm` });
+    this.embedding = new TokenEmbedding({
+      inputDim: vocabSize,
+      outputDim: embeddingDim,
+      seed: subSeed(options.seed, 0),
+      name: `${name}_embedding`,
+    });
+    this.lstm = new FusedLSTM({
+      units: hiddenUnits,
+      seed: subSeed(options.seed, 1),
+      name: `${name}_lstm`,
+    });
     this.layers = [this.embedding, this.lstm];
   }
 
   /** Sentence features `[B, H]`: the LSTM state after the last non-padding token of each row. */
   apply(tokens: tf.Tensor): tf.Tensor2D {
-    check(tokens.rank === 2 && (tokens.shape[1] ?? 0) >= 1, 'LSTMTextEncoder tokens', 'of shape [batch, time >= 1]', `shape [${tokens.shape.join(', ')}]`);
+    check(
+      tokens.rank === 2 && (tokens.shape[1] ?? 0) >= 1,
+      'LSTMTextEncoder tokens',
+      'of shape [batch, time >= 1]',
+      `shape [${tokens.shape.join(', ')}]`,
+    );
     return tf.tidy(() => {
       const ids = tf.cast(tokens, 'int32');
       const mask = tf.notEqual(ids, tf.scalar(this.config.padId, 'int32'));

@@ -50,25 +50,59 @@ export class MLPDecoder {
   private readonly logVariance: tfl.layers.Layer | null;
 
   constructor(config: MLPDecoderConfig, options: { name?: string; seed?: number } = {}) {
-    const { latentDim, outputDim, hiddenUnits, activation = 'relu', likelihood = 'bernoulli', gaussianScale = 'learned' } = config;
-    check(Number.isInteger(latentDim) && latentDim >= 1, 'MLPDecoder latentDim', 'a positive integer', latentDim);
-    check(Number.isInteger(outputDim) && outputDim >= 1, 'MLPDecoder outputDim', 'a positive integer', outputDim);
-    checkMLP('MLPDecoder', hiddenUnits, activation);
-    check(likelihood === 'bernoulli' || likelihood === 'gaussian', 'MLPDecoder likelihood', "'bernoulli' or 'gaussian'", likelihood);
+    const {
+      latentDim,
+      outputDim,
+      hiddenUnits,
+      activation = 'relu',
+      likelihood = 'bernoulli',
+      gaussianScale = 'learned',
+    } = config;
     check(
-      gaussianScale === 'learned' || (typeof gaussianScale === 'number' && gaussianScale > 0 && Number.isFinite(gaussianScale)),
+      Number.isInteger(latentDim) && latentDim >= 1,
+      'MLPDecoder latentDim',
+      'a positive integer',
+      latentDim,
+    );
+    check(
+      Number.isInteger(outputDim) && outputDim >= 1,
+      'MLPDecoder outputDim',
+      'a positive integer',
+      outputDim,
+    );
+    checkMLP('MLPDecoder', hiddenUnits, activation);
+    check(
+      likelihood === 'bernoulli' || likelihood === 'gaussian',
+      'MLPDecoder likelihood',
+      "'bernoulli' or 'gaussian'",
+      likelihood,
+    );
+    check(
+      gaussianScale === 'learned' ||
+        (typeof gaussianScale === 'number' && gaussianScale > 0 && Number.isFinite(gaussianScale)),
       'MLPDecoder gaussianScale',
       "'learned' or a finite number > 0",
       gaussianScale,
     );
-    this.config = { latentDim, outputDim, hiddenUnits: [...hiddenUnits], activation, likelihood, gaussianScale };
+    this.config = {
+      latentDim,
+      outputDim,
+      hiddenUnits: [...hiddenUnits],
+      activation,
+      likelihood,
+      gaussianScale,
+    };
     const name = options.name ?? 'decoder';
     let k = 0;
     const init = () => tfl.initializers.glorotUniform({ seed: subSeed(options.seed, k++) });
     this.hidden = hiddenUnits.map((units, i) =>
       tfl.layers.dense({ units, activation, name: `${name}_dense${i}`, kernelInitializer: init() }),
     );
-    this.output = tfl.layers.dense({ units: outputDim, name: `${name}_output`, kernelInitializer: init() });
+    this.output = tfl.layers.dense({
+      units: outputDim,
+      name: `${name}_output`,
+      kernelInitializer: init(),
+    });
     this.logVariance =
       likelihood === 'gaussian' && gaussianScale === 'learned'
         ? tfl.layers.dense({ units: outputDim, name: `${name}_logvar`, kernelInitializer: init() })
@@ -78,7 +112,12 @@ export class MLPDecoder {
 
   /** `p(x | z)` for latents `[N, d]`: a {@link BernoulliLikelihood} or a {@link GaussianLikelihood}. */
   apply(z: tf.Tensor): BernoulliLikelihood | GaussianLikelihood {
-    check(z.rank === 2 && z.shape[1] === this.config.latentDim, 'MLPDecoder z', `of shape [N, ${this.config.latentDim}]`, `shape [${z.shape.join(', ')}]`);
+    check(
+      z.rank === 2 && z.shape[1] === this.config.latentDim,
+      'MLPDecoder z',
+      `of shape [N, ${this.config.latentDim}]`,
+      `shape [${z.shape.join(', ')}]`,
+    );
     const params = tf.tidy(() => {
       let h: tf.Tensor = z;
       for (const layer of this.hidden) h = layer.apply(h) as tf.Tensor;

@@ -22,12 +22,19 @@ export interface MLPEncoderConfig {
 /** Validate an MLP's sizes and activation; shared by encoder and decoder. */
 export function checkMLP(what: string, hiddenUnits: number[], activation: string): void {
   check(
-    Array.isArray(hiddenUnits) && hiddenUnits.length >= 1 && hiddenUnits.every((u) => Number.isInteger(u) && u >= 1),
+    Array.isArray(hiddenUnits) &&
+      hiddenUnits.length >= 1 &&
+      hiddenUnits.every((u) => Number.isInteger(u) && u >= 1),
     `${what} hiddenUnits`,
     'a non-empty list of positive integers',
     hiddenUnits,
   );
-  check(ACTIVATIONS.includes(activation as MLPActivation), `${what} activation`, `one of ${ACTIVATIONS.join(', ')}`, activation);
+  check(
+    ACTIVATIONS.includes(activation as MLPActivation),
+    `${what} activation`,
+    `one of ${ACTIVATIONS.join(', ')}`,
+    activation,
+  );
 }
 
 /**
@@ -51,7 +58,12 @@ export class MLPEncoder {
 
   constructor(config: MLPEncoderConfig, options: { name?: string; seed?: number } = {}) {
     const { inputDim, hiddenUnits, activation = 'relu' } = config;
-    check(Number.isInteger(inputDim) && inputDim >= 1, 'MLPEncoder inputDim', 'a positive integer', inputDim);
+    check(
+      Number.isInteger(inputDim) && inputDim >= 1,
+      'MLPEncoder inputDim',
+      'a positive integer',
+      inputDim,
+    );
     checkMLP('MLPEncoder', hiddenUnits, activation);
     this.config = { inputDim, hiddenUnits: [...hiddenUnits], activation };
     const name = options.name ?? 'encoder';
@@ -69,7 +81,12 @@ export class MLPEncoder {
   apply(x: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => {
       const rows = x.shape[0]!;
-      check(x.size === rows * this.config.inputDim, 'MLPEncoder input', `of shape [N, ...] with ${this.config.inputDim} values per row`, `shape [${x.shape.join(', ')}]`);
+      check(
+        x.size === rows * this.config.inputDim,
+        'MLPEncoder input',
+        `of shape [N, ...] with ${this.config.inputDim} values per row`,
+        `shape [${x.shape.join(', ')}]`,
+      );
       let h: tf.Tensor = tf.reshape(tf.cast(x, 'float32'), [rows, this.config.inputDim]);
       for (const layer of this.layers) h = layer.apply(h) as tf.Tensor;
       return h as tf.Tensor2D;

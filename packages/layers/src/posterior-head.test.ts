@@ -10,14 +10,18 @@ describe('posteriorHead', () => {
     const bn = posteriorHead({ family: 'bn-gaussian', latentDim: 2, gamma: 0.5 });
     expect(bn).toBeInstanceOf(BNGaussianHead);
     expect((bn as BNGaussianHead).batchNorm.gamma).toBe(0.5);
-    const su = posteriorHead(JSON.parse(JSON.stringify({ family: 'bn-su-gaussian', latentDim: 2, tau: 0.3 })));
+    const su = posteriorHead(
+      JSON.parse(JSON.stringify({ family: 'bn-su-gaussian', latentDim: 2, tau: 0.3 })),
+    );
     expect(su).toBeInstanceOf(BNSuGaussianHead);
     expect((su as BNSuGaussianHead).scaler.tau).toBe(0.3);
     expect(su.config).toEqual({ family: 'bn-su-gaussian', latentDim: 2, tau: 0.3 });
   });
 
   it('names the valid families for an unknown one', () => {
-    expect(() => posteriorHead({ family: 'laplace', latentDim: 2 } as unknown as PosteriorHeadConfig)).toThrow(
+    expect(() =>
+      posteriorHead({ family: 'laplace', latentDim: 2 } as unknown as PosteriorHeadConfig),
+    ).toThrow(
       /family must be one of 'gaussian', 'bn-gaussian', 'bn-su-gaussian', 'vmf', got 'laplace'/,
     );
   });

@@ -27,7 +27,10 @@ function rawHead(b: number, d: number, seed: number): tf.Tensor2D {
   const offsets = Array.from({ length: d }, () => 10 * (u() - 0.5));
   const scales = Array.from({ length: d }, () => 10 ** (2 * u() - 1));
   const eps = normalSamples(b * d, seed + 1);
-  return tf.tensor2d(Float32Array.from(eps, (e, k) => offsets[k % d]! + scales[k % d]! * e), [b, d]);
+  return tf.tensor2d(
+    Float32Array.from(eps, (e, k) => offsets[k % d]! + scales[k % d]! * e),
+    [b, d],
+  );
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -55,13 +58,23 @@ describe('posteriorScaler', () => {
       expectAllClose(s.mean, new Float64Array(d), { atol: 1e-5 });
       expectAllClose(s.variance, gammaSigma2, { rtol: 1e-4 });
       // The aggregate posterior's second moment is the prior's: E[mu^2] + E[sigma^2] = 1.
-      expectAllClose(Float64Array.from(m.variance, (v, j) => v + s.variance[j]!), new Float64Array(d).fill(1), { rtol: 1e-4 });
+      expectAllClose(
+        Float64Array.from(m.variance, (v, j) => v + s.variance[j]!),
+        new Float64Array(d).fill(1),
+        { rtol: 1e-4 },
+      );
       const bound = 0.5 * gammaMu2.reduce((a, g) => a + g, 0);
       expect(bound).toBeGreaterThanOrEqual((d / 2) * tau);
       expect(scaler.klLowerBound()).toBeCloseTo(bound, 4);
       // Su's sigma (the std head, sign irrelevant) and arbitrary sigmas both respect the bound.
-      for (const sigma of [tf.abs(std!), tf.exp(tf.tensor2d(Float32Array.from(normalSamples(b * d, seed + 9)), [b, d]))]) {
-        const kl = klDivergence(new DiagonalNormal({ loc: mean!, scale: tf.maximum(sigma, 1e-12) }), new StandardNormal({ dim: d }));
+      for (const sigma of [
+        tf.abs(std!),
+        tf.exp(tf.tensor2d(Float32Array.from(normalSamples(b * d, seed + 9)), [b, d])),
+      ]) {
+        const kl = klDivergence(
+          new DiagonalNormal({ loc: mean!, scale: tf.maximum(sigma, 1e-12) }),
+          new StandardNormal({ dim: d }),
+        );
         expect(tf.mean(kl).dataSync()[0]!).toBeGreaterThanOrEqual(bound * (1 - 1e-4));
       }
       tf.dispose([meanRaw, stdRaw, mean!, std!]);
@@ -80,10 +93,14 @@ describe('posteriorScaler', () => {
     expect(scaler.trainableWeights.map((w) => w.originalName.split('/').pop())).toEqual(['theta']);
     const theta = scaler.trainableWeights[0]!.read() as tf.Variable;
     const optimizer = tf.train.sgd(0.1);
-    optimizer.minimize(() => {
-      const [mean] = scaler.apply([a, b], { training: true }) as tf.Tensor[];
-      return tf.neg(tf.mean(tf.square(mean!))) as tf.Scalar; // push gamma_mu up
-    }, false, [theta]);
+    optimizer.minimize(
+      () => {
+        const [mean] = scaler.apply([a, b], { training: true }) as tf.Tensor[];
+        return tf.neg(tf.mean(tf.square(mean!))) as tf.Scalar; // push gamma_mu up
+      },
+      false,
+      [theta],
+    );
     expect(Math.min(...theta.dataSync())).toBeGreaterThan(0);
     tf.dispose([a, b, gammaMu, gammaSigma]);
     optimizer.dispose();
@@ -101,13 +118,24 @@ describe('posteriorScaler', () => {
     const loss = (x: tf.Tensor, y: tf.Tensor) =>
       tf.tidy(() => {
         const [mean, std] = scaler.apply([x, y], { training: true }) as tf.Tensor[];
-        return tf.add(tf.sum(tf.mul(tf.square(tf.add(mean!, 0.3)), w1)), tf.sum(tf.mul(tf.square(tf.sub(std!, 0.2)), w2)));
+        return tf.add(
+          tf.sum(tf.mul(tf.square(tf.add(mean!, 0.3)), w1)),
+          tf.sum(tf.mul(tf.square(tf.sub(std!, 0.2)), w2)),
+        );
       });
     const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => loss(x, y))([a, b]);
     const indices = [0, 3, 7, 14];
     const tol = { rtol: 2e-2, atol: 2e-3 };
-    expectAllClose(pick(da!, indices), numericGradient((x) => loss(x, b), a, { indices }), tol);
-    expectAllClose(pick(db!, indices), numericGradient((y) => loss(a, y), b, { indices }), tol);
+    expectAllClose(
+      pick(da!, indices),
+      numericGradient((x) => loss(x, b), a, { indices }),
+      tol,
+    );
+    expectAllClose(
+      pick(db!, indices),
+      numericGradient((y) => loss(a, y), b, { indices }),
+      tol,
+    );
     const { grads } = tf.variableGrads(() => loss(a, b) as tf.Scalar, [thetaVar]);
     const thetaValue = thetaVar.clone();
     const numeric = numericGradient((t) => {
@@ -132,7 +160,9 @@ describe('posteriorScaler', () => {
 
   it('throws clear errors for tau outside (0, 1), a single input and a batch of one', () => {
     for (const tau of [0, 1, -0.1, 1.5, Number.NaN]) {
-      expect(() => posteriorScaler({ tau })).toThrow(/tau must be a number in the open interval \(0, 1\)/);
+      expect(() => posteriorScaler({ tau })).toThrow(
+        /tau must be a number in the open interval \(0, 1\)/,
+      );
     }
     const scaler = posteriorScaler();
     const one = tf.ones([1, 3]);
@@ -143,27 +173,36 @@ describe('posteriorScaler', () => {
 
   it('works in a functional model with two outputs and survives save/load', async () => {
     const input = tfl.input({ shape: [6] });
-    const dense = (seed: number) => tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed }) });
+    const dense = (seed: number) =>
+      tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed }) });
     const outputs = posteriorScaler({ tau: 0.4, momentum: 0.5 }).apply([
       dense(1).apply(input) as tfl.SymbolicTensor,
       dense(2).apply(input) as tfl.SymbolicTensor,
     ]) as tfl.SymbolicTensor[];
-    expect(outputs.map((o) => o.shape)).toEqual([[null, 3], [null, 3]]);
+    expect(outputs.map((o) => o.shape)).toEqual([
+      [null, 3],
+      [null, 3],
+    ]);
     const model = tfl.model({ inputs: input, outputs });
     const x = rawHead(10, 6, 51);
-    const scaler = model.layers.find((l) => l instanceof PosteriorScaler) as unknown as PosteriorScaler;
+    const scaler = model.layers.find(
+      (l) => l instanceof PosteriorScaler,
+    ) as unknown as PosteriorScaler;
     const heads = [model.layers[1]!.apply(x), model.layers[2]!.apply(x)] as tf.Tensor[];
     tf.dispose(scaler.apply(heads, { training: true }) as tf.Tensor[]);
     (scaler.trainableWeights[0]!.read() as tf.Variable).assign(tf.tensor1d([1, -2, 0.5]));
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
     const before = model.predict(x) as tf.Tensor[];
     const after = loaded.predict(x) as tf.Tensor[];
-    for (let k = 0; k < 2; k++) expect(Array.from(after[k]!.dataSync())).toEqual(Array.from(before[k]!.dataSync()));
+    for (let k = 0; k < 2; k++)
+      expect(Array.from(after[k]!.dataSync())).toEqual(Array.from(before[k]!.dataSync()));
     tf.dispose([x, ...heads, ...before, ...after]);
     model.dispose();
     loaded.dispose();

@@ -60,9 +60,24 @@ export class PosteriorScaler extends tfl.layers.Layer {
 
   constructor(args: PosteriorScalerArgs = {}) {
     const { tau = 0.5, momentum = 0.99, epsilon = 1e-8, ...base } = args;
-    check(typeof tau === 'number' && tau > 0 && tau < 1, 'posteriorScaler tau', 'a number in the open interval (0, 1)', tau);
-    check(Number.isFinite(momentum) && momentum >= 0 && momentum <= 1, 'posteriorScaler momentum', 'in [0, 1]', momentum);
-    check(Number.isFinite(epsilon) && epsilon > 0, 'posteriorScaler epsilon', 'a finite number > 0', epsilon);
+    check(
+      typeof tau === 'number' && tau > 0 && tau < 1,
+      'posteriorScaler tau',
+      'a number in the open interval (0, 1)',
+      tau,
+    );
+    check(
+      Number.isFinite(momentum) && momentum >= 0 && momentum <= 1,
+      'posteriorScaler momentum',
+      'in [0, 1]',
+      momentum,
+    );
+    check(
+      Number.isFinite(epsilon) && epsilon > 0,
+      'posteriorScaler epsilon',
+      'a finite number > 0',
+      epsilon,
+    );
     super(base);
     this.tau = tau;
     this.momentum = momentum;
@@ -89,9 +104,30 @@ export class PosteriorScaler extends tfl.layers.Layer {
     this.theta = this.addWeight('theta', dim, 'float32', tfl.initializers.zeros(), undefined, true);
     this.moving = [
       this.addWeight('moving_mean_mu', dim, 'float32', tfl.initializers.zeros(), undefined, false),
-      this.addWeight('moving_variance_mu', dim, 'float32', tfl.initializers.ones(), undefined, false),
-      this.addWeight('moving_mean_sigma', dim, 'float32', tfl.initializers.zeros(), undefined, false),
-      this.addWeight('moving_variance_sigma', dim, 'float32', tfl.initializers.ones(), undefined, false),
+      this.addWeight(
+        'moving_variance_mu',
+        dim,
+        'float32',
+        tfl.initializers.ones(),
+        undefined,
+        false,
+      ),
+      this.addWeight(
+        'moving_mean_sigma',
+        dim,
+        'float32',
+        tfl.initializers.zeros(),
+        undefined,
+        false,
+      ),
+      this.addWeight(
+        'moving_variance_sigma',
+        dim,
+        'float32',
+        tfl.initializers.ones(),
+        undefined,
+        false,
+      ),
     ];
     this.built = true;
   }
@@ -107,7 +143,12 @@ export class PosteriorScaler extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor[] {
     return tf.tidy(() => {
-      check(Array.isArray(inputs) && inputs.length === 2, 'posteriorScaler input', 'a list [meanRaw, stdRaw]', 'a single tensor');
+      check(
+        Array.isArray(inputs) && inputs.length === 2,
+        'posteriorScaler input',
+        'a list [meanRaw, stdRaw]',
+        'a single tensor',
+      );
       const [meanRaw, stdRaw] = inputs as tf.Tensor[];
       const [gammaMu, gammaSigma] = this.scalesOf(this.theta!.read());
       const training = kwargs['training'] === true;
@@ -115,7 +156,10 @@ export class PosteriorScaler extends tfl.layers.Layer {
         const movingMean = this.moving[2 * head]!;
         const movingVariance = this.moving[2 * head + 1]!;
         if (!training) {
-          return tf.mul(tf.sub(x, movingMean.read()), tf.rsqrt(tf.add(movingVariance.read(), this.epsilon)));
+          return tf.mul(
+            tf.sub(x, movingMean.read()),
+            tf.rsqrt(tf.add(movingVariance.read(), this.epsilon)),
+          );
         }
         const { mean, variance } = batchMoments(x, 'posteriorScaler');
         updateMovingAverage(movingMean, mean, this.momentum);
@@ -131,7 +175,12 @@ export class PosteriorScaler extends tfl.layers.Layer {
    * `gamma_mu = sqrt(tau + (1-tau) sigmoid(theta))`, `gamma_sigma = sqrt((1-tau) sigmoid(-theta))`.
    */
   scales(): [tf.Tensor1D, tf.Tensor1D] {
-    check(this.theta !== null, 'posteriorScaler', 'built (called once) before reading its scales', 'an unbuilt layer');
+    check(
+      this.theta !== null,
+      'posteriorScaler',
+      'built (called once) before reading its scales',
+      'an unbuilt layer',
+    );
     return tf.tidy(() => this.scalesOf(this.theta!.read())) as [tf.Tensor1D, tf.Tensor1D];
   }
 

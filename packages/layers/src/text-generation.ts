@@ -24,7 +24,11 @@ export interface TextStepModel {
   /** Initial recurrent state for latents `z` `[M, d]`. */
   initialState(z: tf.Tensor): tf.Tensor[];
   /** Logits `[M, V]` of the next token given the previous tokens `[M]`, and the next state. */
-  step(tokens: tf.Tensor1D, z: tf.Tensor, state: tf.Tensor[]): { logits: tf.Tensor2D; state: tf.Tensor[] };
+  step(
+    tokens: tf.Tensor1D,
+    z: tf.Tensor,
+    state: tf.Tensor[],
+  ): { logits: tf.Tensor2D; state: tf.Tensor[] };
 }
 
 const NEG = -1e9;
@@ -42,12 +46,36 @@ const NEG = -1e9;
  * Reference: Bowman et al. 2016, "Generating Sentences from a Continuous Space" (greedy decoding
  * from z); beam search as in Sutskever, Vinyals & Le 2014.
  */
-export function generateTokens(model: TextStepModel, z: tf.Tensor, options: GenerateOptions = {}): number[][] {
+export function generateTokens(
+  model: TextStepModel,
+  z: tf.Tensor,
+  options: GenerateOptions = {},
+): number[][] {
   const { method = 'greedy', maxLength = 30, temperature = 1, beamWidth = 5, seed } = options;
-  check(['greedy', 'sample', 'beam'].includes(method), 'generate method', "'greedy', 'sample' or 'beam'", method);
-  check(Number.isInteger(maxLength) && maxLength >= 1, 'generate maxLength', 'a positive integer', maxLength);
-  check(temperature > 0 && Number.isFinite(temperature), 'generate temperature', 'a finite number > 0', temperature);
-  check(Number.isInteger(beamWidth) && beamWidth >= 1, 'generate beamWidth', 'a positive integer', beamWidth);
+  check(
+    ['greedy', 'sample', 'beam'].includes(method),
+    'generate method',
+    "'greedy', 'sample' or 'beam'",
+    method,
+  );
+  check(
+    Number.isInteger(maxLength) && maxLength >= 1,
+    'generate maxLength',
+    'a positive integer',
+    maxLength,
+  );
+  check(
+    temperature > 0 && Number.isFinite(temperature),
+    'generate temperature',
+    'a finite number > 0',
+    temperature,
+  );
+  check(
+    Number.isInteger(beamWidth) && beamWidth >= 1,
+    'generate beamWidth',
+    'a positive integer',
+    beamWidth,
+  );
   check(z.rank === 2, 'generate z', 'of shape [N, d]', `shape [${z.shape.join(', ')}]`);
   return method === 'beam'
     ? beamSearch(model, z, maxLength, beamWidth)
@@ -65,7 +93,13 @@ function gumbelMax(logits: tf.Tensor2D, temperature: number, seed: number | unde
   return tf.argMax(tf.sub(tf.div(logits, temperature), tf.log(tf.neg(tf.log(u)))), 1);
 }
 
-function stepwise(model: TextStepModel, z: tf.Tensor, maxLength: number, temperature: number | null, seed: number | undefined): number[][] {
+function stepwise(
+  model: TextStepModel,
+  z: tf.Tensor,
+  maxLength: number,
+  temperature: number | null,
+  seed: number | undefined,
+): number[][] {
   const N = z.shape[0]!;
   const out: number[][] = Array.from({ length: N }, () => []);
   const finished = new Array<boolean>(N).fill(false);
@@ -75,7 +109,10 @@ function stepwise(model: TextStepModel, z: tf.Tensor, maxLength: number, tempera
     const previous = [tokens, ...state];
     const [next, ...nextState] = tf.tidy(() => {
       const { logits, state: s } = model.step(tokens, z, state);
-      const choice = temperature === null ? tf.argMax(logits, 1) : gumbelMax(logits, temperature, seed === undefined ? undefined : subSeed(seed, t));
+      const choice =
+        temperature === null
+          ? tf.argMax(logits, 1)
+          : gumbelMax(logits, temperature, seed === undefined ? undefined : subSeed(seed, t));
       return [tf.cast(choice, 'int32'), ...s];
     });
     tf.dispose(previous);
@@ -103,15 +140,24 @@ function beamSearch(model: TextStepModel, z: tf.Tensor, maxLength: number, K: nu
   let scores = Float32Array.from({ length: N * K }, (_, r) => (r % K === 0 ? 0 : NEG));
   let seqs: number[][] = Array.from({ length: N * K }, () => []);
   let done = new Array<boolean>(N * K).fill(false);
-  const eosRow = tf.tensor2d(Float32Array.from({ length: V }, (_, v) => (v === model.eosId ? 0 : NEG)), [1, V]);
+  const eosRow = tf.tensor2d(
+    Float32Array.from({ length: V }, (_, v) => (v === model.eosId ? 0 : NEG)),
+    [1, V],
+  );
   for (let t = 0; t < maxLength && done.some((d) => !d); t++) {
     const previous = [tokens, ...state];
     const [values, indices, ...stepState] = tf.tidy(() => {
       const { logits, state: s } = model.step(tokens, zK, state);
       const logp = tf.sub(logits, tf.logSumExp(logits, 1, true));
-      const f = tf.tensor2d(done.map((d) => (d ? 1 : 0)), [N * K, 1]);
+      const f = tf.tensor2d(
+        done.map((d) => (d ? 1 : 0)),
+        [N * K, 1],
+      );
       // A finished beam can only "emit" <eos> again, at no cost: it carries over unchanged.
-      const cand = tf.add(tf.add(tf.mul(logp, tf.sub(1, f)), tf.mul(eosRow, f)), tf.tensor2d(scores, [N * K, 1]));
+      const cand = tf.add(
+        tf.add(tf.mul(logp, tf.sub(1, f)), tf.mul(eosRow, f)),
+        tf.tensor2d(scores, [N * K, 1]),
+      );
       const { values: v, indices: i } = tf.topk(tf.reshape(cand, [N, K * V]), K);
       return [v, i, ...s];
     });

@@ -62,12 +62,17 @@ describe('TextVAE', () => {
   });
 
   it('trains: Adam on the negative ELBO lowers it; save/load then gives identical outputs and generations', async () => {
-    const vae = new TextVAE({ ...config, head: { family: 'bn-su-gaussian', latentDim: 4, tau: 0.5 } });
+    const vae = new TextVAE({
+      ...config,
+      head: { family: 'bn-su-gaussian', latentDim: 4, tau: 0.5 },
+    });
     const data = sentences(16, 7, 2);
     const optimizer = tf.train.adam(0.01);
     const loss = (step: number) => {
       const q = vae.encode(data, { training: true });
-      const logLik = vae.decode(q.rsample(undefined, { seed: step }), { training: true, seed: step }).logProb(data);
+      const logLik = vae
+        .decode(q.rsample(undefined, { seed: step }), { training: true, seed: step })
+        .logProb(data);
       return tf.neg(tf.mean(tf.sub(logLik, klDivergence(q, vae.prior)))) as tf.Scalar;
     };
     const first = tf.tidy(() => loss(0).dataSync()[0]!);
@@ -76,10 +81,12 @@ describe('TextVAE', () => {
     expect(last).toBeLessThan(first - 1);
 
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await vae.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await vae.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await TextVAE.load(tf.io.fromMemory(artifacts!));
     expect(loaded.config).toEqual(vae.config);
     const qa = vae.encode(data) as DiagonalNormal;
@@ -90,7 +97,9 @@ describe('TextVAE', () => {
     const lb = loaded.decode(qa.loc, { training: true, seed: 5 }).logProb(data);
     expect(Array.from(lb.dataSync())).toEqual(Array.from(la.dataSync()));
     for (const method of ['greedy', 'sample', 'beam'] as const) {
-      expect(loaded.generate(qa.loc, { method, seed: 7, maxLength: 6 })).toEqual(vae.generate(qa.loc, { method, seed: 7, maxLength: 6 }));
+      expect(loaded.generate(qa.loc, { method, seed: 7, maxLength: 6 })).toEqual(
+        vae.generate(qa.loc, { method, seed: 7, maxLength: 6 }),
+      );
     }
     optimizer.dispose();
     loaded.dispose();
@@ -98,7 +107,8 @@ describe('TextVAE', () => {
 
   it('generates reproducibly from a seed: z from the prior, then sampling', () => {
     const vae = new TextVAE(config);
-    const draw = () => vae.generate(vae.prior.sample(3, { seed: 11 }), { method: 'sample', seed: 12, maxLength: 6 });
+    const draw = () =>
+      vae.generate(vae.prior.sample(3, { seed: 11 }), { method: 'sample', seed: 12, maxLength: 6 });
     expect(draw()).toEqual(draw());
   });
 
@@ -114,8 +124,14 @@ describe('TextVAE', () => {
       q.dispose();
       return lp;
     });
-    expect(() => new TextVAE({ ...config, vocabSize: 4 })).toThrow(/vocabSize must be an integer >= 5/);
-    expect(() => new TextVAE({ ...config, wordDropout: 2 })).toThrow(/wordDropout must be a number in \[0, 1\]/);
-    expect(() => new TextVAE({ ...config, head: { family: 'bn-gaussian', latentDim: 4, gamma: -1 } })).toThrow(/gamma/);
+    expect(() => new TextVAE({ ...config, vocabSize: 4 })).toThrow(
+      /vocabSize must be an integer >= 5/,
+    );
+    expect(() => new TextVAE({ ...config, wordDropout: 2 })).toThrow(
+      /wordDropout must be a number in \[0, 1\]/,
+    );
+    expect(
+      () => new TextVAE({ ...config, head: { family: 'bn-gaussian', latentDim: 4, gamma: -1 } }),
+    ).toThrow(/gamma/);
   });
 });

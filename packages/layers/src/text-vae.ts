@@ -79,8 +79,18 @@ export class TextVAE implements LatentVariableModel {
   readonly prior: Distribution;
 
   constructor(config: TextVAEConfig) {
-    check(typeof config === 'object' && config !== null && typeof config.head === 'object', 'TextVAE config', 'an object with a head', config);
-    check(Number.isInteger(config.vocabSize) && config.vocabSize >= 5, 'TextVAE vocabSize', 'an integer >= 5 (4 special tokens and a word)', config.vocabSize);
+    check(
+      typeof config === 'object' && config !== null && typeof config.head === 'object',
+      'TextVAE config',
+      'an object with a head',
+      config,
+    );
+    check(
+      Number.isInteger(config.vocabSize) && config.vocabSize >= 5,
+      'TextVAE vocabSize',
+      'an integer >= 5 (4 special tokens and a word)',
+      config.vocabSize,
+    );
     const hiddenUnits = config.hiddenUnits ?? 256;
     const full: FullTextVAEConfig = {
       vocabSize: config.vocabSize,
@@ -97,7 +107,12 @@ export class TextVAE implements LatentVariableModel {
     };
     this.config = full;
     this.encoder = new LSTMTextEncoder(
-      { vocabSize: full.vocabSize, embeddingDim: full.embeddingDim, hiddenUnits: full.hiddenUnits, padId: full.padId },
+      {
+        vocabSize: full.vocabSize,
+        embeddingDim: full.embeddingDim,
+        hiddenUnits: full.hiddenUnits,
+        padId: full.padId,
+      },
       { name: 'encoder', seed: subSeed(config.seed, 0) },
     );
     this.head = posteriorHead(full.head, { name: 'posterior', seed: subSeed(config.seed, 1) });
@@ -118,10 +133,21 @@ export class TextVAE implements LatentVariableModel {
     this.prior = keepDistribution(this.head.prior());
     // Build every layer now, so that weights exist before the first optimizer step.
     tf.tidy(() => {
-      const tokens = tf.tensor2d([[full.bosId, full.eosId], [full.bosId, full.eosId]], [2, 2], 'int32');
+      const tokens = tf.tensor2d(
+        [
+          [full.bosId, full.eosId],
+          [full.bosId, full.eosId],
+        ],
+        [2, 2],
+        'int32',
+      );
       const q = this.encode(tokens);
       this.decode(q.mean()).logProb(tokens);
-      this.decoder.step(tf.tensor1d([full.bosId, full.bosId], 'int32'), q.mean(), this.decoder.initialState(q.mean()));
+      this.decoder.step(
+        tf.tensor1d([full.bosId, full.bosId], 'int32'),
+        q.mean(),
+        this.decoder.initialState(q.mean()),
+      );
     });
   }
 
@@ -179,7 +205,12 @@ export class TextVAE implements LatentVariableModel {
   /** Set every weight, in {@link TextVAE.weightNames} order. */
   setWeights(weights: tf.Tensor[]): void {
     const names = this.weightNames();
-    check(weights.length === names.length, 'setWeights weights', `a list of ${names.length} tensors`, `${weights.length} tensors`);
+    check(
+      weights.length === names.length,
+      'setWeights weights',
+      `a list of ${names.length} tensors`,
+      `${weights.length} tensors`,
+    );
     assignWeights(this.layers, Object.fromEntries(names.map((n, i) => [n, weights[i]!])));
   }
 

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { customOp, runCustomOp } from './internal/custom-op';
-import { type InitializerSpec, type Initializer, resolveInitializer, serializeInitializer } from './internal/initializers';
+import {
+  type InitializerSpec,
+  type Initializer,
+  resolveInitializer,
+  serializeInitializer,
+} from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { check } from './internal/validate';
 
@@ -50,8 +55,18 @@ export class TokenEmbedding extends tfl.layers.Layer {
 
   constructor(args: TokenEmbeddingArgs) {
     const { inputDim, outputDim, seed, embeddingsInitializer, ...base } = args;
-    check(Number.isInteger(inputDim) && inputDim >= 1, 'tokenEmbedding inputDim', 'a positive integer', inputDim);
-    check(Number.isInteger(outputDim) && outputDim >= 1, 'tokenEmbedding outputDim', 'a positive integer', outputDim);
+    check(
+      Number.isInteger(inputDim) && inputDim >= 1,
+      'tokenEmbedding inputDim',
+      'a positive integer',
+      inputDim,
+    );
+    check(
+      Number.isInteger(outputDim) && outputDim >= 1,
+      'tokenEmbedding outputDim',
+      'a positive integer',
+      outputDim,
+    );
     super(base);
     this.inputDim = inputDim;
     this.outputDim = outputDim;
@@ -62,7 +77,12 @@ export class TokenEmbedding extends tfl.layers.Layer {
   }
 
   override build(): void {
-    this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], 'float32', this.init);
+    this.embeddings = this.addWeight(
+      'embeddings',
+      [this.inputDim, this.outputDim],
+      'float32',
+      this.init,
+    );
     this.built = true;
   }
 
@@ -83,7 +103,9 @@ export class TokenEmbedding extends tfl.layers.Layer {
       ...super.getConfig(),
       inputDim: this.inputDim,
       outputDim: this.outputDim,
-      embeddingsInitializer: serializeInitializer(this.init) as unknown as tf.serialization.ConfigDictValue,
+      embeddingsInitializer: serializeInitializer(
+        this.init,
+      ) as unknown as tf.serialization.ConfigDictValue,
     };
     if (this.seed !== undefined) config['seed'] = this.seed;
     return config;

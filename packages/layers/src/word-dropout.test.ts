@@ -6,7 +6,12 @@ import { wordDropout } from './word-dropout';
 describe('wordDropout', () => {
   let tokens: tf.Tensor;
   beforeAll(() => {
-    tokens = tf.tidy(() => tf.concat([tf.fill([200, 1], 1, 'int32'), tf.randomUniform([200, 49], 4, 100, 'int32', 1)], 1));
+    tokens = tf.tidy(() =>
+      tf.concat(
+        [tf.fill([200, 1], 1, 'int32'), tf.randomUniform([200, 49], 4, 100, 'int32', 1)],
+        1,
+      ),
+    );
   });
 
   it('replaces a fraction p of the tokens by <unk>, never the protected ones', () => {
@@ -15,7 +20,8 @@ describe('wordDropout', () => {
     const x = tokens.dataSync();
     let dropped = 0;
     for (let k = 0; k < a.length; k++) {
-      if (k % 50 === 0) expect(a[k]).toBe(1); // <bos> kept
+      if (k % 50 === 0)
+        expect(a[k]).toBe(1); // <bos> kept
       else if (a[k] === 3) dropped++;
       else expect(a[k]).toBe(x[k]);
     }
@@ -31,13 +37,19 @@ describe('wordDropout', () => {
     const c = wordDropout(tokens, { rate: 0.5, unkId: 3, seed: 10 }).dataSync();
     expect(Array.from(b)).toEqual(Array.from(a));
     expect(Array.from(c)).not.toEqual(Array.from(a));
-    expect(Array.from(wordDropout(tokens, { rate: 0, unkId: 3 }).dataSync())).toEqual(Array.from(tokens.dataSync()));
+    expect(Array.from(wordDropout(tokens, { rate: 0, unkId: 3 }).dataSync())).toEqual(
+      Array.from(tokens.dataSync()),
+    );
     const all = wordDropout(tokens, { rate: 1, unkId: 3, protectedIds: [1] }).dataSync();
     expect(all.every((v, k) => (k % 50 === 0 ? v === 1 : v === 3))).toBe(true);
   });
 
   it('validates the rate and leaks no tensors', async () => {
-    expect(() => wordDropout(tokens, { rate: 1.5, unkId: 3 })).toThrow(/rate must be a number in \[0, 1\]/);
-    await expectNoLeaks(() => wordDropout(tokens, { rate: 0.2, unkId: 3, protectedIds: [1, 0], seed: 1 }));
+    expect(() => wordDropout(tokens, { rate: 1.5, unkId: 3 })).toThrow(
+      /rate must be a number in \[0, 1\]/,
+    );
+    await expectNoLeaks(() =>
+      wordDropout(tokens, { rate: 0.2, unkId: 3, protectedIds: [1, 0], seed: 1 }),
+    );
   });
 });

@@ -32,13 +32,24 @@ export interface WordDropoutOptions {
  */
 export function wordDropout(tokens: tf.Tensor, options: WordDropoutOptions): tf.Tensor {
   const { rate, unkId, protectedIds = [], seed } = options;
-  check(typeof rate === 'number' && rate >= 0 && rate <= 1, 'wordDropout rate', 'a number in [0, 1]', rate);
-  check(Number.isInteger(unkId) && unkId >= 0, 'wordDropout unkId', 'a non-negative integer', unkId);
+  check(
+    typeof rate === 'number' && rate >= 0 && rate <= 1,
+    'wordDropout rate',
+    'a number in [0, 1]',
+    rate,
+  );
+  check(
+    Number.isInteger(unkId) && unkId >= 0,
+    'wordDropout unkId',
+    'a non-negative integer',
+    unkId,
+  );
   return tf.tidy(() => {
     const ids = tf.cast(tokens, 'int32');
     if (rate === 0) return tf.clone(ids);
     let drop = tf.less(tf.randomUniform(ids.shape, 0, 1, 'float32', seed), rate);
-    for (const id of protectedIds) drop = tf.logicalAnd(drop, tf.notEqual(ids, tf.scalar(id, 'int32')));
+    for (const id of protectedIds)
+      drop = tf.logicalAnd(drop, tf.notEqual(ids, tf.scalar(id, 'int32')));
     return tf.where(drop, tf.fill(ids.shape, unkId, 'int32'), ids);
   });
 }

@@ -20,7 +20,13 @@ export function runCustomOp<T extends tf.Tensor>(op: () => T): T {
 }
 
 /** `tf.customGrad` with the loose typing these ops need (tensor arguments, then `save`). */
-// biome-ignore lint/suspicious/noExplicitAny: tfjs's customGrad typing does not model `save`.
-export function customOp(f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: any, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (...args: tf.Tensor[]) => tf.Tensor;
+export function customOp(
+  f: (...args: never[]) => {
+    value: tf.Tensor;
+    gradFunc: (dy: never, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+  },
+) {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (
+    ...args: tf.Tensor[]
+  ) => tf.Tensor;
 }

@@ -1,7 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Distribution } from '@vaekit/distributions';
-import type { HeadApplyOptions, PosteriorHead, PosteriorHeadConfig, PosteriorHeadOptions } from '../posterior-head';
+import type {
+  HeadApplyOptions,
+  PosteriorHead,
+  PosteriorHeadConfig,
+  PosteriorHeadOptions,
+} from '../posterior-head';
 import { subSeed } from './seed';
 import { check } from './validate';
 import { trainableVariablesOf } from './variables';
@@ -33,7 +38,9 @@ export abstract class HeadBase<C extends PosteriorHeadConfig> implements Posteri
     return tfl.layers.dense({
       units,
       name: `${this.name}_${role}`,
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: subSeed(this.seed, this.seedIndex++) }),
+      kernelInitializer: tfl.initializers.glorotUniform({
+        seed: subSeed(this.seed, this.seedIndex++),
+      }),
     });
   }
 

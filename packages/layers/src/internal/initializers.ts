@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** A tfjs-layers weight initializer (`tf.initializers.glorotUniform({ seed })`, ...). */
 export type Initializer = ReturnType<typeof tfl.initializers.zeros>;
@@ -19,7 +19,10 @@ export function serializeInitializer(init: Initializer): SerializedInitializer {
 }
 
 /** Resolve an initializer spec through tfjs's serialization registry; `fallback` when undefined. */
-export function resolveInitializer(spec: InitializerSpec | undefined, fallback: () => Initializer): Initializer {
+export function resolveInitializer(
+  spec: InitializerSpec | undefined,
+  fallback: () => Initializer,
+): Initializer {
   if (spec === undefined || spec === null) return fallback();
   if (typeof (spec as Initializer).apply === 'function') return spec as Initializer;
   const { className, config } = spec as SerializedInitializer;

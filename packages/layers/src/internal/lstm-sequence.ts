@@ -57,7 +57,10 @@ export function lstmSequence(
         const hTilde = tf.mul(o!, tf.tanh(cTilde));
         if (!masked) return [hTilde, cTilde] as tf.Tensor2D[];
         const m = ms[t]!;
-        return [tf.add(hPrev, tf.mul(m, tf.sub(hTilde, hPrev))), tf.add(cPrev, tf.mul(m, tf.sub(cTilde, cPrev)))] as tf.Tensor2D[];
+        return [
+          tf.add(hPrev, tf.mul(m, tf.sub(hTilde, hPrev))),
+          tf.add(cPrev, tf.mul(m, tf.sub(cTilde, cPrev))),
+        ] as tf.Tensor2D[];
       }) as [tf.Tensor2D, tf.Tensor2D];
       hs.push(h);
       cs.push(c);
@@ -89,7 +92,9 @@ function unstackSteps(x: tf.Tensor): tf.Tensor2D[] {
   const T = x.shape[0]!;
   if (T <= 8) return tf.unstack(x) as tf.Tensor2D[];
   const chunk = Math.ceil(Math.sqrt(T));
-  const sizes = Array.from({ length: Math.ceil(T / chunk) }, (_, i) => Math.min(chunk, T - i * chunk));
+  const sizes = Array.from({ length: Math.ceil(T / chunk) }, (_, i) =>
+    Math.min(chunk, T - i * chunk),
+  );
   const out: tf.Tensor2D[] = [];
   for (const part of tf.split(x, sizes, 0)) {
     out.push(...(tf.unstack(part) as tf.Tensor2D[]));
@@ -99,7 +104,14 @@ function unstackSteps(x: tf.Tensor): tf.Tensor2D[] {
 }
 
 /** Backpropagation through time for {@link lstmSequence}. */
-function backward(dy: tf.Tensor3D, saved: tf.Tensor[], T: number, B: number, H: number, masked: boolean): tf.Tensor[] {
+function backward(
+  dy: tf.Tensor3D,
+  saved: tf.Tensor[],
+  T: number,
+  B: number,
+  H: number,
+  masked: boolean,
+): tf.Tensor[] {
   const [xz, u, h0, c0, maskAll, value] = saved as [
     tf.Tensor3D,
     tf.Tensor2D,
@@ -125,7 +137,10 @@ function backward(dy: tf.Tensor3D, saved: tf.Tensor[], T: number, B: number, H: 
   // d c~ from h~: o (1 - tanh(c~)^2).
   const oDTanh = tf.mul(oAll!, tf.sub(1, tf.square(tanhCAll)));
   const uT = tf.transpose(u);
-  const dys = [...unstackSteps(tf.slice(dy, [0, 0, 0], [T, B, H])), ...unstackSteps(tf.slice(dy, [T, 0, 0], [T, B, H]))];
+  const dys = [
+    ...unstackSteps(tf.slice(dy, [0, 0, 0], [T, B, H])),
+    ...unstackSteps(tf.slice(dy, [T, 0, 0], [T, B, H])),
+  ];
   const oDTanhs = unstackSteps(oDTanh);
   const qs = unstackSteps(q);
   const fs = unstackSteps(fAll!);

@@ -13,7 +13,7 @@ function handlerFor(target: string | tf.io.IOHandler, mode: 'save' | 'load'): tf
   check(
     handlers.length >= 1,
     `${mode} target`,
-    "a URL with a registered tf.io handler (indexeddb://, localstorage://, downloads://, http(s)://; file:// needs @tensorflow/tfjs-node) or an IOHandler such as tf.io.withSaveHandler / tf.io.fromMemory",
+    'a URL with a registered tf.io handler (indexeddb://, localstorage://, downloads://, http(s)://; file:// needs @tensorflow/tfjs-node) or an IOHandler such as tf.io.withSaveHandler / tf.io.fromMemory',
     `'${target}'`,
   );
   return handlers[0]!;
@@ -30,7 +30,12 @@ export async function saveModel(
   target: string | tf.io.IOHandler,
 ): Promise<tf.io.SaveResult> {
   const handler = handlerFor(target, 'save');
-  check(typeof handler.save === 'function', 'save target', 'an IOHandler with a save method', 'a handler without one');
+  check(
+    typeof handler.save === 'function',
+    'save target',
+    'an IOHandler with a save method',
+    'a handler without one',
+  );
   const named: tf.NamedTensorMap = {};
   for (const { name, weight } of namedWeightsOf(layers)) named[name] = weight.read();
   const { data, specs } = await tf.io.encodeWeights(named);
@@ -50,7 +55,12 @@ export async function loadArtifacts(
   target: string | tf.io.IOHandler,
 ): Promise<{ config: unknown; weights: tf.NamedTensorMap }> {
   const handler = handlerFor(target, 'load');
-  check(typeof handler.load === 'function', 'load target', 'an IOHandler with a load method', 'a handler without one');
+  check(
+    typeof handler.load === 'function',
+    'load target',
+    'an IOHandler with a load method',
+    'a handler without one',
+  );
   const artifacts = await handler.load!();
   const topology = artifacts.modelTopology as { class_name?: string; config?: unknown } | undefined;
   check(
@@ -59,7 +69,12 @@ export async function loadArtifacts(
     `a ${className} saved by @vaekit/layers (format '${ARTIFACT_FORMAT}')`,
     `format '${artifacts.format}', class '${topology?.class_name}'`,
   );
-  check(artifacts.weightSpecs !== undefined && artifacts.weightData !== undefined, 'loaded artifacts', 'with weights', 'no weights');
+  check(
+    artifacts.weightSpecs !== undefined && artifacts.weightData !== undefined,
+    'loaded artifacts',
+    'with weights',
+    'no weights',
+  );
   const weights = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
   return { config: topology!.config, weights };
 }
@@ -70,7 +85,8 @@ export function assignWeights(layers: tfl.layers.Layer[], weights: tf.NamedTenso
     const value = weights[name];
     check(value !== undefined, `weight '${name}'`, 'present in the saved model', 'missing');
     check(
-      value!.shape.length === weight.shape.length && value!.shape.every((n, i) => n === weight.shape[i]),
+      value!.shape.length === weight.shape.length &&
+        value!.shape.every((n, i) => n === weight.shape[i]),
       `weight '${name}'`,
       `of shape [${weight.shape.join(', ')}]`,
       `shape [${value!.shape.join(', ')}]`,

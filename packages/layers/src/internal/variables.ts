@@ -10,8 +10,13 @@ export function trainableVariablesOf(layers: tfl.layers.Layer[]): tf.Variable[] 
  * Every weight (trainable or not, e.g. batch-norm running statistics) of `layers`, named
  * `<layer name>/<weight name>`: the names used by save and load.
  */
-export function namedWeightsOf(layers: tfl.layers.Layer[]): { name: string; weight: tfl.LayerVariable }[] {
+export function namedWeightsOf(
+  layers: tfl.layers.Layer[],
+): { name: string; weight: tfl.LayerVariable }[] {
   return layers.flatMap((layer) =>
-    layer.weights.map((weight) => ({ name: `${layer.name}/${weight.originalName.split('/').pop()}`, weight })),
+    layer.weights.map((weight) => ({
+      name: `${layer.name}/${weight.originalName.split('/').pop()}`,
+      weight,
+    })),
   );
 }
