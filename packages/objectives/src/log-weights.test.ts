@@ -58,6 +58,11 @@ describe('importanceLogWeights', () => {
       ({ mean }) => mean.reduce((acc, m, i) => acc + exact[i]! - m, 0) / 4,
     );
     const batchSe = moments.map(({ se }) => Math.sqrt(se.reduce((acc, s) => acc + s * s, 0)) / 4);
+    console.info(
+      `[${tf.getBackend()}] batch-mean gap log p(x) - E[IWAE_K]: ${ks
+        .map((k, i) => `K=${k}: ${batchGap[i]!.toFixed(4)} ± ${batchSe[i]!.toFixed(4)}`)
+        .join(', ')}`,
+    );
     // Every bound is below log p(x) (up to 3 standard errors), for every example.
     for (const { mean, se } of moments) {
       mean.forEach((m, i) => {
