@@ -4,7 +4,7 @@ export { iwae } from './bounds/iwae';
 export { miwae, type MiwaeOptions } from './bounds/miwae';
 export { ciwae, type CiwaeOptions } from './bounds/ciwae';
 export { piwae, type PiwaeOptions, type PiwaeBounds } from './bounds/piwae';
-export type { LatentVariableModel, Likelihood } from './model';
+export type { LatentVariableModel, Likelihood, ModelCallOptions } from './model';
 export { importanceLogWeights, type LogWeightsOptions } from './log-weights';
 export {
   GRADIENT_ESTIMATORS,

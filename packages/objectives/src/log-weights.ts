@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkPositiveInteger } from './internal/validate';
 import { checkPosterior, combineLogWeights, logWeightTerms } from './internal/log-weight-terms';
 import type { LatentVariableModel } from './model';
+import { modelCallOptions } from './internal/seed';
 
 /** Options of {@link importanceLogWeights}. */
 export interface LogWeightsOptions {
@@ -38,7 +39,7 @@ export function importanceLogWeights(
 ): tf.Tensor {
   checkPositiveInteger(k, 'k');
   return tf.tidy(() => {
-    const q = model.encode(x, training === undefined ? undefined : { training });
+    const q = model.encode(x, modelCallOptions(training, seed, 1));
     checkPosterior(q, x);
     return combineLogWeights(logWeightTerms(model, x, q, k, seed, training));
   });

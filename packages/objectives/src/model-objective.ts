@@ -16,6 +16,7 @@ import {
   resolveObjectiveOptions,
 } from './objective-options';
 import { perDimensionKL } from './per-dimension-kl';
+import { modelCallOptions } from './internal/seed';
 
 /** What {@link modelObjective} returns. Every tensor lives in the caller's scope. */
 export interface ObjectiveResult {
@@ -103,7 +104,7 @@ export function modelObjective(
   const o = resolveObjectiveOptions(options);
   checkBatch(x);
   return tidyResult(() => {
-    const q = model.encode(x, o.training === undefined ? undefined : { training: o.training });
+    const q = model.encode(x, modelCallOptions(o.training, o.seed, 1));
     checkPosterior(q, x);
     const b = x.shape[0]!;
     if (o.objective === 'elbo' && o.kl === 'analytic') {

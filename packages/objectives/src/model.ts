@@ -36,11 +36,22 @@ export interface Likelihood {
  * };
  * ```
  */
+/** Options the objectives pass to {@link LatentVariableModel.encode} and `decode`. */
+export interface ModelCallOptions {
+  /** Training mode (batch statistics in batch-norm heads, word dropout). */
+  training?: boolean;
+  /**
+   * Seed of the call's own randomness (e.g. word dropout), derived from the objective's seed so
+   * a seeded step is reproducible end to end. Models without randomness ignore it.
+   */
+  seed?: number;
+}
+
 export interface LatentVariableModel {
   /** q(z|x) for a batch x of shape [B, ...]: batchShape [B], eventShape [d]. */
-  encode(x: tf.Tensor, options?: { training?: boolean }): Distribution;
+  encode(x: tf.Tensor, options?: ModelCallOptions): Distribution;
   /** p(z), batchShape [] (broadcasts), eventShape [d]. */
   readonly prior: Distribution;
   /** p(x|z) for z of shape [N, d]: the result's logProb(x) with x of shape [N, ...] returns [N]. */
-  decode(z: tf.Tensor, options?: { training?: boolean }): Likelihood;
+  decode(z: tf.Tensor, options?: ModelCallOptions): Likelihood;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '@vaekit/distributions';
 import type { LatentVariableModel } from '../model';
+import { modelCallOptions } from './seed';
 
 /** The pieces of `[K, B]` log-weights, for `K` draws `z ~ q(z|x)`. */
 export interface LogWeightTerms {
@@ -32,7 +33,7 @@ export function logWeightTerms(
   const eventShape = z.shape.slice(2);
   const zFlat = tf.reshape(z, [k * b, ...eventShape]);
   const xTiled = k === 1 ? x : tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
-  const decodeOptions = training === undefined ? undefined : { training };
+  const decodeOptions = modelCallOptions(training, seed, 2);
   const likelihood = model.decode(zFlat, decodeOptions);
   const logLikelihood = tf.reshape(likelihood.logProb(xTiled), [k, b]);
   const logPrior = tf.reshape(model.prior.logProb(z), [k, b]);
