@@ -105,3 +105,55 @@ export {
   type CreateRunOptions,
   type MetricsRow,
 } from './run/run-directory';
+
+// Configuration
+export {
+  DEFAULT_TRAIN_CONFIG,
+  DATA_CHOICES,
+  GRADIENT_ESTIMATORS,
+  LATENT_KINDS,
+  MODEL_KINDS,
+  OBJECTIVE_KINDS,
+  isTextData,
+  resolveModelKind,
+  type GradientEstimatorKind,
+  type LatentKind,
+  type ModelKind,
+  type ObjectiveKind,
+  type TrainConfig,
+} from './config/train-config';
+export { ConfigError, resolveConfig } from './config/validate-config';
+
+// Training
+export {
+  train,
+  NonFiniteLossError,
+  type StepEvent,
+  type TrainEvents,
+  type TrainOptions,
+  type TrainResult,
+} from './train/train';
+export { evaluate, type EvaluateOptions, type EvaluationResult } from './train/evaluate';
+export { AdamWithClipping, type NamedTensor } from './train/adam-with-clipping';
+export {
+  createModel,
+  headConfig,
+  posteriorCenter,
+  type Decoded,
+  type RunModel,
+} from './train/create-model';
+export type { TrainableModel } from './train/trainable-model';
+export {
+  loadTrainingData,
+  FASHION_MNIST_DIR,
+  type DataSplit,
+  type TrainingData,
+} from './train/training-data';
+export {
+  sampleFromPrior,
+  reconstruct,
+  writeCurves,
+  writeRunArtifacts,
+} from './train/run-artifacts';
+export { openRun, type OpenedRun } from './train/open-run';
+export { fileIOHandler } from './io/file-io-handler';

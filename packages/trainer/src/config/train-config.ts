@@ -45,7 +45,10 @@ export interface TrainConfig {
   lr: number;
   /** Global-norm gradient clip (0 disables). */
   clipNorm: number;
-  /** KL weight schedule: `none`, `linear:<steps>[:<start>]` or `cyclical:<period>[:<cycles>]`. */
+  /**
+   * KL weight schedule (see `parseKLSchedule` in @vaekit/objectives): `none`, `constant:<w>`,
+   * `linear:<steps>[:<start>]` (Bowman et al. 2016) or `cyclical:<period>[:<cycles>[:<ratio>]]` (Fu et al. 2019).
+   */
   klAnneal: string;
   /** Free-bits floor lambda per latent dimension, in nats (0 disables). */
   freeBits: number;
@@ -68,10 +71,22 @@ export type ObjectiveKind = 'elbo' | 'iwae' | 'miwae' | 'ciwae' | 'piwae';
 export type GradientEstimatorKind = 'reparameterized' | 'dreg';
 
 export const LATENT_KINDS: readonly LatentKind[] = ['gaussian', 'bn', 'bn-su', 'vmf'];
-export const OBJECTIVE_KINDS: readonly ObjectiveKind[] = ['elbo', 'iwae', 'miwae', 'ciwae', 'piwae'];
+export const OBJECTIVE_KINDS: readonly ObjectiveKind[] = [
+  'elbo',
+  'iwae',
+  'miwae',
+  'ciwae',
+  'piwae',
+];
 export const MODEL_KINDS: readonly ModelKind[] = ['auto', 'mlp', 'lstm'];
 export const GRADIENT_ESTIMATORS: readonly GradientEstimatorKind[] = ['reparameterized', 'dreg'];
-export const DATA_CHOICES = ['mnist', 'fashion-mnist', 'idx:<dir>', 'brown', 'text:<file>'] as const;
+export const DATA_CHOICES = [
+  'mnist',
+  'fashion-mnist',
+  'idx:<dir>',
+  'brown',
+  'text:<file>',
+] as const;
 
 /**
  * The defaults: the main job, a BN-VAE (Zhu et al. 2020, gamma 0.5) on binarised MNIST with an

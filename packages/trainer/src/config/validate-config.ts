@@ -1,3 +1,4 @@
+import { parseKLSchedule } from '@vaekit/objectives';
 import {
   DATA_CHOICES,
   DEFAULT_TRAIN_CONFIG,
@@ -32,7 +33,9 @@ export class ConfigError extends Error {
  * resolveConfig({ latent: 'bm' }); // ConfigError: latent: 'bm' is not one of gaussian, bn, bn-su, vmf
  * ```
  */
-export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown>> = {}): TrainConfig {
+export function resolveConfig(
+  partial: Partial<Record<keyof TrainConfig, unknown>> = {},
+): TrainConfig {
   for (const key of Object.keys(partial)) {
     if (!(key in DEFAULT_TRAIN_CONFIG)) {
       throw new ConfigError(
@@ -56,7 +59,10 @@ export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown
   oneOf('likelihood', c.likelihood, ['bernoulli', 'gaussian']);
   const kind = resolveModelKind(c);
   if (kind === 'lstm' && !isTextData(c.data)) {
-    throw new ConfigError('model', `model: 'lstm' needs text data (brown or text:<file>), got data '${c.data}'`);
+    throw new ConfigError(
+      'model',
+      `model: 'lstm' needs text data (brown or text:<file>), got data '${c.data}'`,
+    );
   }
   if (kind === 'mlp' && isTextData(c.data)) {
     throw new ConfigError('model', `model: 'mlp' needs image data, got data '${c.data}'`);
@@ -71,8 +77,15 @@ export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown
   }
   range('beta', c.beta, 0, 1, 'a number in [0, 1]');
   integer('latentDim', c.latentDim, 1);
-  if (!Array.isArray(c.hidden) || c.hidden.length === 0 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) {
-    throw new ConfigError('hidden', `hidden: expected a list of positive integers (e.g. 512,256), got ${JSON.stringify(c.hidden)}`);
+  if (
+    !Array.isArray(c.hidden) ||
+    c.hidden.length === 0 ||
+    c.hidden.some((h) => !Number.isInteger(h) || h < 1)
+  ) {
+    throw new ConfigError(
+      'hidden',
+      `hidden: expected a list of positive integers (e.g. 512,256), got ${JSON.stringify(c.hidden)}`,
+    );
   }
   integer('embedding', c.embedding, 1);
   range('wordDropout', c.wordDropout, 0, 1, 'a number in [0, 1)', true, false);
@@ -87,7 +100,11 @@ export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown
   }
   range('lr', c.lr, 0, Infinity, 'a number > 0', false);
   range('clipNorm', c.clipNorm, 0, Infinity, 'a number >= 0 (0 disables clipping)');
-  parseKlAnneal(c.klAnneal);
+  try {
+    parseKLSchedule(c.klAnneal);
+  } catch (error) {
+    throw new ConfigError('klAnneal', `klAnneal: ${(error as Error).message}`);
+  }
   range('freeBits', c.freeBits, 0, Infinity, 'a number >= 0 (nats per dimension)');
   integer('evalEvery', c.evalEvery, 0);
   integer('patience', c.patience, 0);
@@ -96,44 +113,12 @@ export function resolveConfig(partial: Partial<Record<keyof TrainConfig, unknown
   integer('evalK', c.evalK, 1);
   integer('evalExamples', c.evalExamples, 1);
   if (c.latent === 'vmf' && c.freeBits > 0) {
-    throw new ConfigError('freeBits', 'freeBits: free bits need a factorised KL; the vMF KL is a constant (use gaussian, bn or bn-su)');
+    throw new ConfigError(
+      'freeBits',
+      'freeBits: free bits need a factorised KL; the vMF KL is a constant (use gaussian, bn or bn-su)',
+    );
   }
   return c;
-}
-
-/** A parsed KL-weight schedule. */
-export type KlAnnealSpec =
-  | { kind: 'none' }
-  | { kind: 'linear'; steps: number; start: number }
-  | { kind: 'cyclical'; period: number; cycles: number };
-
-/**
- * Parse `none`, `linear:<steps>[:<start>]` (Bowman et al. 2016) or `cyclical:<period>[:<cycles>]`
- * (Fu et al. 2019).
- */
-export function parseKlAnneal(spec: string): KlAnnealSpec {
-  const fail = (): never => {
-    throw new ConfigError(
-      'klAnneal',
-      `klAnneal: '${spec}' is not one of none, linear:<steps>[:<start>], cyclical:<period>[:<cycles>]`,
-    );
-  };
-  if (spec === 'none') return { kind: 'none' };
-  const [kind, a, b, ...rest] = String(spec).split(':');
-  if (rest.length > 0 || a === undefined) return fail();
-  const n = Number(a);
-  if (!Number.isInteger(n) || n < 1) return fail();
-  if (kind === 'linear') {
-    const start = b === undefined ? 0 : Number(b);
-    if (!(start >= 0 && start <= 1)) return fail();
-    return { kind: 'linear', steps: n, start };
-  }
-  if (kind === 'cyclical') {
-    const cycles = b === undefined ? 4 : Number(b);
-    if (!Number.isInteger(cycles) || cycles < 1) return fail();
-    return { kind: 'cyclical', period: n, cycles };
-  }
-  return fail();
 }
 
 function oneOf(field: string, value: unknown, choices: readonly string[]): void {
@@ -144,7 +129,10 @@ function oneOf(field: string, value: unknown, choices: readonly string[]): void 
 
 function integer(field: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(field, `${field}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      field,
+      `${field}: expected an integer >= ${min}, got ${JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -162,5 +150,6 @@ function range(
     Number.isFinite(value) &&
     (loInclusive ? value >= lo : value > lo) &&
     (hi === Infinity || (hiInclusive ? value <= hi : value < hi));
-  if (!ok) throw new ConfigError(field, `${field}: expected ${expected}, got ${JSON.stringify(value)}`);
+  if (!ok)
+    throw new ConfigError(field, `${field}: expected ${expected}, got ${JSON.stringify(value)}`);
 }

@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainConfig } from '../config/train-config';
+import { imageGridPng } from '../render/image-grid';
+import { svgToPng } from '../render/svg-to-png';
+import { type MetricRow, trainingCurvesSvg } from '../render/training-curves';
+import type { MetricsRow, RunDirectory } from '../run/run-directory';
+import { type Decoded, type RunModel, posteriorCenter } from './create-model';
+import { type EvaluationResult, evaluate } from './evaluate';
+import type { TrainEvents } from './train';
+import type { TrainingData } from './training-data';
+
+/** Examples shown in `samples.png` and `reconstructions.png` (an 8x8 grid; 8 pairs of rows). */
+const GRID = 64;
+
+/**
+ * Write the end-of-run artefacts into a run directory: the test evaluation (`eval.json`), the
+ * model in the tf.io format (`model/`), samples from the prior (`samples.png`, or
+ * `samples.txt` for text), reconstructions of test examples (`reconstructions.png`: originals
+ * in odd rows, reconstructions below them; `reconstructions.txt` for text), and the training
+ * curves (`curves.svg`, `curves.png`).
+ */
+export async function writeRunArtifacts(
+  run: RunDirectory,
+  model: RunModel,
+  data: TrainingData,
+  config: TrainConfig,
+  events: TrainEvents,
+): Promise<EvaluationResult> {
+  const test = evaluate(model, data.test, data.kind, {
+    k: config.evalK,
+    examples: config.evalExamples,
+    seed: config.seed,
+    batchSize: config.batchSize,
+  });
+  run.writeJson('eval.json', { split: 'test', ...test });
+  await model.save(run.file('model'));
+  run.writeJson('model/vaekit.json', {
+    format: 'vaekit-model',
+    kind: data.kind,
+    config,
+    ...(data.vocabulary ? { vocabulary: data.vocabulary.toJSON() } : {}),
+  });
+  writeSamples(run, model, config.seed);
+  writeReconstructions(run, model, data);
+  writeCurves(run);
+  events.onLog?.(`wrote eval.json, model/, samples, reconstructions and curves to ${run.path}`);
+  return test;
+}
+
+/** Decode `n` draws from the prior. */
+export function sampleFromPrior(model: RunModel, n: number, seed: number): Decoded {
+  const z = model.prior.sample(n, { seed });
+  try {
+    return model.decodeLatents(z.rank === 3 ? tf.reshape(z, [n, model.latentDim]) : z, { seed });
+  } finally {
+    z.dispose();
+  }
+}
+
+/** Decode the posterior centres of `x`. */
+export function reconstruct(model: RunModel, x: tf.Tensor): Decoded {
+  const z = tf.tidy(() => posteriorCenter(model.encode(x, { training: false })));
+  try {
+    return model.decodeLatents(z);
+  } finally {
+    z.dispose();
+  }
+}
+
+function writeSamples(run: RunDirectory, model: RunModel, seed: number): void {
+  const samples = sampleFromPrior(model, model.kind === 'image' ? GRID : 20, seed);
+  if (model.kind === 'image')
+    run.writeFile('samples.png', imageGridPng(samples as Float32Array[], { cols: 8, scale: 2 }));
+  else run.writeFile('samples.txt', `${(samples as string[]).join('\n')}\n`);
+}
+
+function writeReconstructions(run: RunDirectory, model: RunModel, data: TrainingData): void {
+  const n = model.kind === 'image' ? GRID / 2 : 10;
+  const x = data.test.head(n);
+  try {
+    const recon = reconstruct(model, x);
+    if (model.kind === 'image') {
+      const originals = splitRows(x);
+      const rows: Float32Array[] = [];
+      for (let r = 0; r < n / 8; r++) {
+        rows.push(
+          ...originals.slice(r * 8, r * 8 + 8),
+          ...(recon as Float32Array[]).slice(r * 8, r * 8 + 8),
+        );
+      }
+      run.writeFile('reconstructions.png', imageGridPng(rows, { cols: 8, scale: 2 }));
+    } else {
+      const originals = reconstructTargets(x, data);
+      run.writeFile(
+        'reconstructions.txt',
+        originals.map((s, i) => `> ${s}\n< ${(recon as string[])[i]}\n`).join('\n'),
+      );
+    }
+  } finally {
+    x.dispose();
+  }
+}
+
+function splitRows(x: tf.Tensor): Float32Array[] {
+  const flat = x.dataSync() as Float32Array;
+  const d = x.size / x.shape[0]!;
+  return Array.from({ length: x.shape[0]! }, (_, i) => flat.slice(i * d, (i + 1) * d));
+}
+
+function reconstructTargets(x: tf.Tensor, data: TrainingData): string[] {
+  const ids = x.arraySync() as number[][];
+  return ids.map((row) => data.vocabulary!.decode(row).join(' '));
+}
+
+/** Draw `curves.svg` and `curves.png` from `metrics.jsonl` (training and validation rows). */
+export function writeCurves(run: RunDirectory): void {
+  const rows = run.readMetrics();
+  if (rows.length === 0) return;
+  const svg = trainingCurvesSvg(rows.map(toCurveRow));
+  run.writeFile('curves.svg', svg);
+  run.writeFile('curves.png', svgToPng(svg));
+}
+
+function toCurveRow(row: MetricsRow): MetricRow {
+  if (row['split'] === 'validation') {
+    return {
+      step: row.step,
+      valLoss: row['nll'] as number,
+      valKl: row.kl as number,
+      activeUnits: row['activeUnits'] as number,
+    } as MetricRow;
+  }
+  return { step: row.step, loss: row.loss as number, kl: row.kl as number } as MetricRow;
+}
