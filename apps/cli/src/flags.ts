@@ -1,0 +1,159 @@
+import type { TrainConfig } from '@vaekit/trainer';
+
+/** A command-line flag: its name, how its value parses, and its help line. */
+export interface FlagSpec {
+  /** Kebab-case flag name without dashes, e.g. `latent-dim`. */
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'choice';
+  choices?: readonly string[];
+  /** The TrainConfig key it sets, for training flags. */
+  key?: keyof TrainConfig;
+  help: string;
+  /** Shown as the value placeholder in help, e.g. `<n>`. */
+  placeholder?: string;
+}
+
+/** Exit code 2 errors: bad usage, detected before anything is written. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Parse `argv` against `specs`. Returns the flag values by spec name and the positionals.
+ * Unknown flags, missing values, and values that are not of the flag's type or choices throw a
+ * {@link UsageError} naming the flag and the valid choices.
+ */
+export function parseFlags(
+  argv: readonly string[],
+  specs: readonly FlagSpec[],
+): { values: Record<string, unknown>; positionals: string[] } {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const values: Record<string, unknown> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg.length > 1 && arg !== '-h') {
+        throw new UsageError(`unknown option '${arg}'. Valid options: ${listFlags(specs)}`);
+      }
+      if (arg === '-h') values['help'] = true;
+      else positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = byName.get(name);
+    if (spec === undefined) {
+      const hint = suggest(name, [...byName.keys()]);
+      throw new UsageError(
+        `unknown option '--${name}'.${hint ? ` Did you mean '--${hint}'?` : ''} Valid options: ${listFlags(specs)}`,
+      );
+    }
+    if (spec.type === 'boolean') {
+      if (eq >= 0) throw new UsageError(`option '--${name}' takes no value`);
+      values[name] = true;
+      continue;
+    }
+    let raw: string | undefined;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else {
+      raw = argv[i + 1];
+      i++;
+    }
+    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) {
+      throw new UsageError(
+        `option '--${name}' needs a value${spec.choices ? ` (one of ${spec.choices.join(', ')})` : ''}`,
+      );
+    }
+    values[name] = convert(spec, raw);
+  }
+  return { values, positionals };
+}
+
+function convert(spec: FlagSpec, raw: string): unknown {
+  const bad = (expected: string): never => {
+    throw new UsageError(`invalid value '${raw}' for '--${spec.name}': expected ${expected}`);
+  };
+  switch (spec.type) {
+    case 'string':
+      return raw;
+    case 'integer': {
+      const n = Number(raw);
+      return Number.isInteger(n) && raw.trim() !== '' ? n : bad('an integer');
+    }
+    case 'number': {
+      const n = Number(raw);
+      return Number.isFinite(n) && raw.trim() !== '' ? n : bad('a number');
+    }
+    case 'list': {
+      const parts = raw.split(',').map((s) => Number(s.trim()));
+      return parts.every((n) => Number.isInteger(n) && n > 0)
+        ? parts
+        : bad('a comma-separated list of positive integers, e.g. 512,256');
+    }
+    case 'choice':
+      return spec.choices!.includes(raw) ? raw : bad(`one of ${spec.choices!.join(', ')}`);
+    case 'boolean':
+      return true;
+  }
+}
+
+function listFlags(specs: readonly FlagSpec[]): string {
+  return specs.map((s) => `--${s.name}`).join(', ');
+}
+
+/** The closest flag name by edit distance (at most 2 edits), for "did you mean". */
+function suggest(name: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of names) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Render the help lines for a list of flags, aligned. */
+export function formatFlagHelp(specs: readonly FlagSpec[]): string {
+  const left = specs.map((s) => {
+    const value =
+      s.type === 'boolean'
+        ? ''
+        : ` ${s.placeholder ?? (s.choices ? `<${s.choices.join('|')}>` : '<value>')}`;
+    return `  --${s.name}${value}`;
+  });
+  const width = Math.min(44, Math.max(...left.map((l) => l.length)) + 2);
+  return specs
+    .map((s, i) => {
+      const l = left[i]!;
+      return l.length >= width
+        ? `${l}\n${' '.repeat(width)}${s.help}`
+        : `${l.padEnd(width)}${s.help}`;
+    })
+    .join('\n');
+}
