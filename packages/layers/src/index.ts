@@ -19,6 +19,7 @@ export {
 export { GaussianHead, gaussianHead } from './gaussian-head';
 export { BNGaussianHead, bnGaussianHead } from './bn-gaussian-head';
 export { BNSuGaussianHead, bnSuGaussianHead } from './bn-su-gaussian-head';
+export { VMFHead, vmfHead } from './vmf-head';
 export { FusedLSTM, fusedLSTM, type FusedLSTMArgs } from './fused-lstm';
 export {
   TokenEmbedding,

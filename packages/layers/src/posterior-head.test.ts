@@ -3,6 +3,7 @@ import { BNGaussianHead } from './bn-gaussian-head';
 import { BNSuGaussianHead } from './bn-su-gaussian-head';
 import { GaussianHead } from './gaussian-head';
 import { type PosteriorHeadConfig, posteriorHead } from './posterior-head';
+import { VMFHead } from './vmf-head';
 
 describe('posteriorHead', () => {
   it('builds the head of each family from its JSON config', () => {
@@ -16,6 +17,12 @@ describe('posteriorHead', () => {
     expect(su).toBeInstanceOf(BNSuGaussianHead);
     expect((su as BNSuGaussianHead).scaler.tau).toBe(0.3);
     expect(su.config).toEqual({ family: 'bn-su-gaussian', latentDim: 2, tau: 0.3 });
+    const vmf = posteriorHead({ family: 'vmf', latentDim: 3, kappa: 10 });
+    expect(vmf).toBeInstanceOf(VMFHead);
+    expect((vmf as VMFHead).kappa).toBe(10);
+    expect(
+      (posteriorHead({ family: 'vmf', latentDim: 3, learnKappa: true }) as VMFHead).kappa,
+    ).toBeNull();
   });
 
   it('names the valid families for an unknown one', () => {

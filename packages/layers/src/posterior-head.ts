@@ -3,6 +3,7 @@ import { BNGaussianHead } from './bn-gaussian-head';
 import { BNSuGaussianHead } from './bn-su-gaussian-head';
 import { GaussianHead } from './gaussian-head';
 import { check } from './internal/validate';
+import { VMFHead } from './vmf-head';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Distribution } from '@vaekit/distributions';
 
@@ -56,7 +57,11 @@ export interface VMFHeadConfig {
 }
 
 /** The JSON configuration of any posterior head (what a run directory stores). */
-export type PosteriorHeadConfig = GaussianHeadConfig | BNGaussianHeadConfig | BNSuGaussianHeadConfig | VMFHeadConfig;
+export type PosteriorHeadConfig =
+  | GaussianHeadConfig
+  | BNGaussianHeadConfig
+  | BNSuGaussianHeadConfig
+  | VMFHeadConfig;
 
 /** Options of {@link PosteriorHead.apply}. */
 export interface HeadApplyOptions {
@@ -117,12 +122,17 @@ const FAMILIES: readonly PosteriorFamily[] = ['gaussian', 'bn-gaussian', 'bn-su-
  * const head = posteriorHead({ family: 'bn-su-gaussian', latentDim: 32, tau: 0.5 }, { seed: 1 });
  * ```
  */
-export function posteriorHead(config: PosteriorHeadConfig, options: PosteriorHeadOptions = {}): PosteriorHead {
+export function posteriorHead(
+  config: PosteriorHeadConfig,
+  options: PosteriorHeadOptions = {},
+): PosteriorHead {
   check(
     typeof config === 'object' && config !== null && FAMILIES.includes(config.family),
     'posterior head family',
     `one of ${FAMILIES.map((f) => `'${f}'`).join(', ')}`,
-    typeof config === 'object' && config !== null ? `'${(config as { family?: unknown }).family}'` : config,
+    typeof config === 'object' && config !== null
+      ? `'${(config as { family?: unknown }).family}'`
+      : config,
   );
   const { family: _family, ...rest } = config;
   switch (config.family) {
@@ -133,6 +143,6 @@ export function posteriorHead(config: PosteriorHeadConfig, options: PosteriorHea
     case 'bn-su-gaussian':
       return new BNSuGaussianHead(rest as Omit<BNSuGaussianHeadConfig, 'family'>, options);
     case 'vmf':
-      throw new Error("posterior head family 'vmf' needs VonMisesFisher from @vaekit/distributions (not exported yet)");
+      return new VMFHead(rest as Omit<VMFHeadConfig, 'family'>, options);
   }
 }
