@@ -9,6 +9,9 @@ export interface NamedTensor {
 // tfjs types `applyGradients` as taking variables; it takes gradient tensors by variable name.
 type GradientMap = Record<string, tf.Variable>;
 
+const ACC_BETA1 = 'adam/accBeta1';
+const ACC_BETA2 = 'adam/accBeta2';
+
 /**
  * Adam (Kingma & Ba 2015) with global-norm gradient clipping (Pascanu et al. 2013) and a
  * learning rate that can be changed between steps (for decay on plateau). Its whole state
@@ -66,12 +69,32 @@ export class AdamWithClipping {
   /** The optimizer state as named tensors (copies the caller owns). */
   async getState(): Promise<NamedTensor[]> {
     const weights = await this.adam.getWeights();
-    return weights.map(({ name, tensor }) => ({ name, tensor: tensor.clone() }));
+    const copies = weights.map(({ name, tensor }) => ({ name, tensor: tensor.clone() }));
+    // The step count comes back as a fresh scalar (the moments are the optimizer's own variables).
+    for (const { name, tensor } of weights) if (name === 'iter') tensor.dispose();
+    // tfjs's setWeights recomputes beta^t with pow(), which differs in the last bits from the
+    // running product an uninterrupted run has: save the products for a bit-exact resume.
+    const { accBeta1, accBeta2 } = this.biasCorrections();
+    return [
+      ...copies,
+      { name: ACC_BETA1, tensor: accBeta1.clone() },
+      { name: ACC_BETA2, tensor: accBeta2.clone() },
+    ];
   }
 
   /** Restore a state from {@link AdamWithClipping.getState}. */
   async setState(state: NamedTensor[]): Promise<void> {
-    await this.adam.setWeights(state);
+    const find = (name: string) => state.find((n) => n.name === name)?.tensor;
+    await this.adam.setWeights(state.filter((n) => n.name !== ACC_BETA1 && n.name !== ACC_BETA2));
+    const [b1, b2] = [find(ACC_BETA1), find(ACC_BETA2)];
+    const { accBeta1, accBeta2 } = this.biasCorrections();
+    if (b1 !== undefined) accBeta1.assign(b1);
+    if (b2 !== undefined) accBeta2.assign(b2);
+  }
+
+  /** Adam's running products beta1^t and beta2^t (private in tfjs). */
+  private biasCorrections(): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+    return this.adam as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
   }
 
   dispose(): void {

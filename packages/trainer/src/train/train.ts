@@ -170,7 +170,8 @@ export async function train(
     lrBadEvaluations: 0,
     lr: config.lr,
   };
-  if (resuming) await restore(run, model, optimizer, state);
+  let window = { loss: 0, bound: 0, kl: 0, steps: 0, examples: 0, since: Date.now() };
+  if (resuming) window = { ...window, ...(await restore(run, model, optimizer, state)) };
   const rng = Rng.fromState(state.epochRngState);
   optimizer.learningRate = state.lr;
 
@@ -193,7 +194,6 @@ export async function train(
 
   const started = Date.now();
   const previousWall = resuming ? (run.readMetrics().at(-1)?.wallTime ?? 0) : 0;
-  let window = { loss: 0, bound: 0, kl: 0, steps: 0, examples: 0, since: Date.now() };
   let validation: EvaluationResult | undefined;
   let status: TrainResult['status'] = 'completed';
 
@@ -211,6 +211,7 @@ export async function train(
         badEvaluations: state.badEvaluations,
         lrBadEvaluations: state.lrBadEvaluations,
         lr: state.lr,
+        window: { loss: window.loss, bound: window.bound, kl: window.kl, steps: window.steps },
       },
     });
     events.onCheckpoint?.({ step: state.step, path });
@@ -377,24 +378,34 @@ export async function train(
   }
 }
 
+/** The running sums of the metrics row being accumulated (rows average over `logEvery` steps). */
+interface LogWindow {
+  loss: number;
+  bound: number;
+  kl: number;
+  steps: number;
+}
+
+/** Load the checkpoint into the model, the optimizer and the loop state; returns the log window. */
 async function restore(
   run: RunDirectory,
   model: TrainableModel,
   optimizer: AdamWithClipping,
   state: LoopState,
-): Promise<void> {
+): Promise<LogWindow> {
   const saved = await readCheckpoint(run.checkpointDir, { fallbackToPrevious: true });
   const weights = restoreTensors(saved.weights);
   model.loadNamedWeights(weights);
   tf.dispose(Object.values(weights));
   const moments = restoreTensors(saved.optimizerState);
   await optimizer.setState(Object.entries(moments).map(([name, tensor]) => ({ name, tensor })));
-  const extra = saved.extra as {
+  const extra = saved.extra as unknown as {
     startBatch: number;
     best: number | null;
     badEvaluations: number;
     lrBadEvaluations: number;
     lr: number;
+    window: LogWindow;
   };
   Object.assign(state, {
     step: saved.step,
@@ -408,6 +419,7 @@ async function restore(
   });
   // Rows logged after the checkpoint are replayed by the resumed run.
   run.truncateMetrics(saved.step);
+  return extra.window;
 }
 
 async function snapshotTensorsAndDispose(named: NamedTensor[]) {
