@@ -37,6 +37,9 @@ describe('wordDropout', () => {
     const c = wordDropout(tokens, { rate: 0.5, unkId: 3, seed: 10 }).dataSync();
     expect(Array.from(b)).toEqual(Array.from(a));
     expect(Array.from(c)).not.toEqual(Array.from(a));
+    // Seed 0 is a seed too (tfjs alone would treat it as none).
+    const zero = () => Array.from(wordDropout(tokens, { rate: 0.5, unkId: 3, seed: 0 }).dataSync());
+    expect(zero()).toEqual(zero());
     expect(Array.from(wordDropout(tokens, { rate: 0, unkId: 3 }).dataSync())).toEqual(
       Array.from(tokens.dataSync()),
     );

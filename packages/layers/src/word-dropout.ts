@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
 
 /** Options of {@link wordDropout}. */
@@ -9,7 +10,7 @@ export interface WordDropoutOptions {
   unkId: number;
   /** Token ids never replaced (e.g. `<bos>` and `<pad>`). */
   protectedIds?: number[];
-  /** Seed: the same seed drops the same positions. */
+  /** Seed (any integer, 0 included): the same seed drops the same positions. */
   seed?: number;
 }
 
@@ -47,7 +48,15 @@ export function wordDropout(tokens: tf.Tensor, options: WordDropoutOptions): tf.
   return tf.tidy(() => {
     const ids = tf.cast(tokens, 'int32');
     if (rate === 0) return tf.clone(ids);
-    let drop = tf.less(tf.randomUniform(ids.shape, 0, 1, 'float32', seed), rate);
+    // subSeed: tfjs treats a seed of 0 as no seed at all.
+    const u = tf.randomUniform(
+      ids.shape,
+      0,
+      1,
+      'float32',
+      seed === undefined ? undefined : subSeed(seed, 0),
+    );
+    let drop = tf.less(u, rate);
     for (const id of protectedIds)
       drop = tf.logicalAnd(drop, tf.notEqual(ids, tf.scalar(id, 'int32')));
     return tf.where(drop, tf.fill(ids.shape, unkId, 'int32'), ids);
