@@ -20,15 +20,30 @@ describe('DiagonalNormal', () => {
 
   it('KL to the standard normal equals the general Gaussian KL and its closed form', () => {
     tf.tidy(() => {
-      const loc = tf.tensor([[0.3, -2], [0, 0]]);
-      const logVar = tf.tensor([[0.2, -3], [0, 0]]);
+      const loc = tf.tensor([
+        [0.3, -2],
+        [0, 0],
+      ]);
+      const logVar = tf.tensor([
+        [0.2, -3],
+        [0, 0],
+      ]);
       const q = DiagonalNormal.fromLogVariance(loc, logVar);
       const viaPrior = klDivergence(q, new StandardNormal({ dim: 2 }));
-      const general = klDivergence(q, new DiagonalNormal({ loc: tf.zeros([2]), scale: tf.ones([2]) }));
+      const general = klDivergence(
+        q,
+        new DiagonalNormal({ loc: tf.zeros([2]), scale: tf.ones([2]) }),
+      );
       const closed = [0, 1].map((i) =>
         [0, 1].reduce((s, j) => {
-          const m = [[0.3, -2], [0, 0]][i]![j]!;
-          const lv = [[0.2, -3], [0, 0]][i]![j]!;
+          const m = [
+            [0.3, -2],
+            [0, 0],
+          ][i]![j]!;
+          const lv = [
+            [0.2, -3],
+            [0, 0],
+          ][i]![j]!;
           return s + 0.5 * (m * m + Math.exp(lv) - lv - 1);
         }, 0),
       );

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Distribution } from './distribution';
+import { subSeed } from './internal/seed';
 import { broadcastShapes } from './internal/shapes';
 import { stopGradient } from './internal/stop-gradient';
 import { check } from './internal/validate';
@@ -64,18 +65,34 @@ export class DiagonalNormal extends Distribution {
 
   /** The variance `sigma^2`, shape `batchShape + [d]`. */
   variance(): tf.Tensor {
-    return tf.tidy(() => tf.broadcastTo(tf.square(this.scale), [...this.batchShape, ...this.eventShape]));
+    return tf.tidy(() =>
+      tf.broadcastTo(tf.square(this.scale), [...this.batchShape, ...this.eventShape]),
+    );
   }
 
   protected _rsample(sampleShape: number[], seed: number | undefined): tf.Tensor {
-    const eps = tf.randomNormal(this.sampleEventShape(sampleShape), 0, 1, 'float32', seed);
+    const eps = tf.randomNormal(
+      this.sampleEventShape(sampleShape),
+      0,
+      1,
+      'float32',
+      subSeed(seed, 0),
+    );
     return tf.add(this.loc, tf.mul(this.scale, eps));
   }
 
   protected _logProb(value: tf.Tensor): tf.Tensor {
     const z = tf.div(tf.sub(value, this.loc), this.scale);
-    const perDim = tf.neg(tf.add(tf.add(tf.mul(tf.square(z), 0.5), tf.log(this.scale)), HALF_LOG_TWO_PI));
-    return tf.sum(tf.broadcastTo(perDim, broadcastShapes(perDim.shape, [...this.batchShape, ...this.eventShape], 'value')), -1);
+    const perDim = tf.neg(
+      tf.add(tf.add(tf.mul(tf.square(z), 0.5), tf.log(this.scale)), HALF_LOG_TWO_PI),
+    );
+    return tf.sum(
+      tf.broadcastTo(
+        perDim,
+        broadcastShapes(perDim.shape, [...this.batchShape, ...this.eventShape], 'value'),
+      ),
+      -1,
+    );
   }
 
   protected _entropy(): tf.Tensor {
@@ -104,8 +121,15 @@ export function klDiagonalNormalDiagonalNormal(p: DiagonalNormal, q: DiagonalNor
   return tf.tidy(() => {
     const ratio = tf.div(p.scale, q.scale);
     const diff = tf.div(tf.sub(p.loc, q.loc), q.scale);
-    const perDim = tf.mul(tf.sub(tf.add(tf.square(ratio), tf.square(diff)), tf.add(tf.mul(tf.log(ratio), 2), 1)), 0.5);
-    const shape = broadcastShapes([...p.batchShape, ...p.eventShape], [...q.batchShape, ...q.eventShape], 'KL batch shapes');
+    const perDim = tf.mul(
+      tf.sub(tf.add(tf.square(ratio), tf.square(diff)), tf.add(tf.mul(tf.log(ratio), 2), 1)),
+      0.5,
+    );
+    const shape = broadcastShapes(
+      [...p.batchShape, ...p.eventShape],
+      [...q.batchShape, ...q.eventShape],
+      'KL batch shapes',
+    );
     return tf.sum(tf.broadcastTo(perDim, shape), -1);
   });
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Distribution } from './distribution';
+import { subSeed } from './internal/seed';
 import { broadcastShapes } from './internal/shapes';
 import { check } from './internal/validate';
 import { registerKL } from './kl';
@@ -64,7 +65,13 @@ export class HypersphericalUniform extends Distribution {
   }
 
   protected _rsample(sampleShape: number[], seed: number | undefined): tf.Tensor {
-    const eps = tf.randomNormal(this.sampleEventShape(sampleShape), 0, 1, 'float32', seed);
+    const eps = tf.randomNormal(
+      this.sampleEventShape(sampleShape),
+      0,
+      1,
+      'float32',
+      subSeed(seed, 0),
+    );
     return tf.mul(eps, tf.rsqrt(tf.maximum(tf.sum(tf.square(eps), -1, true), 1e-30)));
   }
 

@@ -5,7 +5,10 @@ import type { Distribution } from './distribution';
 type DistributionClass<D extends Distribution> = abstract new (...args: any[]) => D;
 type KLFunction = (p: Distribution, q: Distribution) => tf.Tensor;
 
-const REGISTRY = new Map<DistributionClass<Distribution>, Map<DistributionClass<Distribution>, KLFunction>>();
+const REGISTRY = new Map<
+  DistributionClass<Distribution>,
+  Map<DistributionClass<Distribution>, KLFunction>
+>();
 
 /**
  * Register the closed-form `KL(p || q)` for a pair of distribution classes. Lookups match

@@ -53,7 +53,12 @@ export class StandardNormal extends DiagonalNormal {
 
 /** `KL(N(mu, diag sigma^2) || N(0, I)) = sum_j 1/2 (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1)`. */
 export function klDiagonalNormalStandardNormal(p: DiagonalNormal, q: StandardNormal): tf.Tensor {
-  check(p.eventShape[0] === q.dim, 'KL(DiagonalNormal || StandardNormal)', `over the same dimension ${q.dim}`, `event size ${p.eventShape[0]}`);
+  check(
+    p.eventShape[0] === q.dim,
+    'KL(DiagonalNormal || StandardNormal)',
+    `over the same dimension ${q.dim}`,
+    `event size ${p.eventShape[0]}`,
+  );
   return tf.tidy(() => {
     const variance = tf.square(p.scale);
     const perDim = tf.mul(

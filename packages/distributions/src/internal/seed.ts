@@ -1,5 +1,5 @@
 /**
- * Derive the `index`-th independent seed from a user seed, so one `seed` option can drive the
+ * Derive the `index`-th independent seed from a user seed (any integer, 0 included), so one `seed` option can drive the
  * several random ops of a sampler reproducibly. Without a seed, returns `undefined` (tfjs's
  * global generator).
  */
@@ -9,5 +9,6 @@ export function subSeed(seed: number | undefined, index: number): number | undef
   let h = (Math.imul(seed | 0, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) | 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
+  // Never 0: tfjs's random ops treat a falsy seed as "no seed" and draw from Math.random.
+  return (h ^ (h >>> 16)) >>> 0 || 1;
 }
