@@ -31,6 +31,22 @@ const PACKAGES = {
 /** Each scenario: the vaekit packages it installs, the extra npm packages (tfjs peers), and whether it is the CLI. */
 const SCENARIOS = JSON.parse(readFileSync(join(scenariosDir, 'scenarios.json'), 'utf8'));
 
+/**
+ * The same scenario (`scenario.cjs`: `exports.run = async (modules) => ...`) loaded through
+ * both module systems: `program.mjs` imports the packages, `program.cjs` requires them.
+ */
+function writePrograms(dir, modules) {
+  const list = modules.map((m) => JSON.stringify(m));
+  writeFileSync(
+    join(dir, 'program.mjs'),
+    `${list.map((m, i) => `import * as m${i} from ${m};`).join('\n')}\nimport scenario from './scenario.cjs';\nconsole.log('OK', await scenario.run([${list.map((_, i) => `m${i}`).join(', ')}], 'esm'));\n`,
+  );
+  writeFileSync(
+    join(dir, 'program.cjs'),
+    `require('./scenario.cjs').run([${list.map((m) => `require(${m})`).join(', ')}], 'cjs').then((r) => console.log('OK', r));\n`,
+  );
+}
+
 function run(cmd, args, cwd, options = {}) {
   const started = Date.now();
   try {
@@ -76,6 +92,7 @@ for (const [name, scenario] of selected) {
   try {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true }, null, 2));
     cpSync(join(scenariosDir, name), dir, { recursive: true });
+    if (!scenario.cli) writePrograms(dir, scenario.modules);
     const deps = [
       ...scenario.packages.map((p) => tarballs[p]),
       ...scenario.npm.map((d) => d.replace('$TFJS', TFJS)),

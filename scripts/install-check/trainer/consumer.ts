@@ -1,0 +1,6 @@
+import { type TrainConfig, type TrainResult, resolveConfig, train } from '@vaekit/trainer';
+
+export async function run(out: string): Promise<TrainResult> {
+  const config: TrainConfig = resolveConfig({ latent: 'bn-su', tau: 0.5, maxSteps: 10 });
+  return train(config, { out });
+}
