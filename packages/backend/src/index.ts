@@ -1,4 +1,7 @@
 export { registerWasmMatMulFix, isWasmMatMulFixRegistered } from './wasm-matmul';
+export { registerWasmSliceFix, isWasmSliceFixRegistered } from './wasm-slice';
+export { registerWasmGatherFix, isWasmGatherFixRegistered } from './wasm-gather';
+export { registerWasmKernelFixes, registeredWasmKernelFixes } from './wasm-kernel-fixes';
 export {
   BACKEND_CHOICES,
   registerGradients,

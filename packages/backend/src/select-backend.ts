@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmMatMulFix } from './wasm-matmul';
+import { registerWasmKernelFixes } from './wasm-kernel-fixes';
 
 /** Backends vaekit knows how to load. `auto` tries them fastest first. */
 export const BACKEND_CHOICES = [
@@ -45,7 +45,9 @@ const BROWSER_ORDER: Exclude<BackendChoice, 'auto'>[] = ['wasm', 'webgl', 'cpu']
  * `auto` tries wasm, then webgl, then cpu (headless browsers often emulate WebGL in software,
  * where wasm is much faster; pick `webgl` explicitly on a real GPU).
  *
- * On wasm the transposed-matmul fix ({@link registerWasmMatMulFix}) is registered.
+ * On wasm vaekit's kernel fixes are registered ({@link registerWasmKernelFixes}): the transposed
+ * matmul ({@link registerWasmMatMulFix}), slicing from the heap ({@link registerWasmSliceFix}) and
+ * row gathers ({@link registerWasmGatherFix}).
  *
  * @throws Error naming the valid choices for an unknown name, or saying why a named backend
  *   could not be loaded.
@@ -76,7 +78,7 @@ export async function selectBackend(
       const ok = await tf.setBackend(tfjsName);
       if (!ok) throw new Error(`tf.setBackend('${tfjsName}') failed to initialise`);
       await tf.ready();
-      if (tfjsName === 'wasm') registerWasmMatMulFix();
+      if (tfjsName === 'wasm') registerWasmKernelFixes();
       return { choice, tfjsName, skipped };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

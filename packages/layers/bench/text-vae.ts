@@ -5,15 +5,12 @@
  *
  * Environment:
  *   BENCH_BACKEND=wasm|cpu        backend (default wasm)
- *   VAEKIT_NO_MATMUL_FIX=1        wasm without the transposed-matmul kernel fix of @vaekit/backend
- *                                 (tf.setBackend('wasm') directly instead of selectBackend)
+ *   VAEKIT_NO_MATMUL_FIX=1        wasm without @vaekit/backend's kernel fixes (transposed matmul,
+ *                                 slicing, gather): tf.setBackend('wasm') directly instead
+ *                                 of selectBackend
  *   BENCH_STEPS=20                timed steps per model (after BENCH_WARMUP=3 warm-up steps)
  *   BENCH_BASELINE_STEPS=5        timed steps for the (slow) tfjs-layers LSTM baseline
  *   BENCH_ONLY=a,b,c              which rows to run
- *
- *   BENCH_SLICE_FIX=1             experiment: wasm Slice/Unpack/SplitV kernels that read their input
- *                                 through a heap view instead of copying all of it per slice
- *                                 (what a kernel-level fix in @vaekit/backend would do; bench only)
  *
  * Rows: (a0) language model as tfjs-layers users write it: tf.layers.lstm, tf.layers.dense and
  * tf.losses.softmaxCrossEntropy on one-hot targets; (a) tf.layers.lstm with vaekit's token
@@ -25,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { selectBackend } from '@vaekit/backend';
+import { registeredWasmKernelFixes, selectBackend } from '@vaekit/backend';
 import { klDivergence } from '@vaekit/distributions';
 import { TextVAE, categoricalLogProb, fusedLSTM, tokenEmbedding } from '../src/index';
 
@@ -49,106 +46,14 @@ async function setUp(): Promise<string> {
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
     await tf.ready();
-    name = 'wasm, no matmul fix';
+    name = 'wasm, no kernel fixes';
   } else {
     await selectBackend(backend);
-    if (backend === 'wasm') name = 'wasm + matmul fix';
-  }
-  if (backend === 'wasm' && process.env.BENCH_SLICE_FIX === '1') {
-    registerSliceViewExperiment();
-    name += ' + slice-view experiment';
+    if (backend === 'wasm')
+      name = `wasm + kernel fixes (${registeredWasmKernelFixes().join(', ')})`;
   }
   tf.env().set('IS_TEST', false);
   return name;
-}
-
-/**
- * Experiment (bench only): tfjs-backend-wasm's Slice kernel, which Unpack and SplitV call
- * directly, reads its input with `readSync`, a copy of the WHOLE input out of the wasm heap for
- * every slice, so unstacking a [T, ...] tensor costs O(T^2). These replacements read through
- * a heap view. Measures what a kernel-level fix in @vaekit/backend would give.
- */
-function registerSliceViewExperiment(): void {
-  type WasmBackend = tf.KernelBackend & {
-    typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-    makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  };
-  const viewSlice = (
-    x: tf.TensorInfo,
-    begin: number[],
-    size: number[],
-    backend: WasmBackend,
-  ): tf.TensorInfo => {
-    const out = backend.makeOutput(size, x.dtype);
-    const src = backend.typedArrayFromHeap(x);
-    const dst = backend.typedArrayFromHeap(out);
-    const strides = tf.util.computeStrides(x.shape);
-    if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
-      const offset = tf.slice_util.computeFlatOffset(begin, strides);
-      dst.set(src.subarray(offset, offset + tf.util.sizeFromShape(size)));
-      return out;
-    }
-    // Copy contiguous runs of the last axis.
-    const rank = x.shape.length;
-    const run = size[rank - 1]!;
-    const outer = tf.util.sizeFromShape(size.slice(0, -1));
-    const index = new Array<number>(rank - 1).fill(0);
-    for (let r = 0; r < outer; r++) {
-      let offset = begin[rank - 1]!;
-      for (let a = 0; a < rank - 1; a++) offset += (begin[a]! + index[a]!) * strides[a]!;
-      dst.set(src.subarray(offset, offset + run), r * run);
-      for (let a = rank - 2; a >= 0; a--) {
-        if (++index[a]! < size[a]!) break;
-        index[a] = 0;
-      }
-    }
-    return out;
-  };
-  type Args = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
-  const replace = (kernelName: string, kernelFunc: tf.KernelFunc) => {
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
-  };
-  replace(tf.Slice, (({ inputs, attrs, backend }: Args) => {
-    const x = inputs['x'] as tf.TensorInfo;
-    const [begin, size] = tf.slice_util.parseSliceParams(
-      x as tf.Tensor,
-      attrs!['begin'] as number[],
-      attrs!['size'] as number[],
-    );
-    return viewSlice(x, begin, size, backend as WasmBackend);
-  }) as unknown as tf.KernelFunc);
-  replace(tf.Unpack, (({ inputs, attrs, backend }: Args) => {
-    const value = inputs['value'] as tf.TensorInfo;
-    const rank = value.shape.length;
-    const axis = ((attrs!['axis'] as number) + rank) % rank;
-    const size = value.shape.slice();
-    size[axis] = 1;
-    const outShape = value.shape.filter((_, i) => i !== axis);
-    return Array.from({ length: value.shape[axis]! }, (_, i) => {
-      const begin = new Array<number>(rank).fill(0);
-      begin[axis] = i;
-      const { dataId, dtype } = viewSlice(value, begin, size, backend as WasmBackend);
-      return { dataId, dtype, shape: outShape };
-    });
-  }) as unknown as tf.KernelFunc);
-  replace(tf.SplitV, (({ inputs, attrs, backend }: Args) => {
-    const x = inputs['x'] as tf.TensorInfo;
-    const axis = tf.util.parseAxisParam(attrs!['axis'] as number, x.shape)[0]!;
-    const sizes = tf.backend_util.prepareSplitSize(
-      x as tf.Tensor,
-      attrs!['numOrSizeSplits'] as number[],
-      axis,
-    );
-    const begin = new Array<number>(x.shape.length).fill(0);
-    return sizes.map((s) => {
-      const size = x.shape.slice();
-      size[axis] = s;
-      const out = viewSlice(x, begin.slice(), size, backend as WasmBackend);
-      begin[axis]! += s;
-      return out;
-    });
-  }) as unknown as tf.KernelFunc);
 }
 
 /** Random sentences `[B, T + 1]`: bos, T tokens in [4, V), no padding. */
