@@ -1,0 +1,447 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { VonMisesFisher } from '@vaekit/distributions';
+import { ImageVAE, TextVAE } from '@vaekit/layers';
+import type { Decoded, LatentMap, ModelBundle, ModelSummary, VmfSamples } from '../shared/types';
+import { AppModel } from './app-model';
+import { type Digits, loadDigits, loadSentences } from './data';
+import { Vocabulary, tokenize } from './vocabulary';
+
+const FAMILY_NAMES: Record<string, string> = {
+  gaussian: 'Gaussian',
+  'bn-gaussian': 'BN-VAE (Zhu et al. 2020)',
+  'bn-su-gaussian': "BN-VAE, Su's scaler",
+  vmf: 'von Mises-Fisher',
+};
+
+const fmt = (v: unknown, digits = 2) =>
+  typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : String(v);
+
+/** Spherical interpolation between unit vectors (rows of `a`, `b`: `[d]`), `steps` points. */
+function slerp(a: tf.Tensor1D, b: tf.Tensor1D, steps: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const cos = tf.clipByValue(tf.sum(tf.mul(a, b)), -1, 1).dataSync()[0]!;
+    const omega = Math.acos(cos);
+    const rows: tf.Tensor1D[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t = steps === 1 ? 0 : i / (steps - 1);
+      if (omega < 1e-4) rows.push(tf.add(tf.mul(a, 1 - t), tf.mul(b, t)));
+      else {
+        const s = Math.sin(omega);
+        rows.push(
+          tf.add(tf.mul(a, Math.sin((1 - t) * omega) / s), tf.mul(b, Math.sin(t * omega) / s)),
+        );
+      }
+    }
+    return tf.stack(rows) as tf.Tensor2D;
+  });
+}
+
+function linear(a: tf.Tensor1D, b: tf.Tensor1D, steps: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const rows: tf.Tensor1D[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t = steps === 1 ? 0 : i / (steps - 1);
+      rows.push(tf.add(tf.mul(a, 1 - t), tf.mul(b, t)));
+    }
+    return tf.stack(rows) as tf.Tensor2D;
+  });
+}
+
+/** Top-2 eigenvectors of a symmetric `d x d` matrix by power iteration with deflation. */
+function topTwoEigen(cov: number[][]): { vectors: number[][]; values: number[] } {
+  const d = cov.length;
+  const m = cov.map((r) => [...r]);
+  const vectors: number[][] = [];
+  const values: number[] = [];
+  for (let c = 0; c < Math.min(2, d); c++) {
+    let v = Array.from({ length: d }, (_, i) => 1 / Math.sqrt(d) + (i === c ? 0.5 : 0));
+    let lambda = 0;
+    for (let it = 0; it < 500; it++) {
+      const w = m.map((row) => row.reduce((s, x, j) => s + x * v[j]!, 0));
+      const norm = Math.hypot(...w);
+      if (norm < 1e-12) break;
+      const next = w.map((x) => x / norm);
+      const delta = Math.hypot(...next.map((x, i) => x - v[i]!));
+      v = next;
+      lambda = norm;
+      if (delta < 1e-10) break;
+    }
+    vectors.push(v);
+    values.push(lambda);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) m[i]![j]! -= lambda * v[i]! * v[j]!;
+  }
+  return { vectors, values };
+}
+
+/**
+ * The model explorer: holds one loaded model and answers the page's questions about it
+ * (samples, reconstructions, interpolations, the latent map, decoding a point of the map).
+ */
+export class Explorer {
+  private model: AppModel | undefined;
+  private projection: { method: 'latent' | 'pca'; mean: number[]; axes: number[][] } | undefined;
+  private digits: Digits | undefined;
+  private testSentences: string[][] | undefined;
+
+  constructor(private readonly dataBase: string) {}
+
+  private get loaded(): AppModel {
+    if (this.model === undefined) throw new Error('no model is loaded: load a run directory first');
+    return this.model;
+  }
+
+  async load(bundle: ModelBundle, source: string): Promise<ModelSummary> {
+    const { vaekit } = bundle;
+    const artifacts = {
+      ...bundle.artifacts,
+      weightData: bundle.weightData,
+    } as tf.io.ModelArtifacts;
+    const className = (artifacts.modelTopology as { class_name?: string } | undefined)?.class_name;
+    const expected = vaekit.kind === 'image' ? 'ImageVAE' : 'TextVAE';
+    if (className !== expected) {
+      throw new Error(
+        `Incompatible model: model/vaekit.json says a ${vaekit.kind} model (${expected}) but model/model.json holds ${className ? `a ${className}` : 'no vaekit model'}.`,
+      );
+    }
+    let model: AppModel;
+    try {
+      if (vaekit.kind === 'image') {
+        model = new AppModel(await ImageVAE.load(tf.io.fromMemory(artifacts)));
+      } else {
+        const vocabulary = Vocabulary.fromJSON(vaekit.vocabulary as never);
+        const vae = await TextVAE.load(tf.io.fromMemory(artifacts));
+        if (vae.config.vocabSize !== vocabulary.size) {
+          vae.dispose();
+          throw new Error(
+            `the vocabulary has ${vocabulary.size} tokens but the model's output layer ${vae.config.vocabSize}`,
+          );
+        }
+        const maxLength = Number(
+          vaekit.config?.['maxLength'] ?? bundle.config?.['maxLength'] ?? 30,
+        );
+        model = new AppModel(vae, vocabulary, maxLength + 1);
+      }
+    } catch (error) {
+      throw new Error(`Incompatible model: ${(error as Error).message}`);
+    }
+    this.model?.dispose();
+    this.model = model;
+    this.projection = undefined;
+    return this.summary(bundle, source);
+  }
+
+  private async summary(bundle: ModelBundle, source: string): Promise<ModelSummary> {
+    const model = this.loaded;
+    const config = { ...(bundle.vaekit.config ?? {}), ...(bundle.config ?? {}) } as Record<
+      string,
+      unknown
+    >;
+    const head = model.vae.head.config as unknown as Record<string, unknown>;
+    const family = model.family;
+    const headDetail =
+      family === 'bn-gaussian'
+        ? `, gamma ${head['gamma'] ?? 'default'}`
+        : family === 'bn-su-gaussian'
+          ? `, tau ${head['tau'] ?? 'default'}`
+          : family === 'vmf'
+            ? head['learnKappa']
+              ? ', learned kappa'
+              : `, kappa ${head['kappa'] ?? 'default'}`
+            : '';
+    const lines: string[] = [];
+    if (model.vae instanceof ImageVAE) {
+      const c = model.vae.config;
+      lines.push(
+        `Image VAE: MLP ${[c.inputDim, ...c.hiddenUnits, model.latentDim].join('-')} encoder, ${c.likelihood} pixels`,
+      );
+    } else {
+      const c = model.vae.config;
+      lines.push(
+        `Text VAE: LSTM ${c.hiddenUnits} units, embedding ${c.embeddingDim}, vocabulary ${c.vocabSize}`,
+      );
+    }
+    lines.push(`Latent: ${FAMILY_NAMES[family] ?? family}, d = ${model.latentDim}${headDetail}`);
+    if (config['data'] !== undefined || config['objective'] !== undefined) {
+      const objective = String(config['objective'] ?? 'elbo');
+      const k = Number(config['k'] ?? 1);
+      lines.push(
+        `Trained on ${config['data'] ?? '?'} with ${objective}${k > 1 ? ` (K = ${k})` : ''}${Number(config['maxSteps']) > 0 ? `, at most ${config['maxSteps']} steps` : config['epochs'] !== undefined ? `, ${config['epochs']} epoch(s)` : ''}${config['steps'] !== undefined ? `, ${config['steps']} steps` : ''}`,
+      );
+    }
+    const e = bundle.evaluation;
+    if (e) {
+      lines.push(
+        `Test evaluation (eval.json): NLL ${fmt(e['nll'])} nats, ELBO ${fmt(e['elbo'])}, KL ${fmt(e['kl'])} nats, mutual information ${fmt(e['mutualInformation'])}, active units ${e['activeUnits']}/${model.latentDim}${e['perplexity'] !== undefined ? `, perplexity ${fmt(e['perplexity'], 1)}` : ''} (${e['examples']} examples, K = ${e['k']})`,
+      );
+    }
+    const summary: ModelSummary = {
+      kind: model.kind,
+      family,
+      latentDim: model.latentDim,
+      lines,
+      source,
+    };
+    if (model.vae instanceof ImageVAE) {
+      const side = model.imageSide;
+      if (side === undefined)
+        throw new Error(
+          `Incompatible model: its ${model.vae.config.inputDim} pixels are not a square image`,
+        );
+      summary.imageSide = side;
+      summary.digitsCompatible = model.vae.config.inputDim === 784;
+    } else {
+      const sentences = await this.sentences();
+      summary.exampleSentences = [sentences[0]!.join(' '), sentences[1]!.join(' ')];
+    }
+    return summary;
+  }
+
+  private async sentences(): Promise<string[][]> {
+    if (this.testSentences === undefined) {
+      const corpus = await loadSentences(this.dataBase);
+      const vocab = Vocabulary.fromJSON(corpus.vocabulary);
+      this.testSentences = corpus.test.map((s) => vocab.decode(s));
+    }
+    return this.testSentences;
+  }
+
+  private async testDigitsTensor(indices: number[]): Promise<tf.Tensor2D> {
+    this.digits ??= await loadDigits(this.dataBase);
+    const d = this.digits;
+    const size = d.height * d.width;
+    const data = new Float32Array(indices.length * size);
+    indices.forEach((idx, i) => {
+      if (!Number.isInteger(idx) || idx < 0 || idx >= d.nTest)
+        throw new Error(`digit number must be an integer from 0 to ${d.nTest - 1}, got ${idx}`);
+      for (let p = 0; p < size; p++) data[i * size + p] = d.test[idx * size + p]! / 255;
+    });
+    return tf.tensor2d(data, [indices.length, size]);
+  }
+
+  private requireDigits(): void {
+    const vae = this.loaded.vae;
+    if (vae instanceof ImageVAE && vae.config.inputDim !== 784) {
+      throw new Error(
+        `this model's images have ${vae.config.inputDim} pixels; the app's digits are 28x28 (784), so only samples are available`,
+      );
+    }
+  }
+
+  /** Held-out digits, for thumbnails and inputs. */
+  async testDigits(indices: number[]): Promise<Decoded> {
+    const x = await this.testDigitsTensor(indices);
+    const data = x.dataSync() as Float32Array;
+    x.dispose();
+    return {
+      kind: 'image',
+      data: Float32Array.from(data),
+      n: indices.length,
+      height: 28,
+      width: 28,
+    };
+  }
+
+  /** Decoded draws from the prior. */
+  samples(n: number, seed: number, temperature?: number): Decoded {
+    const model = this.loaded;
+    const z = tf.tidy(() => {
+      const s = model.vae.prior.sample(n, { seed });
+      return s.rank === 3 ? tf.reshape(s, [n, model.latentDim]) : s;
+    });
+    try {
+      return model.decode(z, { ...(temperature !== undefined ? { temperature } : {}), seed });
+    } finally {
+      z.dispose();
+    }
+  }
+
+  private async inputs(items: (number | string)[]): Promise<{ x: tf.Tensor; shown: Decoded }> {
+    const model = this.loaded;
+    if (model.kind === 'image') {
+      this.requireDigits();
+      const indices = items.map((i) => Number(i));
+      const x = await this.testDigitsTensor(indices);
+      const data = Float32Array.from(x.dataSync() as Float32Array);
+      return { x, shown: { kind: 'image', data, n: indices.length, height: 28, width: 28 } };
+    }
+    const tokens = items.map((s) => (typeof s === 'string' ? tokenize(s) : (s as never)));
+    tokens.forEach((t, i) => {
+      if (t.length === 0) throw new Error(`sentence ${i + 1} is empty`);
+    });
+    const ids = tokens.map((t) => model.vocabulary!.encode(t.slice(0, model.maxLength - 1)));
+    return {
+      x: AppModel.sentenceRows(ids),
+      shown: { kind: 'text', sentences: ids.map((row) => model.vocabulary!.decode(row).join(' ')) },
+    };
+  }
+
+  /** Held-out inputs `offset..offset+n-1` and their reconstructions (decoded posterior centres). */
+  async reconstruct(n: number, offset: number): Promise<{ inputs: Decoded; outputs: Decoded }> {
+    const model = this.loaded;
+    let items: (number | string)[];
+    if (model.kind === 'image') items = Array.from({ length: n }, (_, i) => offset + i);
+    else {
+      const sentences = await this.sentences();
+      items = Array.from({ length: n }, (_, i) =>
+        sentences[(offset + i) % sentences.length]!.join(' '),
+      );
+    }
+    const { x, shown } = await this.inputs(items);
+    try {
+      const z = model.centers(x);
+      try {
+        return { inputs: shown, outputs: model.decode(z) };
+      } finally {
+        z.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /**
+   * Decode points between the posterior centres of two inputs: linear for Gaussian latents,
+   * spherical (slerp, along the great circle) for vMF latents, which live on the sphere.
+   */
+  async interpolate(
+    from: number | string,
+    to: number | string,
+    steps: number,
+  ): Promise<{ method: 'linear' | 'spherical'; inputs: Decoded; path: Decoded }> {
+    const model = this.loaded;
+    const { x, shown } = await this.inputs([from, to]);
+    const spherical = model.family === 'vmf';
+    try {
+      const z = tf.tidy(() => {
+        const c = model.centers(x);
+        const [a, b] = tf.unstack(c) as [tf.Tensor1D, tf.Tensor1D];
+        return spherical ? slerp(a, b, steps) : linear(a, b, steps);
+      });
+      try {
+        return { method: spherical ? 'spherical' : 'linear', inputs: shown, path: model.decode(z) };
+      } finally {
+        z.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /** Posterior centres of `n` held-out inputs in 2-D: the latent itself (d = 2) or PCA. */
+  async latentMap(n: number): Promise<LatentMap> {
+    const model = this.loaded;
+    let labels: number[];
+    let texts: string[] | undefined;
+    let items: (number | string)[];
+    if (model.kind === 'image') {
+      this.requireDigits();
+      this.digits ??= await loadDigits(this.dataBase);
+      const count = Math.min(n, this.digits.nTest);
+      items = Array.from({ length: count }, (_, i) => i);
+      labels = Array.from(this.digits.testLabels.subarray(0, count));
+    } else {
+      const sentences = (await this.sentences()).slice(0, n);
+      texts = sentences.map((s) => s.join(' '));
+      items = texts;
+      labels = sentences.map((s) => s.length);
+    }
+    const { x } = await this.inputs(items);
+    const c = model.centers(x);
+    x.dispose();
+    const rows = c.arraySync() as number[][];
+    c.dispose();
+    const d = model.latentDim;
+    let method: 'latent' | 'pca' = 'latent';
+    let mean = new Array(d).fill(0);
+    let axes = [
+      [1, 0],
+      [0, 1],
+    ];
+    let explained: number | undefined;
+    if (d !== 2) {
+      method = 'pca';
+      mean = mean.map((_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
+      const cov = Array.from({ length: d }, (_, i) =>
+        Array.from(
+          { length: d },
+          (_, j) =>
+            rows.reduce((s, r) => s + (r[i]! - mean[i]) * (r[j]! - mean[j]), 0) / (rows.length - 1),
+        ),
+      );
+      const eig = topTwoEigen(cov);
+      axes = eig.vectors;
+      const trace = cov.reduce((s, r, i) => s + r[i]!, 0);
+      explained = trace > 0 ? (eig.values[0]! + (eig.values[1] ?? 0)) / trace : 0;
+    }
+    this.projection = { method, mean, axes };
+    const points = rows.map((r, i) => {
+      const centred = r.map((v, j) => v - mean[j]);
+      const x = centred.reduce((s, v, j) => s + v * axes[0]![j]!, 0);
+      const y = axes[1] ? centred.reduce((s, v, j) => s + v * axes[1]![j]!, 0) : 0;
+      return { x, y, label: labels[i]!, ...(texts ? { text: texts[i]! } : {}) };
+    });
+    return {
+      method,
+      axes: method === 'latent' ? ['z1', 'z2'] : ['PC 1', 'PC 2'],
+      points,
+      labelName: model.kind === 'image' ? 'digit' : 'sentence length (tokens)',
+      ...(explained !== undefined ? { explained } : {}),
+    };
+  }
+
+  /** Decode one point of the latent map (back through the projection; onto the sphere for vMF). */
+  decodePoint(x: number, y: number): Decoded {
+    const model = this.loaded;
+    const p = this.projection;
+    if (p === undefined) throw new Error('draw the latent map first');
+    const z = p.mean.map((m, j) => m + x * p.axes[0]![j]! + y * (p.axes[1]?.[j] ?? 0));
+    let row = z;
+    if (model.family === 'vmf') {
+      const norm = Math.hypot(...z) || 1;
+      row = z.map((v) => v / norm);
+    }
+    const t = tf.tensor2d([row]);
+    try {
+      return model.decode(t);
+    } finally {
+      t.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    this.model = undefined;
+  }
+}
+
+/** Draws from a vMF on S^2 with both samplers, timed. */
+export function vmfSamples(
+  mu: [number, number, number],
+  kappa: number,
+  n: number,
+  seed: number,
+): VmfSamples[] {
+  const norm = Math.hypot(...mu);
+  if (!(norm > 0)) throw new Error('the mean direction must not be the zero vector');
+  if (!(Number.isFinite(kappa) && kappa >= 0))
+    throw new Error(`kappa must be a number >= 0, got ${kappa}`);
+  if (!(Number.isInteger(n) && n >= 1 && n <= 20000))
+    throw new Error(`points must be an integer from 1 to 20000, got ${n}`);
+  const unit = mu.map((v) => v / norm);
+  return (['inverse-cdf', 'wood'] as const).map((sampler) => {
+    const loc = tf.tensor1d(unit);
+    const dist = new VonMisesFisher({ meanDirection: loc, concentration: kappa, sampler });
+    const t0 = performance.now();
+    const z = dist.sample(n, { seed });
+    const points = Float32Array.from(z.dataSync() as Float32Array);
+    const ms = performance.now() - t0;
+    z.dispose();
+    dist.dispose();
+    loc.dispose();
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+      sum +=
+        points[3 * i]! * unit[0]! + points[3 * i + 1]! * unit[1]! + points[3 * i + 2]! * unit[2]!;
+    return { sampler, points, ms, meanCosine: sum / n };
+  });
+}

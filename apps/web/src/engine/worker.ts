@@ -1,0 +1,121 @@
+/// <reference lib="webworker" />
+/**
+ * The engine worker: all TensorFlow.js work (training, exploring models, vMF sampling) runs
+ * here, off the page's main thread. The page talks to it with {@link EngineRequest}s (one
+ * reply each) and receives training progress as {@link EngineEvent}s.
+ */
+import type {
+  BackendReport,
+  EngineEvent,
+  EngineReply,
+  EngineRequest,
+  TrainEvent,
+} from '../shared/types';
+import { chooseBackend } from './backend';
+import { Explorer, vmfSamples } from './explorer';
+import { readRunFiles } from './run-files';
+import { TrainSession } from './train-session';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let backend: Promise<BackendReport> | undefined;
+let dataBase = '';
+let session: TrainSession | undefined;
+let explorer: Explorer | undefined;
+
+function postEvent(event: TrainEvent, transfer: Transferable[] = []): void {
+  self.postMessage({ event } satisfies EngineEvent, transfer);
+}
+
+async function ready(): Promise<void> {
+  if (backend === undefined) throw new Error('the engine was not initialised');
+  await backend;
+}
+
+async function handle(
+  request: EngineRequest,
+): Promise<{ result: unknown; transfer?: Transferable[] }> {
+  switch (request.type) {
+    case 'init':
+      dataBase = request.dataBase;
+      backend ??= chooseBackend(request.backend, request.wasmPaths);
+      return { result: await backend };
+    case 'train': {
+      await ready();
+      if (session?.running) throw new Error('a training run is already going: stop it first');
+      session?.dispose();
+      session = new TrainSession(request.runId, request.settings, postEvent, dataBase);
+      void session.run();
+      return { result: null };
+    }
+    case 'pause':
+      session?.pause();
+      return { result: null };
+    case 'resume':
+      session?.resume();
+      return { result: null };
+    case 'stop':
+      session?.stop();
+      return { result: null };
+    case 'export-model': {
+      if (session === undefined) throw new Error('no model has been trained yet');
+      const bundle = await session.exportModel();
+      return { result: bundle, transfer: [bundle.weightData] };
+    }
+    case 'load-run': {
+      await ready();
+      const bundle = await readRunFiles(request.files);
+      explorer ??= new Explorer(dataBase);
+      return { result: await explorer.load(bundle, request.source) };
+    }
+    case 'load-bundle':
+      await ready();
+      explorer ??= new Explorer(dataBase);
+      return { result: await explorer.load(request.bundle, request.source) };
+    case 'samples':
+      return { result: requireExplorer().samples(request.n, request.seed, request.temperature) };
+    case 'reconstruct':
+      return { result: await requireExplorer().reconstruct(request.n, request.offset) };
+    case 'interpolate':
+      return {
+        result: await requireExplorer().interpolate(request.from, request.to, request.steps),
+      };
+    case 'latent-map':
+      return { result: await requireExplorer().latentMap(request.n) };
+    case 'decode-point':
+      return { result: requireExplorer().decodePoint(request.x, request.y) };
+    case 'test-digits':
+      explorer ??= new Explorer(dataBase);
+      return { result: await explorer.testDigits(request.indices) };
+    case 'vmf': {
+      await ready();
+      const result = vmfSamples(request.mu, request.kappa, request.n, request.seed);
+      return { result, transfer: result.map((r) => r.points.buffer) };
+    }
+  }
+}
+
+function requireExplorer(): Explorer {
+  if (explorer === undefined) throw new Error('no model is loaded: load a run directory first');
+  return explorer;
+}
+
+// Requests are handled one at a time, in order (a training run goes on between its steps).
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (message: MessageEvent<{ id: number; request: EngineRequest }>) => {
+  const { id, request } = message.data;
+  // Pause, resume and stop act at once, not after queued work.
+  const immediate =
+    request.type === 'pause' || request.type === 'resume' || request.type === 'stop';
+  const run = async () => {
+    try {
+      const { result, transfer } = await handle(request);
+      self.postMessage({ id, ok: true, result } satisfies EngineReply, transfer ?? []);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      self.postMessage({ id, ok: false, error: text } satisfies EngineReply);
+    }
+  };
+  if (immediate) void run();
+  else queue = queue.then(run);
+};

@@ -1,0 +1,299 @@
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { DEMO_FILES } from './engine/run-files';
+import { explorePage } from './pages/explore-page';
+import { trainPage } from './pages/train-page';
+import { vmfPage } from './pages/vmf-page';
+import type { BackendReport, BackendRequest, TrainSettings } from './shared/types';
+import { h, messageOf, select } from './ui/dom';
+import { EngineClient } from './ui/engine-client';
+import './style.css';
+
+const absolute = (url: string) => new URL(url, document.baseURI).href;
+const wasmPaths = {
+  'tfjs-backend-wasm.wasm': absolute(wasmUrl),
+  'tfjs-backend-wasm-simd.wasm': absolute(wasmSimdUrl),
+  'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreadedUrl),
+};
+const dataBase = absolute('data/');
+
+// ---- engines: the explorer's worker picks the backend; the trainer's reuses its choice ----------
+let explorer: EngineClient | undefined;
+let trainer: Promise<EngineClient> | undefined;
+let backend: Promise<BackendReport>;
+
+const backendStatus = h(
+  'span',
+  { class: 'backend-status', role: 'status', 'aria-live': 'polite', 'data-role': 'backend' },
+  'Choosing a backend…',
+);
+const params = new URLSearchParams(location.search);
+const initial = (
+  ['auto', 'wasm', 'webgl', 'cpu'].includes(params.get('backend') ?? '')
+    ? params.get('backend')
+    : 'auto'
+) as BackendRequest;
+const backendSelect = select(
+  [
+    ['auto', 'auto (fastest measured)'],
+    ['wasm', 'wasm'],
+    ['webgl', 'webgl'],
+    ['cpu', 'cpu'],
+  ],
+  initial,
+  { id: 'backend-select' },
+);
+
+function startEngines(request: BackendRequest): void {
+  explorer?.terminate();
+  if (trainer)
+    void trainer.then(
+      (t) => t.terminate(),
+      () => undefined,
+    );
+  trainer = undefined;
+  explorer = new EngineClient('explorer');
+  backendStatus.textContent = request === 'auto' ? 'Timing the backends…' : `Starting ${request}…`;
+  delete backendStatus.dataset['choice'];
+  backend = explorer.request<BackendReport>({
+    type: 'init',
+    backend: request,
+    wasmPaths,
+    dataBase,
+  });
+  backend.then(
+    (r) => {
+      const timings = r.timings
+        .map((t) =>
+          t.ms !== undefined ? `${t.backend} ${t.ms.toFixed(1)} ms` : `${t.backend} unavailable`,
+        )
+        .join(', ');
+      backendStatus.textContent =
+        r.requested === 'auto'
+          ? `Backend: ${r.detail}, the fastest for one training step (${timings}).`
+          : `Backend: ${r.detail} (chosen by hand).`;
+      backendStatus.title = r.timings
+        .map((t) => `${t.backend}: ${t.ms !== undefined ? `${t.ms.toFixed(2)} ms` : t.error}`)
+        .join('\n');
+      backendStatus.dataset['choice'] = r.choice;
+      backendStatus.dataset['timings'] = JSON.stringify(r.timings);
+      console.info(
+        `vaekit: backend ${r.choice} (${r.detail}); ${timings}; chosen in ${r.totalMs.toFixed(0)} ms`,
+      );
+    },
+    (error) => {
+      backendStatus.textContent = `No backend could start: ${messageOf(error)}`;
+      backendStatus.classList.add('error-text');
+    },
+  );
+}
+
+function trainerEngine(): Promise<EngineClient> {
+  trainer ??= backend.then(async (r) => {
+    const t = new EngineClient('trainer');
+    t.onEvent = (event) => {
+      for (const page of trainPages) page.handle(event);
+    };
+    await t.request({ type: 'init', backend: r.choice, wasmPaths, dataBase });
+    return t;
+  });
+  trainer.catch(() => {
+    trainer = undefined;
+  });
+  return trainer;
+}
+
+async function explorerEngine(): Promise<EngineClient> {
+  await backend;
+  return explorer!;
+}
+
+// ---- pages ---------------------------------------------------------------------------------------
+const base: TrainSettings = {
+  task: 'image',
+  latent: 'bn',
+  latentDim: 16,
+  gamma: 0.5,
+  tau: 0.5,
+  kappa: 50,
+  objective: 'elbo',
+  k: 1,
+  groups: 1,
+  beta: 0.5,
+  gradientEstimator: 'reparameterized',
+  hidden: 256,
+  embedding: 64,
+  wordDropout: 0,
+  batchSize: 64,
+  lr: 1e-3,
+  clipNorm: 5,
+  steps: 1000,
+  evalEvery: 50,
+  seed: 0,
+};
+
+const explore = explorePage({
+  engine: explorerEngine,
+  demoBase: absolute('demo-model/'),
+  demoFiles: DEMO_FILES,
+});
+const showExplore = async (bundle: Parameters<typeof explore.loadBundle>[0], source: string) => {
+  selectTab('explore');
+  await explore.loadBundle(bundle, source);
+};
+
+const imagePage = trainPage({
+  task: 'image',
+  id: 'train',
+  heading: 'Train an image VAE on MNIST digits',
+  intro: [
+    'A VAE with an MLP encoder and decoder learns 3,000 handwritten digits, here in your browser (in a Web Worker, with TensorFlow.js). Pick the latent family and the objective, and watch the loss, the KL divergence to the prior and the number of active latent units, with samples from the prior.',
+  ],
+  defaults: base,
+  presets: [
+    { label: 'Gaussian, ELBO', settings: { latent: 'gaussian', objective: 'elbo', k: 1 } },
+    { label: 'BN-VAE, ELBO', settings: { latent: 'bn', gamma: 0.5, objective: 'elbo', k: 1 } },
+    { label: 'vMF, ELBO', settings: { latent: 'vmf', kappa: 50, objective: 'elbo', k: 1 } },
+    { label: 'Gaussian, IWAE K=5', settings: { latent: 'gaussian', objective: 'iwae', k: 5 } },
+  ],
+  engine: trainerEngine,
+  explore: (bundle, source) => void showExplore(bundle, source),
+});
+
+const textPage = trainPage({
+  task: 'text',
+  id: 'text',
+  heading: 'Posterior collapse in a text VAE',
+  intro: [
+    'An LSTM VAE on 6,000 short Brown-corpus sentences. Its decoder is a language model strong enough to ignore the latent code: under the plain ELBO the KL term and the active units fall to zero (posterior collapse), and the reconstructions stop depending on the input. With batch-normalised posterior means (BN-VAE) or a von Mises-Fisher posterior with a fixed concentration the KL cannot vanish. Train the presets one after the other: their curves stay on the charts for comparison.',
+  ],
+  defaults: {
+    ...base,
+    task: 'text',
+    latent: 'gaussian',
+    latentDim: 16,
+    hidden: 128,
+    embedding: 64,
+    batchSize: 32,
+    lr: 2e-3,
+    steps: 400,
+    evalEvery: 25,
+  },
+  presets: [
+    { label: 'Plain VAE: collapses', settings: { latent: 'gaussian', objective: 'elbo', k: 1 } },
+    { label: 'BN-VAE γ=0.6', settings: { latent: 'bn', gamma: 0.6, objective: 'elbo', k: 1 } },
+    { label: 'vMF κ=30', settings: { latent: 'vmf', kappa: 30, objective: 'elbo', k: 1 } },
+  ],
+  engine: trainerEngine,
+  explore: (bundle, source) => void showExplore(bundle, source),
+});
+const trainPages = [imagePage, textPage];
+const vmf = vmfPage({ engine: explorerEngine });
+
+backendSelect.addEventListener('change', () => {
+  for (const page of trainPages) page.reset('Stopped: the backend was changed.');
+  explore.reset('The backend was changed: load the model again.');
+  startEngines(backendSelect.value as BackendRequest);
+});
+
+// ---- tabs ----------------------------------------------------------------------------------------
+const TABS: [string, string, HTMLElement][] = [
+  ['train', 'Train on digits', imagePage.el],
+  ['text', 'Text collapse demo', textPage.el],
+  ['explore', 'Explore a model', explore.el],
+  ['vmf', 'vMF sampler', vmf],
+];
+const tabButtons = TABS.map(([id, text, panel]) => {
+  panel.setAttribute('role', 'tabpanel');
+  panel.setAttribute('aria-labelledby', `tab-${id}`);
+  panel.tabIndex = -1;
+  return h(
+    'button',
+    { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': id, 'data-tab': id },
+    text,
+  );
+});
+let vmfShown = false;
+function selectTab(id: string, focus = false): void {
+  TABS.forEach(([tab, , panel], i) => {
+    const on = tab === id;
+    panel.hidden = !on;
+    const button = tabButtons[i]!;
+    button.setAttribute('aria-selected', String(on));
+    button.tabIndex = on ? 0 : -1;
+    if (on && focus) button.focus();
+  });
+  if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
+  if (id === 'vmf' && !vmfShown) {
+    vmfShown = true;
+    void (vmf as HTMLElement & { sample(): Promise<void> }).sample();
+  }
+}
+const tablist = h(
+  'div',
+  { role: 'tablist', 'aria-label': 'Sections', class: 'tabs' },
+  ...tabButtons,
+);
+tablist.addEventListener('click', (e) => {
+  const id = (e.target as HTMLElement).closest<HTMLElement>('[data-tab]')?.dataset['tab'];
+  if (id) selectTab(id);
+});
+tablist.addEventListener('keydown', (e) => {
+  const i = tabButtons.indexOf(document.activeElement as HTMLButtonElement);
+  if (i < 0) return;
+  const next =
+    e.key === 'ArrowRight'
+      ? i + 1
+      : e.key === 'ArrowLeft'
+        ? i - 1
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? TABS.length - 1
+            : undefined;
+  if (next === undefined) return;
+  e.preventDefault();
+  selectTab(TABS[(next + TABS.length) % TABS.length]![0], true);
+});
+
+const app = document.getElementById('app')!;
+app.append(
+  h(
+    'header',
+    {},
+    h(
+      'h1',
+      {},
+      'vaekit ',
+      h('span', { class: 'subtitle' }, 'VAEs that do not collapse, in your browser'),
+    ),
+    h(
+      'div',
+      { class: 'backend' },
+      h('label', { for: 'backend-select' }, 'Backend'),
+      backendSelect,
+      backendStatus,
+    ),
+    tablist,
+  ),
+  h('main', {}, ...TABS.map(([, , panel]) => panel)),
+  h(
+    'footer',
+    {},
+    'Built on ',
+    h('code', {}, '@vaekit/layers'),
+    ', ',
+    h('code', {}, '@vaekit/objectives'),
+    ' and ',
+    h('code', {}, '@vaekit/distributions'),
+    ' with TensorFlow.js. Data: MNIST (LeCun et al. 1998), the Brown corpus (Francis & Kučera 1964). Everything runs locally; nothing is uploaded.',
+  ),
+);
+startEngines(initial);
+const fromHash = location.hash.slice(1);
+selectTab(TABS.some(([id]) => id === fromHash) ? fromHash : 'train');
+window.addEventListener('hashchange', () => {
+  const id = location.hash.slice(1);
+  if (TABS.some(([t]) => t === id)) selectTab(id);
+});

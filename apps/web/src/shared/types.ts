@@ -1,0 +1,194 @@
+/**
+ * The messages between the page and its engine workers (training and exploring run in Web
+ * Workers, so the page stays responsive). Plain data only: everything here is structured-cloned.
+ */
+
+export type BrowserBackend = 'wasm' | 'webgl' | 'cpu';
+export type BackendRequest = 'auto' | BrowserBackend;
+
+/** How long one candidate backend took for the start-up benchmark (a small MLP training step). */
+export interface BackendTiming {
+  backend: BrowserBackend;
+  /** Median milliseconds of one step, when it ran. */
+  ms?: number;
+  /** Why it could not run. */
+  error?: string;
+}
+
+export interface BackendReport {
+  requested: BackendRequest;
+  choice: BrowserBackend;
+  /** E.g. `wasm (SIMD)`, `webgl (SwiftShader)`. */
+  detail: string;
+  timings: BackendTiming[];
+  /** Milliseconds the choice took, measurements included. */
+  totalMs: number;
+}
+
+export type LatentKind = 'gaussian' | 'bn' | 'bn-su' | 'vmf';
+export type ObjectiveKind = 'elbo' | 'iwae' | 'miwae' | 'ciwae' | 'piwae';
+
+/** A browser training run (a subset of the CLI's TrainConfig, with the same names). */
+export interface TrainSettings {
+  task: 'image' | 'text';
+  latent: LatentKind;
+  latentDim: number;
+  gamma: number;
+  tau: number;
+  kappa: number | 'learned';
+  objective: ObjectiveKind;
+  k: number;
+  groups: number;
+  beta: number;
+  gradientEstimator: 'reparameterized' | 'dreg';
+  /** MLP hidden layer (images) or LSTM hidden size (text). */
+  hidden: number;
+  /** Word-embedding size (text). */
+  embedding: number;
+  /** Word dropout (text). */
+  wordDropout: number;
+  batchSize: number;
+  lr: number;
+  clipNorm: number;
+  /** Steps to train (the run stops there unless stopped earlier). */
+  steps: number;
+  /** Evaluate (held-out loss, KL, active units, samples) every N steps. */
+  evalEvery: number;
+  seed: number;
+}
+
+/** One point of the live curves. `split` `train` rows average the steps since the last row. */
+export interface MetricPoint {
+  step: number;
+  split: 'train' | 'test';
+  loss: number;
+  kl: number;
+  activeUnits?: number;
+}
+
+export type TrainEvent =
+  | { kind: 'started'; runId: number; settings: TrainSettings; data: string; parameters: number }
+  | {
+      kind: 'progress';
+      runId: number;
+      step: number;
+      steps: number;
+      rows: MetricPoint[];
+      stepsPerSec: number;
+      examplesPerSec: number;
+      paused: boolean;
+    }
+  | {
+      kind: 'evaluation';
+      runId: number;
+      step: number;
+      row: MetricPoint;
+      /** Images: the decoded means of the fixed prior draws, `n * pixels` values in [0, 1]. */
+      images?: { data: Float32Array; n: number; height: number; width: number };
+      /** Text: sentences from the prior, and reconstructions of held-out sentences. */
+      sentences?: { samples: string[]; reconstructions: { input: string; output: string }[] };
+    }
+  | { kind: 'paused' | 'resumed'; runId: number; step: number }
+  | {
+      kind: 'finished';
+      runId: number;
+      step: number;
+      status: 'completed' | 'stopped' | 'failed';
+      error?: string;
+      seconds: number;
+    };
+
+/** What the explorer knows about a loaded model. */
+export interface ModelSummary {
+  kind: 'image' | 'text';
+  family: 'gaussian' | 'bn-gaussian' | 'bn-su-gaussian' | 'vmf';
+  latentDim: number;
+  /** Human-readable lines: architecture, training data, evaluation. */
+  lines: string[];
+  /** Images: side of the (square) images; whether the app's digits fit its input. */
+  imageSide?: number;
+  digitsCompatible?: boolean;
+  /** Where it came from, e.g. `bundled demo model` or a folder name. */
+  source: string;
+  /** Two held-out sentences the page offers for interpolation (text). */
+  exampleSentences?: [string, string];
+}
+
+/** A decoded item: an image (pixel means) or a sentence. */
+export type Decoded =
+  | { kind: 'image'; data: Float32Array; n: number; height: number; width: number }
+  | { kind: 'text'; sentences: string[] };
+
+export interface LatentMap {
+  /** `latent` when d = 2 (the coordinates themselves), else `pca` (first two components). */
+  method: 'latent' | 'pca';
+  axes: [string, string];
+  points: { x: number; y: number; label: number; text?: string }[];
+  /** What `label` means: the digit, or the sentence length. */
+  labelName: string;
+  /** PCA: share of the variance the two axes explain. */
+  explained?: number;
+}
+
+/** Files of a run directory (or of its `model/` folder), by path relative to the picked folder. */
+export type RunFiles = { path: string; file: Blob }[];
+
+export interface VmfSamples {
+  sampler: 'inverse-cdf' | 'wood';
+  /** Flat `[n, 3]` points on the sphere. */
+  points: Float32Array;
+  ms: number;
+  /** Mean of `mu^T z` over the draws (its expectation is A_3(kappa) = coth(kappa) - 1/kappa). */
+  meanCosine: number;
+}
+
+/** `model/vaekit.json` of a run directory (written by the CLI's trainer). */
+export interface VaekitModelJson {
+  format: 'vaekit-model';
+  kind: 'image' | 'text';
+  config?: Record<string, unknown>;
+  vocabulary?: {
+    format: 'vaekit-vocabulary';
+    version: number;
+    tokens: string[];
+    counts?: number[];
+  };
+}
+
+/** A model ready to load: tf.io artifacts (weights apart), the run's model description and extras. */
+export interface ModelBundle {
+  /** tf.io ModelArtifacts without `weightData` (`weightSpecs` included). */
+  artifacts: Record<string, unknown>;
+  weightData: ArrayBuffer;
+  vaekit: VaekitModelJson;
+  /** The run's `config.json` and `eval.json`, when present. */
+  config?: Record<string, unknown>;
+  evaluation?: Record<string, unknown>;
+}
+
+/** Requests to an engine worker; each gets one reply. */
+export type EngineRequest =
+  | { type: 'init'; backend: BackendRequest; wasmPaths: Record<string, string>; dataBase: string }
+  | { type: 'train'; settings: TrainSettings; runId: number }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'export-model' }
+  | { type: 'load-run'; files: RunFiles; source: string }
+  | { type: 'load-bundle'; bundle: ModelBundle; source: string }
+  | { type: 'samples'; n: number; seed: number; temperature?: number }
+  | { type: 'reconstruct'; n: number; offset: number }
+  | { type: 'interpolate'; from: number | string; to: number | string; steps: number }
+  | { type: 'latent-map'; n: number }
+  | { type: 'decode-point'; x: number; y: number }
+  | { type: 'test-digits'; indices: number[] }
+  | { type: 'vmf'; mu: [number, number, number]; kappa: number; n: number; seed: number };
+
+export type EngineReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string };
+
+/** An unrequested message from a worker: training progress. */
+export interface EngineEvent {
+  event: TrainEvent;
+}

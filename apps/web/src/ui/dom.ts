@@ -1,0 +1,81 @@
+type Attrs = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
+type Child = Node | string | null | undefined | false;
+
+/** Create an element: `h('button', { type: 'button', onclick: ... }, 'Start')`. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') el.addEventListener(key.replace(/^on/, ''), value);
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child);
+  }
+  return el;
+}
+
+let uid = 0;
+/** A unique element id with a readable prefix. */
+export function newId(prefix: string): string {
+  return `${prefix}-${++uid}`;
+}
+
+/** A labelled form control: `<div class="field"><label for=..>..</label>control<small>hint</small></div>`. */
+export function field(label: string, control: HTMLElement, hint?: string): HTMLDivElement {
+  control.id ||= newId('f');
+  const children: Child[] = [h('label', { for: control.id }, label), control];
+  if (hint) {
+    const hintId = `${control.id}-hint`;
+    control.setAttribute('aria-describedby', hintId);
+    children.push(h('small', { id: hintId, class: 'hint' }, hint));
+  }
+  return h('div', { class: 'field' }, ...children);
+}
+
+export function select(
+  options: [string, string][],
+  value: string,
+  attrs: Attrs = {},
+): HTMLSelectElement {
+  const el = h('select', attrs);
+  for (const [v, text] of options) {
+    const opt = h('option', { value: v }, text);
+    if (v === value) opt.selected = true;
+    el.append(opt);
+  }
+  return el;
+}
+
+export function numberInput(value: number, attrs: Attrs = {}): HTMLInputElement {
+  const el = h('input', { type: 'number', inputmode: 'decimal', ...attrs });
+  el.value = String(value);
+  return el;
+}
+
+/** A message box for errors (role=alert, so screen readers announce it). */
+export function errorBox(): { el: HTMLDivElement; show(message: string): void; clear(): void } {
+  const el = h('div', { class: 'error', role: 'alert', hidden: true });
+  return {
+    el,
+    show(message) {
+      el.textContent = message;
+      el.hidden = false;
+    },
+    clear() {
+      el.textContent = '';
+      el.hidden = true;
+    },
+  };
+}
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
