@@ -1,10 +1,5 @@
-import {
-  GRADIENT_ESTIMATORS,
-  LATENT_KINDS,
-  MODEL_KINDS,
-  OBJECTIVE_KINDS,
-  type TrainConfig,
-} from '@vaekit/trainer';
+import { GRADIENT_ESTIMATORS, OBJECTIVE_KINDS } from '@vaekit/objectives';
+import { LATENT_KINDS, MODEL_KINDS, type TrainConfig } from '@vaekit/trainer';
 import type { FlagSpec } from './flags';
 
 /** The flags of `vaekit train`, each mapped to its {@link TrainConfig} key. */

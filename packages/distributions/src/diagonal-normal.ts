@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Distribution } from './distribution';
-import { subSeed } from './internal/seed';
+import { deriveSeed } from './internal/seed';
 import { broadcastShapes } from './internal/shapes';
 import { stopGradient } from './internal/stop-gradient';
 import { check } from './internal/validate';
@@ -76,7 +76,7 @@ export class DiagonalNormal extends Distribution {
       0,
       1,
       'float32',
-      subSeed(seed, 0),
+      deriveSeed(seed, 0),
     );
     return tf.add(this.loc, tf.mul(this.scale, eps));
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Distribution } from './distribution';
-import { subSeed } from './internal/seed';
+import { deriveSeed } from './internal/seed';
 import { broadcastShapes } from './internal/shapes';
 import { check } from './internal/validate';
 import { registerKL } from './kl';
@@ -70,7 +70,7 @@ export class HypersphericalUniform extends Distribution {
       0,
       1,
       'float32',
-      subSeed(seed, 0),
+      deriveSeed(seed, 0),
     );
     return tf.mul(eps, tf.rsqrt(tf.maximum(tf.sum(tf.square(eps), -1, true), 1e-30)));
   }

@@ -10,6 +10,7 @@ export {
   klDiagonalNormalStandardNormal,
 } from './standard-normal';
 export { klDivergence, registerKL } from './kl';
+export type { LatentVariableModel, Likelihood, ModelCallOptions } from './latent-variable-model';
 export {
   VonMisesFisher,
   type VonMisesFisherArgs,
@@ -40,3 +41,7 @@ export {
   vmfKLToUniformTensor,
   vmfEntropyTensor,
 } from './special/tensor';
+
+// Utilities shared by the vaekit packages.
+export { deriveSeed } from './internal/seed';
+export { stopGradient } from './internal/stop-gradient';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Distribution } from './distribution';
 import { HypersphericalUniform } from './hyperspherical-uniform';
-import { subSeed } from './internal/seed';
+import { deriveSeed } from './internal/seed';
 import { broadcastShapes } from './internal/shapes';
 import { stopGradient } from './internal/stop-gradient';
 import { check } from './internal/validate';
@@ -185,11 +185,11 @@ export class VonMisesFisher extends Distribution {
     }
     const uniforms =
       this.sampler === 'inverse-cdf'
-        ? tf.randomUniform([n], 0, 1, 'float32', subSeed(seed, 0)).dataSync()
+        ? tf.randomUniform([n], 0, 1, 'float32', deriveSeed(seed, 0)).dataSync()
         : undefined;
     const woodSeed =
       this.sampler === 'wood'
-        ? (subSeed(seed, 2) ?? Math.floor(Math.random() * 4294967296))
+        ? (deriveSeed(seed, 2) ?? Math.floor(Math.random() * 4294967296))
         : undefined;
     const { ws, grads } = drawAngles(
       this.dim,
@@ -217,7 +217,7 @@ export class VonMisesFisher extends Distribution {
       0,
       1,
       'float32',
-      subSeed(seed, 1),
+      deriveSeed(seed, 1),
     );
     const perp = tf.sub(eps, tf.mul(tf.sum(tf.mul(eps, mu0), -1, true), mu0));
     // max(., 1e-30): finite even if eps is (numerically) parallel to mu.

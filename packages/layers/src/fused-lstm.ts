@@ -8,8 +8,8 @@ import {
 } from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { lstmSequence } from './internal/lstm-sequence';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Arguments of {@link fusedLSTM} / {@link FusedLSTM}. */
 export interface FusedLSTMArgs extends LayerArgs {
@@ -92,10 +92,10 @@ export class FusedLSTM extends tfl.layers.Layer {
     this.unitForgetBias = unitForgetBias;
     this.seed = seed;
     this.kernelInit = resolveInitializer(kernelInitializer, () =>
-      tfl.initializers.glorotUniform({ seed: subSeed(seed, 0) }),
+      tfl.initializers.glorotUniform({ seed: deriveSeed(seed, 0) }),
     );
     this.recurrentInit = resolveInitializer(recurrentInitializer, () =>
-      tfl.initializers.glorotUniform({ seed: subSeed(seed, 1) }),
+      tfl.initializers.glorotUniform({ seed: deriveSeed(seed, 1) }),
     );
   }
 

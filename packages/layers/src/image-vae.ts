@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Distribution } from '@vaekit/distributions';
 import type { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
-import { assignWeights, loadArtifacts, saveModel } from './internal/persistence';
 import { keepDistribution } from './internal/keep';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
-import { namedWeightsOf, trainableVariablesOf } from './internal/variables';
+import { VAEBase, loadVAE } from './internal/vae-base';
 import type { LatentVariableModel, ModelCallOptions } from './latent-variable-model';
 import { MLPDecoder } from './mlp-decoder';
 import { type MLPActivation, MLPEncoder } from './mlp-encoder';
 import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './posterior-head';
+import { deriveSeed } from '@vaekit/distributions';
 
 /**
  * Configuration of an {@link ImageVAE}: plain JSON, so a run directory can store it and rebuild
@@ -34,6 +32,8 @@ export interface ImageVAEConfig {
   /** Seed of the initial weights. */
   seed?: number;
 }
+
+type FullImageVAEConfig = Required<Omit<ImageVAEConfig, 'seed'>> & { seed?: number };
 
 /**
  * A VAE for images: MLP encoder, a posterior head (Gaussian, BN-VAE, Su's BN-VAE or vMF), and
@@ -63,15 +63,17 @@ export interface ImageVAEConfig {
  * await vae.save(tf.io.withSaveHandler(async (artifacts) => ...));
  * ```
  */
-export class ImageVAE implements LatentVariableModel {
+export class ImageVAE extends VAEBase<FullImageVAEConfig> implements LatentVariableModel {
+  protected readonly kind = 'ImageVAE';
   /** The configuration with its defaults filled in. */
-  readonly config: Required<Omit<ImageVAEConfig, 'seed'>> & { seed?: number };
+  readonly config: FullImageVAEConfig;
   readonly encoder: MLPEncoder;
   readonly head: PosteriorHead;
   readonly decoder: MLPDecoder;
   readonly prior: Distribution;
 
   constructor(config: ImageVAEConfig) {
+    super();
     check(
       typeof config === 'object' && config !== null && typeof config.head === 'object',
       'ImageVAE config',
@@ -88,13 +90,13 @@ export class ImageVAE implements LatentVariableModel {
       likelihood: config.likelihood ?? 'bernoulli',
       gaussianScale: config.gaussianScale ?? 'learned',
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
-    } as ImageVAE['config'];
+    } as FullImageVAEConfig;
     this.config = full;
     this.encoder = new MLPEncoder(
       { inputDim: full.inputDim, hiddenUnits: full.hiddenUnits, activation: full.activation },
-      { name: 'encoder', seed: subSeed(config.seed, 0) },
+      { name: 'encoder', seed: deriveSeed(config.seed, 0) },
     );
-    this.head = posteriorHead(full.head, { name: 'posterior', seed: subSeed(config.seed, 1) });
+    this.head = posteriorHead(full.head, { name: 'posterior', seed: deriveSeed(config.seed, 1) });
     this.decoder = new MLPDecoder(
       {
         latentDim: this.head.latentDim,
@@ -104,7 +106,7 @@ export class ImageVAE implements LatentVariableModel {
         likelihood: full.likelihood,
         gaussianScale: full.gaussianScale,
       },
-      { name: 'decoder', seed: subSeed(config.seed, 2) },
+      { name: 'decoder', seed: deriveSeed(config.seed, 2) },
     );
     this.prior = keepDistribution(this.head.prior());
     // Build every layer now, so that weights exist before the first optimizer step.
@@ -129,68 +131,8 @@ export class ImageVAE implements LatentVariableModel {
     return this.decoder.apply(z);
   }
 
-  /** Every layer, encoder side first (encoder MLP, posterior head, then the decoder). */
-  get layers(): tfl.layers.Layer[] {
-    return [...this.encoder.layers, ...this.head.layers, ...this.decoder.layers];
-  }
-
-  /** The inference network's trainable variables (encoder MLP and posterior head, BN scaler included). */
-  get encoderVariables(): tf.Variable[] {
-    return trainableVariablesOf([...this.encoder.layers, ...this.head.layers]);
-  }
-
-  /** The generative network's trainable variables. */
-  get decoderVariables(): tf.Variable[] {
-    return trainableVariablesOf(this.decoder.layers);
-  }
-
-  /** `encoderVariables` then `decoderVariables`. */
-  get trainableVariables(): tf.Variable[] {
-    return [...this.encoderVariables, ...this.decoderVariables];
-  }
-
-  /** Copies of every weight (batch-norm running statistics included), in {@link ImageVAE.weightNames} order. */
-  getWeights(): tf.Tensor[] {
-    return namedWeightsOf(this.layers).map(({ weight }) => tf.clone(weight.read()));
-  }
-
-  /** Set every weight, in {@link ImageVAE.weightNames} order. */
-  setWeights(weights: tf.Tensor[]): void {
-    const names = this.weightNames();
-    check(
-      weights.length === names.length,
-      'setWeights weights',
-      `a list of ${names.length} tensors`,
-      `${weights.length} tensors`,
-    );
-    assignWeights(this.layers, Object.fromEntries(names.map((n, i) => [n, weights[i]!])));
-  }
-
-  /** Names of the weights, `<layer>/<weight>`. */
-  weightNames(): string[] {
-    return namedWeightsOf(this.layers).map(({ name }) => name);
-  }
-
-  /**
-   * Save the config and all weights with tf.io (a URL such as `'indexeddb://vae'`, or any
-   * IOHandler: `tf.io.withSaveHandler`, `tf.io.browserFiles`, ...).
-   */
-  save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
-    return saveModel('ImageVAE', this.config, this.layers, target);
-  }
-
   /** Load a model saved by {@link ImageVAE.save}: identical outputs to the saved one. */
-  static async load(target: string | tf.io.IOHandler): Promise<ImageVAE> {
-    const { config, weights } = await loadArtifacts('ImageVAE', target);
-    const vae = new ImageVAE(config as ImageVAEConfig);
-    assignWeights(vae.layers, weights);
-    tf.dispose(Object.values(weights));
-    return vae;
-  }
-
-  /** Free the weights and the prior. */
-  dispose(): void {
-    for (const layer of this.layers) layer.dispose();
-    this.prior.dispose();
+  static load(target: string | tf.io.IOHandler): Promise<ImageVAE> {
+    return loadVAE('ImageVAE', target, (config) => new ImageVAE(config as ImageVAEConfig));
   }
 }

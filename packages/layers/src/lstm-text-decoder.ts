@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { categoricalLogProb } from './categorical-log-prob';
 import { FusedLSTM } from './fused-lstm';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import type { Likelihood } from './latent-variable-model';
 import { type GenerateOptions, type TextStepModel, generateTokens } from './text-generation';
 import { TokenEmbedding } from './token-embedding';
 import { wordDropout } from './word-dropout';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Configuration of an {@link LSTMTextDecoder} (JSON). */
 export interface LSTMTextDecoderConfig {
@@ -111,11 +111,11 @@ export class LSTMTextDecoder implements TextStepModel {
     };
     const name = options.name ?? 'decoder';
     const glorot = (k: number) =>
-      tfl.initializers.glorotUniform({ seed: subSeed(options.seed, k) });
+      tfl.initializers.glorotUniform({ seed: deriveSeed(options.seed, k) });
     this.embedding = new TokenEmbedding({
       inputDim: vocabSize,
       outputDim: embeddingDim,
-      seed: subSeed(options.seed, 0),
+      seed: deriveSeed(options.seed, 0),
       name: `${name}_embedding`,
     });
     this.initState = tfl.layers.dense({
@@ -126,7 +126,7 @@ export class LSTMTextDecoder implements TextStepModel {
     this.lstm = new FusedLSTM({
       units: hiddenUnits,
       returnSequences: true,
-      seed: subSeed(options.seed, 2),
+      seed: deriveSeed(options.seed, 2),
       name: `${name}_lstm`,
     });
     this.output = tfl.layers.dense({

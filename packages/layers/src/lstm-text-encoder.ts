@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { FusedLSTM } from './fused-lstm';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import { TokenEmbedding } from './token-embedding';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Configuration of an {@link LSTMTextEncoder} (JSON). */
 export interface LSTMTextEncoderConfig {
@@ -54,12 +54,12 @@ export class LSTMTextEncoder {
     this.embedding = new TokenEmbedding({
       inputDim: vocabSize,
       outputDim: embeddingDim,
-      seed: subSeed(options.seed, 0),
+      seed: deriveSeed(options.seed, 0),
       name: `${name}_embedding`,
     });
     this.lstm = new FusedLSTM({
       units: hiddenUnits,
-      seed: subSeed(options.seed, 1),
+      seed: deriveSeed(options.seed, 1),
       name: `${name}_lstm`,
     });
     this.layers = [this.embedding, this.lstm];

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import { type MLPActivation, checkMLP } from './mlp-encoder';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Configuration of an {@link MLPDecoder} (JSON). */
 export interface MLPDecoderConfig {
@@ -94,7 +94,7 @@ export class MLPDecoder {
     };
     const name = options.name ?? 'decoder';
     let k = 0;
-    const init = () => tfl.initializers.glorotUniform({ seed: subSeed(options.seed, k++) });
+    const init = () => tfl.initializers.glorotUniform({ seed: deriveSeed(options.seed, k++) });
     this.hidden = hiddenUnits.map((units, i) =>
       tfl.layers.dense({ units, activation, name: `${name}_dense${i}`, kernelInitializer: init() }),
     );

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Hidden-layer activations of the MLPs. */
 export type MLPActivation = 'relu' | 'tanh' | 'elu' | 'softplus' | 'sigmoid';
@@ -72,7 +72,7 @@ export class MLPEncoder {
         units,
         activation,
         name: `${name}_dense${i}`,
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: subSeed(options.seed, i) }),
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: deriveSeed(options.seed, i) }),
       }),
     );
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Options of text generation ({@link LSTMTextDecoder.generate}, {@link TextVAE.generate}). */
 export interface GenerateOptions {
@@ -112,7 +112,7 @@ function stepwise(
       const choice =
         temperature === null
           ? tf.argMax(logits, 1)
-          : gumbelMax(logits, temperature, seed === undefined ? undefined : subSeed(seed, t));
+          : gumbelMax(logits, temperature, seed === undefined ? undefined : deriveSeed(seed, t));
       return [tf.cast(choice, 'int32'), ...s];
     });
     tf.dispose(previous);

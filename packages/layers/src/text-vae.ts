@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Distribution } from '@vaekit/distributions';
 import { keepDistribution } from './internal/keep';
-import { assignWeights, loadArtifacts, saveModel } from './internal/persistence';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
-import { namedWeightsOf, trainableVariablesOf } from './internal/variables';
+import { VAEBase, loadVAE } from './internal/vae-base';
 import type { LatentVariableModel, ModelCallOptions } from './latent-variable-model';
 import { LSTMTextDecoder, type TokenLikelihood } from './lstm-text-decoder';
 import { LSTMTextEncoder } from './lstm-text-encoder';
 import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './posterior-head';
 import type { GenerateOptions } from './text-generation';
+import { deriveSeed } from '@vaekit/distributions';
 
 /**
  * Configuration of a {@link TextVAE}: plain JSON, so a run directory can store it and rebuild
@@ -70,7 +68,8 @@ type FullTextVAEConfig = Required<Omit<TextVAEConfig, 'seed'>> & { seed?: number
  * vae.generate(vae.prior.sample(4), { method: 'beam', beamWidth: 5, maxLength: 20 });
  * ```
  */
-export class TextVAE implements LatentVariableModel {
+export class TextVAE extends VAEBase<FullTextVAEConfig> implements LatentVariableModel {
+  protected readonly kind = 'TextVAE';
   /** The configuration with its defaults filled in. */
   readonly config: FullTextVAEConfig;
   readonly encoder: LSTMTextEncoder;
@@ -79,6 +78,7 @@ export class TextVAE implements LatentVariableModel {
   readonly prior: Distribution;
 
   constructor(config: TextVAEConfig) {
+    super();
     check(
       typeof config === 'object' && config !== null && typeof config.head === 'object',
       'TextVAE config',
@@ -113,9 +113,9 @@ export class TextVAE implements LatentVariableModel {
         hiddenUnits: full.hiddenUnits,
         padId: full.padId,
       },
-      { name: 'encoder', seed: subSeed(config.seed, 0) },
+      { name: 'encoder', seed: deriveSeed(config.seed, 0) },
     );
-    this.head = posteriorHead(full.head, { name: 'posterior', seed: subSeed(config.seed, 1) });
+    this.head = posteriorHead(full.head, { name: 'posterior', seed: deriveSeed(config.seed, 1) });
     this.decoder = new LSTMTextDecoder(
       {
         vocabSize: full.vocabSize,
@@ -128,7 +128,7 @@ export class TextVAE implements LatentVariableModel {
         unkId: full.unkId,
         wordDropout: full.wordDropout,
       },
-      { name: 'decoder', seed: subSeed(config.seed, 2) },
+      { name: 'decoder', seed: deriveSeed(config.seed, 2) },
     );
     this.prior = keepDistribution(this.head.prior());
     // Build every layer now, so that weights exist before the first optimizer step.
@@ -177,65 +177,8 @@ export class TextVAE implements LatentVariableModel {
     return this.decoder.generate(z, options);
   }
 
-  /** Every layer: encoder embedding and LSTM, posterior head, then the decoder's. */
-  get layers(): tfl.layers.Layer[] {
-    return [...this.encoder.layers, ...this.head.layers, ...this.decoder.layers];
-  }
-
-  /** The inference network's trainable variables (encoder and posterior head, BN scaler included). */
-  get encoderVariables(): tf.Variable[] {
-    return trainableVariablesOf([...this.encoder.layers, ...this.head.layers]);
-  }
-
-  /** The generative network's trainable variables. */
-  get decoderVariables(): tf.Variable[] {
-    return trainableVariablesOf(this.decoder.layers);
-  }
-
-  /** `encoderVariables` then `decoderVariables`. */
-  get trainableVariables(): tf.Variable[] {
-    return [...this.encoderVariables, ...this.decoderVariables];
-  }
-
-  /** Copies of every weight (batch-norm running statistics included), in {@link TextVAE.weightNames} order. */
-  getWeights(): tf.Tensor[] {
-    return namedWeightsOf(this.layers).map(({ weight }) => tf.clone(weight.read()));
-  }
-
-  /** Set every weight, in {@link TextVAE.weightNames} order. */
-  setWeights(weights: tf.Tensor[]): void {
-    const names = this.weightNames();
-    check(
-      weights.length === names.length,
-      'setWeights weights',
-      `a list of ${names.length} tensors`,
-      `${weights.length} tensors`,
-    );
-    assignWeights(this.layers, Object.fromEntries(names.map((n, i) => [n, weights[i]!])));
-  }
-
-  /** Names of the weights, `<layer>/<weight>`. */
-  weightNames(): string[] {
-    return namedWeightsOf(this.layers).map(({ name }) => name);
-  }
-
-  /** Save the config and all weights with tf.io (a URL or any IOHandler). */
-  save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
-    return saveModel('TextVAE', this.config, this.layers, target);
-  }
-
   /** Load a model saved by {@link TextVAE.save}: identical outputs to the saved one. */
-  static async load(target: string | tf.io.IOHandler): Promise<TextVAE> {
-    const { config, weights } = await loadArtifacts('TextVAE', target);
-    const vae = new TextVAE(config as TextVAEConfig);
-    assignWeights(vae.layers, weights);
-    tf.dispose(Object.values(weights));
-    return vae;
-  }
-
-  /** Free the weights and the prior. */
-  dispose(): void {
-    for (const layer of this.layers) layer.dispose();
-    this.prior.dispose();
+  static load(target: string | tf.io.IOHandler): Promise<TextVAE> {
+    return loadVAE('TextVAE', target, (config) => new TextVAE(config as TextVAEConfig));
   }
 }

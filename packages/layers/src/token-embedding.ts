@@ -8,8 +8,8 @@ import {
   serializeInitializer,
 } from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Arguments of {@link tokenEmbedding} / {@link TokenEmbedding}. */
 export interface TokenEmbeddingArgs extends LayerArgs {
@@ -73,7 +73,7 @@ export class TokenEmbedding extends tfl.layers.Layer {
     this.outputDim = outputDim;
     this.seed = seed;
     this.init = resolveInitializer(embeddingsInitializer, () =>
-      tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: subSeed(seed, 0) }),
+      tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: deriveSeed(seed, 0) }),
     );
   }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { subSeed } from './internal/seed';
 import { check } from './internal/validate';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Options of {@link wordDropout}. */
 export interface WordDropoutOptions {
@@ -48,13 +48,13 @@ export function wordDropout(tokens: tf.Tensor, options: WordDropoutOptions): tf.
   return tf.tidy(() => {
     const ids = tf.cast(tokens, 'int32');
     if (rate === 0) return tf.clone(ids);
-    // subSeed: tfjs treats a seed of 0 as no seed at all.
+    // deriveSeed: tfjs treats a seed of 0 as no seed at all.
     const u = tf.randomUniform(
       ids.shape,
       0,
       1,
       'float32',
-      seed === undefined ? undefined : subSeed(seed, 0),
+      seed === undefined ? undefined : deriveSeed(seed, 0),
     );
     let drop = tf.less(u, rate);
     for (const id of protectedIds)

@@ -6,7 +6,6 @@ import { iwae } from './bounds/iwae';
 import { miwae } from './bounds/miwae';
 import { freeBitsKL } from './free-bits';
 import { checkPosterior, combineLogWeights, logWeightTerms } from './internal/log-weight-terms';
-import { stopGradient } from './internal/stop-gradient';
 import { tryAnalyticKL } from './internal/try-kl';
 import { logMeanExp } from './log-mean-exp';
 import type { LatentVariableModel } from './model';
@@ -17,6 +16,7 @@ import {
 } from './objective-options';
 import { perDimensionKL } from './per-dimension-kl';
 import { modelCallOptions } from './internal/seed';
+import { stopGradient } from '@vaekit/distributions';
 
 /** What {@link modelObjective} returns. Every tensor lives in the caller's scope. */
 export interface ObjectiveResult {

@@ -110,10 +110,8 @@ export {
 export {
   DEFAULT_TRAIN_CONFIG,
   DATA_CHOICES,
-  GRADIENT_ESTIMATORS,
   LATENT_KINDS,
   MODEL_KINDS,
-  OBJECTIVE_KINDS,
   isTextData,
   resolveModelKind,
   type GradientEstimatorKind,

@@ -7,9 +7,9 @@ import type {
   PosteriorHeadConfig,
   PosteriorHeadOptions,
 } from '../posterior-head';
-import { subSeed } from './seed';
 import { check } from './validate';
 import { trainableVariablesOf } from './variables';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Shared plumbing of the posterior heads: layer naming, seeding, weights. */
 export abstract class HeadBase<C extends PosteriorHeadConfig> implements PosteriorHead {
@@ -39,7 +39,7 @@ export abstract class HeadBase<C extends PosteriorHeadConfig> implements Posteri
       units,
       name: `${this.name}_${role}`,
       kernelInitializer: tfl.initializers.glorotUniform({
-        seed: subSeed(this.seed, this.seedIndex++),
+        seed: deriveSeed(this.seed, this.seedIndex++),
       }),
     });
   }

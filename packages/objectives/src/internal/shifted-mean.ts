@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from './stop-gradient';
+import { stopGradient } from '@vaekit/distributions';
 
 /**
  * `mean(x, axis)` computed as `m + mean(x - m)` with `m` the (stop-gradient) maximum along

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { subSeed } from '../internal/seed';
 import { check, checkPositiveInteger } from '../internal/validate';
 import type { LatentVariableModel } from '../model';
 import { type ObjectiveVariables, objectiveGradients } from '../objective-gradients';
 import type { ObjectiveOptions } from '../objective-options';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Gradient signal-to-noise ratios of one parameter group (see {@link gradientSNR}). */
 export interface GradientSNRSummary {
@@ -158,7 +158,7 @@ export function objectiveGradientSNR(
   checkPositiveInteger(draws, 'draws');
   return gradientSNR(
     (i) => {
-      const g = objectiveGradients(model, x, { ...options, seed: subSeed(seed, i)! }, variables);
+      const g = objectiveGradients(model, x, { ...options, seed: deriveSeed(seed, i)! }, variables);
       tf.dispose([g.encoderLoss, g.decoderLoss, g.bound, g.reconstruction, g.kl]);
       const pick = (vars: tf.Variable[], grads: tf.NamedTensorMap) =>
         vars.map((v) => grads[v.name] ?? tf.zerosLike(v));

@@ -39,7 +39,10 @@ describe('mutualInformation', () => {
       Array.from({ length: b }, (_, i) => i),
       [b, 1],
     );
-    expect(mi(model, x)).toBeCloseTo(Math.log(b), 1);
+    // One draw per example makes each estimate noisy (sd about 1/sqrt(B) = 0.06 for d = 2):
+    // average 20 seeded estimates (standard error about 0.013).
+    const estimates = Array.from({ length: 20 }, (_, s) => mi(model, x, s + 1));
+    expect(estimates.reduce((a, v) => a + v, 0) / estimates.length).toBeCloseTo(Math.log(b), 1);
     x.dispose();
   });
 
@@ -55,8 +58,9 @@ describe('mutualInformation', () => {
     );
     const x = tf.tensor2d(Array.from(normalSamples(b, 7)), [b, 1]);
     const expected = 0.5 * Math.log(1 + 1 / 0.25) + 0.5 * Math.log(1 + 0.25);
-    // The batch mixture makes the estimator slightly biased at B = 500 (about -0.07 here).
-    const estimates = [1, 2, 3].map((seed) => mi(model, x, seed));
+    // The batch mixture makes the estimator biased low at B = 500 (about -0.10 here); the
+    // 20 seeded estimates average out the noise of the single draw per example.
+    const estimates = Array.from({ length: 20 }, (_, s) => mi(model, x, s + 1));
     const mean = estimates.reduce((a, v) => a + v, 0) / estimates.length;
     expect(mean).toBeGreaterThan(expected - 0.12);
     expect(mean).toBeLessThan(expected + 0.12);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkPosterior, combineLogWeights, logWeightTerms } from '../internal/log-weight-terms';
-import { subSeed } from '../internal/seed';
 import { checkPositiveInteger } from '../internal/validate';
 import { logMeanExp } from '../log-mean-exp';
 import type { LatentVariableModel } from '../model';
+import { deriveSeed } from '@vaekit/distributions';
 
 /** Importance samples for the NLL of image models (Burda et al. 2015 use 5000 on MNIST). */
 export const NLL_SAMPLES_IMAGES = 5000;
@@ -78,7 +78,7 @@ export function importanceSampledNLL(
       const n = Math.min(chunk, k - start);
       const previous: tf.Tensor | undefined = running;
       running = tf.tidy(() => {
-        const terms = logWeightTerms(model, x, q, n, subSeed(seed, j), false);
+        const terms = logWeightTerms(model, x, q, n, deriveSeed(seed, j), false);
         const chunkLogSum = tf.add(logMeanExp(combineLogWeights(terms), 0), Math.log(n));
         if (previous === undefined) return chunkLogSum;
         return tf.add(logMeanExp(tf.stack([previous, chunkLogSum]), 0), Math.LN2);

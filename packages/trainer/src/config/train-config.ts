@@ -1,3 +1,5 @@
+import type { GradientEstimator, ObjectiveKind } from '@vaekit/objectives';
+
 /**
  * The complete, JSON-serialisable description of a training run. `config.json` in a run
  * directory holds one; `vaekit train --config file.json` reads one (flags override it).
@@ -65,21 +67,14 @@ export interface TrainConfig {
   evalExamples: number;
 }
 
+export type { ObjectiveKind };
 export type ModelKind = 'auto' | 'mlp' | 'lstm';
 export type LatentKind = 'gaussian' | 'bn' | 'bn-su' | 'vmf';
-export type ObjectiveKind = 'elbo' | 'iwae' | 'miwae' | 'ciwae' | 'piwae';
-export type GradientEstimatorKind = 'reparameterized' | 'dreg';
+/** The encoder's gradient estimator (see `@vaekit/objectives`). */
+export type GradientEstimatorKind = GradientEstimator;
 
 export const LATENT_KINDS: readonly LatentKind[] = ['gaussian', 'bn', 'bn-su', 'vmf'];
-export const OBJECTIVE_KINDS: readonly ObjectiveKind[] = [
-  'elbo',
-  'iwae',
-  'miwae',
-  'ciwae',
-  'piwae',
-];
 export const MODEL_KINDS: readonly ModelKind[] = ['auto', 'mlp', 'lstm'];
-export const GRADIENT_ESTIMATORS: readonly GradientEstimatorKind[] = ['reparameterized', 'dreg'];
 export const DATA_CHOICES = [
   'mnist',
   'fashion-mnist',

@@ -1,11 +1,9 @@
-import { parseKLSchedule } from '@vaekit/objectives';
+import { GRADIENT_ESTIMATORS, OBJECTIVE_KINDS, parseKLSchedule } from '@vaekit/objectives';
 import {
   DATA_CHOICES,
   DEFAULT_TRAIN_CONFIG,
-  GRADIENT_ESTIMATORS,
   LATENT_KINDS,
   MODEL_KINDS,
-  OBJECTIVE_KINDS,
   type TrainConfig,
   isTextData,
   resolveModelKind,
