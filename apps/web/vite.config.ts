@@ -1,14 +1,32 @@
-import { defineConfig } from 'vite';
+import { type Plugin, defineConfig } from 'vite';
 
 /**
- * `@vaekit/backend` loads WebGL and WebGPU with bare `import()`s meant for Node and bundlers
- * that leave them alone; the app imports WebGL itself (src/engine/backend.ts), so those two
- * imports are left external (never reached in the app).
+ * `@vaekit/backend` loads WebGL, WebGPU and `node:module` with bare `import()`s meant for Node
+ * and for bundlers that leave them alone. The app imports WebGL itself (src/engine/backend.ts)
+ * and never reaches those branches, so they resolve to a stub that throws when loaded.
  */
-const external = (id: string, importer: string | undefined) =>
-  importer !== undefined &&
-  /[\\/]packages[\\/]backend[\\/]/.test(importer) &&
-  /^@tensorflow\/tfjs-backend-web(gl|gpu)$|^node:/.test(id);
+function stubBackendImports(): Plugin {
+  const STUB = '\0vaekit-unavailable:';
+  return {
+    name: 'vaekit-stub-backend-imports',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (
+        importer !== undefined &&
+        /[\\/]packages[\\/]backend[\\/]/.test(importer) &&
+        /^@tensorflow\/tfjs-backend-web(gl|gpu)$|^node:/.test(source)
+      ) {
+        return STUB + source;
+      }
+      return null;
+    },
+    load(id) {
+      if (!id.startsWith(STUB)) return null;
+      const name = id.slice(STUB.length);
+      return `throw new Error(${JSON.stringify(`${name} is not bundled with the vaekit web app`)});`;
+    },
+  };
+}
 
 /**
  * The @vaekit packages are bundled from their TypeScript sources (the `@vaekit/source` export
@@ -22,12 +40,22 @@ export default defineConfig({
     conditions: ['@vaekit/source', 'module', 'browser', 'development|production'],
     dedupe: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'],
   },
-  worker: { format: 'es', rollupOptions: { external } },
+  plugins: [stubBackendImports()],
+  // Pre-bundled together in development, so the page does not reload when the worker finds them.
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgl',
+    ],
+  },
+  worker: { format: 'es', plugins: () => [stubBackendImports()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 3000,
     reportCompressedSize: false,
-    rollupOptions: { external },
   },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },

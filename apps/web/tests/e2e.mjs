@@ -279,6 +279,26 @@ await check('text: a few steps of the LSTM VAE show curves and sentences', async
 });
 
 await check(
+  'text: the trained model opens in the explorer (sentence samples and interpolation)',
+  async () => {
+    await page.click('#text [data-action=explore]');
+    await page.waitForSelector('[data-role=load-status][data-loaded=text]', { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-role=interp-list] li').length === 10,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    const samples = await page.$$eval('[data-role=explore-samples] li', (els) => els.length);
+    assert(samples === 10, `expected 10 sampled sentences, got ${samples}`);
+    const method = await page.$eval('#explore .card p[aria-live]', (el) => el.textContent);
+    assert(/Linear interpolation/.test(method), `interpolation method: ${method}`);
+    await page.screenshot({ path: join(results, 'explore-text.png'), fullPage: true });
+  },
+);
+
+await check(
   'explore: the bundled demo model gives samples, reconstructions and a latent map',
   async () => {
     await page.click('[data-tab=explore]');

@@ -376,6 +376,7 @@ export class TrainSession {
           ...this.settings,
           data:
             this.settings.task === 'image' ? 'mnist (browser subset)' : 'brown (browser subset)',
+          ...(model.kind === 'text' ? { maxLength: model.maxLength - 1 } : {}),
         },
         ...(model.vocabulary
           ? {

@@ -11,13 +11,13 @@ const WORDS = /[\p{L}\p{N}\p{M}]+(?:['’.-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\
 
 /**
  * Splits a sentence into lower-cased words and single punctuation characters (as
- * @vaekit/trainer's `tokenize`). Brown-corpus quotes are two characters (`` and ''), which
- * this keeps together.
+ * @vaekit/trainer's `tokenize`). Brown-corpus quotes (`` and ''), `--` and special tokens such
+ * as `<unk>` stay whole.
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const part of text.toLowerCase().split(/\s+/u)) {
-    if (part === '``' || part === "''" || part === '--') out.push(part);
+    if (part === '``' || part === "''" || part === '--' || /^<[a-z]+>$/.test(part)) out.push(part);
     else out.push(...(part.match(WORDS) ?? []));
   }
   return out;

@@ -296,7 +296,8 @@ export function explorePage(o: ExplorePageOptions): {
   const interpSteps = numberInput(10, { min: 2, max: 16, step: 1 });
   const interpButton = h('button', { type: 'button', 'data-action': 'interpolate' }, 'Interpolate');
   const interpCanvas = imageCanvas('Decoded interpolation', 'grid interp');
-  const interpList = h('ol', { class: 'sentences', hidden: true });
+  interpCanvas.dataset['role'] = 'interp-canvas';
+  const interpList = h('ol', { class: 'sentences', hidden: true, 'data-role': 'interp-list' });
   const interpMethod = h('p', { class: 'hint', 'aria-live': 'polite' });
   const interpImage = h(
     'div',

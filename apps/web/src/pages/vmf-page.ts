@@ -174,7 +174,7 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
       'li',
       {},
       h('span', { class: 'swatch dashed', 'aria-hidden': 'true' }),
-      'exact density κe^{κw}/(2 sinh κ)',
+      'exact density κ·exp(κw) / (2 sinh κ)',
     ),
   );
 

@@ -71,7 +71,13 @@ export function formatTick(v: number, step: number): string {
   if (v === 0) return '0';
   const big = Math.max(Math.abs(v), step);
   const [div, suffix] = big >= 1e6 ? [1e6, 'M'] : big >= 1e4 ? [1e3, 'k'] : [1, ''];
-  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / div) + 1e-9)));
+  let decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / div) + 1e-9)));
+  // A step of 2.5 x 10^k needs one more decimal (2.5, not 3).
+  while (
+    decimals < 6 &&
+    Math.abs(Math.round((step / div) * 10 ** decimals) - (step / div) * 10 ** decimals) > 1e-6
+  )
+    decimals++;
   return (v / div).toFixed(decimals) + suffix;
 }
 

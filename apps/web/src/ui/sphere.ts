@@ -80,8 +80,9 @@ export class SphereView {
     const x1 = cy * x - sy * y;
     const y1 = sy * x + cy * y;
     const up = cp * z - sp * y1;
+    // Towards the viewer, who looks from +y (tilted up by the pitch, so the north pole faces them).
     const depth = sp * z + cp * y1;
-    return [x1, up, -depth];
+    return [x1, up, depth];
   }
 
   draw(): void {
