@@ -291,6 +291,13 @@ app.append(
   ),
 );
 startEngines(initial);
+// For the browser tests and for debugging: tensors alive in each worker.
+Object.assign(window, {
+  vaekitMemory: async () => ({
+    explorer: await (await explorerEngine()).request({ type: 'memory' }),
+    trainer: trainer ? await (await trainer).request({ type: 'memory' }) : undefined,
+  }),
+});
 const fromHash = location.hash.slice(1);
 selectTab(TABS.some(([id]) => id === fromHash) ? fromHash : 'train');
 window.addEventListener('hashchange', () => {

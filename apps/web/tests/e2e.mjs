@@ -253,6 +253,47 @@ await check('digits: training updates the curves and the sample grid', async () 
   return `${stepsPerSec.toFixed(1)} steps/s (batch 64, 784-128-8 BN-VAE), ${pointsAfter} curve points, grid ink ${inkAfter.toFixed(3)}`;
 });
 
+await check('digits: pause, resume and stop; no tensors leak between steps', async () => {
+  const form = '#train';
+  await page.fill(`${form} input[name=steps]`, '100000');
+  await page.fill(`${form} input[name=evalEvery]`, '100000');
+  const step = () => page.$eval(`${form} [data-role=status]`, (el) => Number(el.dataset.step ?? 0));
+  const stepNow = await step();
+  await page.click(`${form} [data-action=start]`);
+  await page.waitForFunction(
+    (s) => Number(document.querySelector('#train [data-role=status]').dataset.step) >= s + 20,
+    stepNow,
+  );
+  await page.click(`${form} [data-action=pause]`);
+  await page.waitForSelector(`${form}[data-state=paused]`);
+  const paused = await step();
+  const memory1 = (await page.evaluate(() => window.vaekitMemory())).trainer;
+  await page.waitForTimeout(800);
+  assert((await step()) === paused, 'training went on while paused');
+  const pressed = await page.$eval(`${form} [data-action=pause]`, (el) =>
+    el.getAttribute('aria-pressed'),
+  );
+  assert(pressed === 'true', `the pause button is not pressed (${pressed})`);
+  await page.click(`${form} [data-action=pause]`); // now labelled Resume
+  await page.waitForFunction(
+    (s) => Number(document.querySelector('#train [data-role=status]').dataset.step) >= s + 20,
+    paused,
+  );
+  await page.click(`${form} [data-action=pause]`);
+  await page.waitForSelector(`${form}[data-state=paused]`);
+  const memory2 = (await page.evaluate(() => window.vaekitMemory())).trainer;
+  assert(
+    memory1.numTensors === memory2.numTensors,
+    `tensors in the training worker grew from ${memory1.numTensors} to ${memory2.numTensors} over ${(await step()) - paused} steps`,
+  );
+  await page.click(`${form} [data-action=stop]`);
+  await page.waitForSelector(`${form} [data-role=status][data-finished=stopped]`, {
+    timeout: 30_000,
+  });
+  await page.waitForSelector(`${form}[data-state=idle]`);
+  return `paused at step ${paused}, ${memory2.numTensors} tensors before and after ${(await step()) - paused} more steps`;
+});
+
 await check('text: a few steps of the LSTM VAE show curves and sentences', async () => {
   await page.click('[data-tab=text]');
   const form = '#text';
@@ -355,6 +396,35 @@ await check('explore: a folder that is not a run directory is refused in the pag
     { timeout: 10_000 },
   );
   return text.slice(0, 80);
+});
+
+await check('explore: dropping the files of a run directory loads it', async () => {
+  const demo = (p) => [...readFileSync(join(dist, 'demo-model', p))];
+  const files = {
+    'vaekit-run.json': demo('vaekit-run.json'),
+    'config.json': demo('config.json'),
+    'model.json': demo('model/model.json'),
+    'weights.bin': demo('model/weights.bin'),
+    'vaekit.json': demo('model/vaekit.json'),
+  };
+  await page.evaluate(() => {
+    document.querySelector('[data-role=load-status]').dataset.loaded = '';
+  });
+  await page.evaluate((contents) => {
+    const transfer = new DataTransfer();
+    for (const [name, bytes] of Object.entries(contents))
+      transfer.items.add(new File([new Uint8Array(bytes)], name));
+    const zone = document.querySelector('[data-role=dropzone]');
+    zone.dispatchEvent(
+      new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+    zone.dispatchEvent(
+      new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+  }, files);
+  await page.waitForSelector('[data-role=load-status][data-loaded=image]', { timeout: 30_000 });
+  const text = await page.$eval('[data-role=load-status]', (el) => el.textContent);
+  assert(/5 dropped file/.test(text), `status: ${text}`);
 });
 
 await check('vMF sampler: both samplers draw points on the sphere', async () => {

@@ -4,6 +4,7 @@
  * here, off the page's main thread. The page talks to it with {@link EngineRequest}s (one
  * reply each) and receives training progress as {@link EngineEvent}s.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type {
   BackendReport,
   EngineEvent,
@@ -87,6 +88,12 @@ async function handle(
     case 'test-digits':
       explorer ??= new Explorer(dataBase);
       return { result: await explorer.testDigits(request.indices) };
+    case 'memory': {
+      const m = tf.memory();
+      return {
+        result: { numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() },
+      };
+    }
     case 'vmf': {
       await ready();
       const result = vmfSamples(request.mu, request.kappa, request.n, request.seed);

@@ -33,10 +33,14 @@ async function droppedFiles(items: DataTransferItemList): Promise<RunFiles> {
       }
     }
   };
-  const entries = Array.from(items)
-    .map((item) => item.webkitGetAsEntry?.())
-    .filter((e): e is FileSystemEntry => e !== null && e !== undefined);
-  for (const entry of entries) await walk(entry, '');
+  // The items are readable only during the drop event: take every entry (or file) first.
+  const taken = Array.from(items)
+    .filter((item) => item.kind === 'file')
+    .map((item) => ({ entry: item.webkitGetAsEntry?.() ?? null, file: item.getAsFile() }));
+  for (const { entry, file } of taken) {
+    if (entry) await walk(entry, '');
+    else if (file) out.push({ path: file.name, file });
+  }
   return out;
 }
 

@@ -182,7 +182,8 @@ export type EngineRequest =
   | { type: 'latent-map'; n: number }
   | { type: 'decode-point'; x: number; y: number }
   | { type: 'test-digits'; indices: number[] }
-  | { type: 'vmf'; mu: [number, number, number]; kappa: number; n: number; seed: number };
+  | { type: 'vmf'; mu: [number, number, number]; kappa: number; n: number; seed: number }
+  | { type: 'memory' };
 
 export type EngineReply =
   | { id: number; ok: true; result: unknown }
