@@ -1,6 +1,7 @@
 export { registerWasmMatMulFix, isWasmMatMulFixRegistered } from './wasm-matmul';
 export { registerWasmSliceFix, isWasmSliceFixRegistered } from './wasm-slice';
 export { registerWasmGatherFix, isWasmGatherFixRegistered } from './wasm-gather';
+export { registerWasmTileFix, isWasmTileFixRegistered } from './wasm-tile';
 export { registerWasmKernelFixes, registeredWasmKernelFixes } from './wasm-kernel-fixes';
 export {
   BACKEND_CHOICES,

@@ -46,8 +46,8 @@ const BROWSER_ORDER: Exclude<BackendChoice, 'auto'>[] = ['wasm', 'webgl', 'cpu']
  * where wasm is much faster; pick `webgl` explicitly on a real GPU).
  *
  * On wasm vaekit's kernel fixes are registered ({@link registerWasmKernelFixes}): the transposed
- * matmul ({@link registerWasmMatMulFix}), slicing from the heap ({@link registerWasmSliceFix}) and
- * row gathers ({@link registerWasmGatherFix}).
+ * matmul ({@link registerWasmMatMulFix}), slicing from the heap ({@link registerWasmSliceFix}),
+ * row gathers ({@link registerWasmGatherFix}) and row tiling ({@link registerWasmTileFix}).
  *
  * @throws Error naming the valid choices for an unknown name, or saying why a named backend
  *   could not be loaded.

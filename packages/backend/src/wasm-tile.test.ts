@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { isWasmTileFixRegistered, originalWasmTileKernel, registerWasmTileFix } from './wasm-tile';
+
+const onWasm = () => tf.getBackend() === 'wasm';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomTensor(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed: number) {
+  const u = mulberry32(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (dtype === 'bool')
+    return tf.tensor(
+      Uint8Array.from({ length: size }, () => (u() < 0.5 ? 1 : 0)),
+      shape,
+      'bool',
+    );
+  if (dtype === 'int32')
+    return tf.tensor(
+      Int32Array.from({ length: size }, () => Math.floor(u() * 2e9 - 1e9)),
+      shape,
+      'int32',
+    );
+  return tf.tensor(
+    Float32Array.from({ length: size }, (_, i) => (i % 31 === 3 ? -0 : u() * 2 - 1)),
+    shape,
+  );
+}
+
+function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.dtype).toBe(expected.dtype);
+  const a = actual.dataSync() as Float32Array;
+  const e = expected.dataSync() as Float32Array;
+  const bytes = (x: Float32Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  expect(Buffer.compare(bytes(a), bytes(e))).toBe(0);
+}
+
+function originalTile(x: tf.Tensor, reps: number[]): tf.Tensor {
+  const kernel = originalWasmTileKernel();
+  if (kernel === undefined) throw new Error('Tile was not replaced');
+  const info = kernel({ inputs: { x }, attrs: { reps }, backend: tf.backend() }) as tf.TensorInfo;
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+describe('registerWasmTileFix', () => {
+  it('is registered by selectBackend on wasm, and idempotent', () => {
+    if (!onWasm()) return;
+    expect(isWasmTileFixRegistered()).toBe(true);
+    expect(registerWasmTileFix()).toEqual([]);
+  });
+
+  it('tf.tile is bit-identical to the original kernel (ranks 1-5, float32, int32, bool)', () => {
+    if (!onWasm()) return;
+    const cases: [number[], number[]][] = [
+      [[7], [3]],
+      [[7], [1]],
+      [
+        [4, 6],
+        [5, 1],
+      ], // an importance-weighted bound's tile(x, [K, 1])
+      [
+        [4, 6],
+        [1, 3],
+      ],
+      [
+        [4, 6],
+        [2, 3],
+      ],
+      [
+        [3, 1, 5],
+        [2, 4, 1],
+      ],
+      [
+        [2, 3, 4],
+        [3, 2, 2],
+      ],
+      [
+        [2, 2, 3, 2],
+        [1, 2, 2, 3],
+      ],
+      [
+        [1, 2, 1, 3, 2],
+        [2, 1, 3, 1, 2],
+      ],
+      [
+        [3, 4],
+        [0, 2],
+      ],
+    ];
+    let n = 0;
+    for (const [shape, reps] of cases)
+      for (const dtype of ['float32', 'int32', 'bool'] as const)
+        tf.tidy(() => {
+          const x = randomTensor(shape, dtype, ++n);
+          expectBitIdentical(tf.tile(x, reps), originalTile(x, reps));
+        });
+    expect(n).toBe(cases.length * 3);
+  });
+
+  it('matches an independent plain-JS tile', () => {
+    tf.tidy(() => {
+      const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+      expect(Array.from(tf.tile(x, [2, 2]).dataSync())).toEqual([
+        1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6, 1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6,
+      ]);
+      expect(Array.from(tf.tile(tf.tensor1d([7, 8]), [3]).dataSync())).toEqual([7, 8, 7, 8, 7, 8]);
+    });
+  });
+
+  it('tf.tile gradients (a sum over the copies) are correct', () => {
+    tf.tidy(() => {
+      const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+      const w = tf.tensor2d(
+        Array.from({ length: 12 }, (_, i) => i),
+        [6, 2],
+      );
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tile(t, [3, 1]), w)))(x);
+      // dx[i, j] = sum_k w[i + 2k, j]
+      expect(Array.from(g.dataSync())).toEqual([12, 15, 18, 21]);
+    });
+  });
+
+  it('reads no tensor out of the heap and leaks nothing', () => {
+    if (!onWasm()) return;
+    const x = randomTensor([16, 32], 'float32', 1);
+    const backend = tf.backend();
+    const readSync = backend.readSync;
+    let reads = 0;
+    backend.readSync = function (this: tf.KernelBackend, dataId: object) {
+      reads++;
+      return readSync.call(this, dataId);
+    };
+    const before = tf.memory().numTensors;
+    try {
+      tf.tile(x, [50, 1]).dispose();
+    } finally {
+      backend.readSync = readSync;
+    }
+    expect(reads).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+});

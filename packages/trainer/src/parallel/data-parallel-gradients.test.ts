@@ -1,0 +1,236 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ImageVAE, TextVAE } from '@vaekit/layers';
+import { type ObjectiveGradients, objectiveGradients } from '@vaekit/objectives';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataParallelGradients, shardSeed, shardSizes } from './data-parallel-gradients';
+
+const variablesOf = (m: ImageVAE | TextVAE) => ({
+  encoder: m.encoderVariables,
+  decoder: m.decoderVariables,
+});
+
+function disposeResult(g: ObjectiveGradients): void {
+  tf.dispose([
+    g.encoderLoss,
+    g.decoderLoss,
+    g.bound,
+    g.reconstruction,
+    g.kl,
+    ...Object.values(g.encoderGrads),
+    ...Object.values(g.decoderGrads),
+  ]);
+}
+
+function expectClose(
+  actual: tf.Tensor,
+  expected: tf.Tensor,
+  { rtol = 1e-4, atol = 1e-5 } = {},
+  what = '',
+): void {
+  expect(actual.shape, what).toEqual(expected.shape);
+  const a = actual.dataSync();
+  const e = expected.dataSync();
+  for (let i = 0; i < a.length; i++) {
+    if (!(Math.abs(a[i]! - e[i]!) <= atol + rtol * Math.abs(e[i]!)))
+      expect.fail(`${what} element ${i}: ${a[i]} vs ${e[i]}`);
+  }
+}
+
+function expectSameGradients(actual: ObjectiveGradients, expected: ObjectiveGradients, tol = {}) {
+  for (const key of ['encoderGrads', 'decoderGrads'] as const) {
+    expect(Object.keys(actual[key]).sort()).toEqual(Object.keys(expected[key]).sort());
+    for (const [name, g] of Object.entries(expected[key]))
+      expectClose(actual[key][name]!, g, tol, name);
+  }
+  expectClose(actual.encoderLoss, expected.encoderLoss, tol, 'encoderLoss');
+  expectClose(actual.bound, expected.bound, tol, 'bound');
+  expectClose(actual.kl, expected.kl, tol, 'kl');
+  expectClose(actual.reconstruction, expected.reconstruction, tol, 'reconstruction');
+}
+
+/** Posterior scale e^-20: every draw is the mean to float32 precision, whatever the seed. */
+function collapseScale(model: ImageVAE | TextVAE): void {
+  for (const v of model.encoderVariables)
+    if (v.name.includes('logvar') && v.name.includes('bias')) v.assign(tf.fill(v.shape, -40));
+}
+
+function binaryImages(n: number, d: number, seed: number): tf.Tensor2D {
+  return tf.tidy(
+    () =>
+      tf.cast(
+        tf.less(tf.randomUniform([n, d], 0, 1, 'float32', seed), 0.4),
+        'float32',
+      ) as tf.Tensor2D,
+  );
+}
+
+describe('shardSizes and shardSeed', () => {
+  it('splits a batch into contiguous near-equal shards, larger first, none empty', () => {
+    expect(shardSizes(10, 3)).toEqual([4, 3, 3]);
+    expect(shardSizes(128, 2)).toEqual([64, 64]);
+    expect(shardSizes(2, 3)).toEqual([1, 1]);
+  });
+
+  it('keeps the step seed for shard 0 and derives distinct seeds for the others', () => {
+    expect(shardSeed(1234, 0)).toBe(1234);
+    const seeds = new Set([0, 1, 2, 3].map((i) => shardSeed(1234, i)));
+    expect(seeds.size).toBe(4);
+    expect(shardSeed(1234, 1)).toBe(shardSeed(1234, 1));
+  });
+});
+
+describe('DataParallelGradients', () => {
+  let model: ImageVAE;
+  let two: DataParallelGradients;
+  let three: DataParallelGradients;
+  const x = () => binaryImages(10, 12, 5);
+
+  beforeAll(async () => {
+    model = new ImageVAE({
+      inputDim: 12,
+      hiddenUnits: [8],
+      head: { family: 'gaussian', latentDim: 3 },
+      seed: 3,
+    });
+    two = await DataParallelGradients.create(model, { threads: 2 });
+    three = await DataParallelGradients.create(model, { threads: 3 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await two?.dispose();
+    await three?.dispose();
+    model?.dispose();
+  });
+
+  // With the posterior's scale at e^-20 the ELBO's draws are the means, whatever the seed, so the
+  // data-parallel step must reproduce the single-process full-batch gradients. (IWAE's weights
+  // depend on the standardised draws themselves, so it is checked shard by shard below.)
+  it.each([
+    ['elbo', 1],
+    ['elbo', 4],
+  ] as const)(
+    '%s (K = %d): equals the single-process gradients of the full batch when draws do not depend on the seed',
+    async (objective, k) => {
+      const saved = model.getWeights();
+      collapseScale(model);
+      const batch = x();
+      const options = { objective, k, seed: 17, training: true };
+      const single = objectiveGradients(model, batch, options, variablesOf(model));
+      for (const parallel of [two, three]) {
+        const g = await parallel.objectiveGradients(batch, options);
+        expectSameGradients(g, single);
+        disposeResult(g);
+      }
+      disposeResult(single);
+      batch.dispose();
+      model.setWeights(saved);
+      tf.dispose(saved);
+    },
+    60_000,
+  );
+
+  it('equals the size-weighted average of single-process shard gradients with the shard seeds', async () => {
+    const batch = x();
+    const options = { objective: 'iwae' as const, k: 3, seed: 99, training: true };
+    const sizes = shardSizes(10, 3);
+    const shards = tf.split(batch, sizes);
+    const parts = shards.map((s, i) =>
+      objectiveGradients(model, s, { ...options, seed: shardSeed(99, i) }, variablesOf(model)),
+    );
+    const expected = tf.tidy(() => {
+      const average = (pick: (g: ObjectiveGradients) => tf.Tensor) =>
+        tf.addN(parts.map((g, i) => tf.mul(pick(g), sizes[i]! / 10)));
+      const grads = (key: 'encoderGrads' | 'decoderGrads') =>
+        Object.fromEntries(Object.keys(parts[0]![key]).map((n) => [n, average((g) => g[key][n]!)]));
+      return {
+        encoderGrads: grads('encoderGrads'),
+        decoderGrads: grads('decoderGrads'),
+        encoderLoss: average((g) => g.encoderLoss),
+        bound: tf.concat(parts.map((g) => g.bound)),
+        kl: tf.concat(parts.map((g) => g.kl)),
+        reconstruction: tf.concat(parts.map((g) => g.reconstruction)),
+      };
+    }) as unknown as ObjectiveGradients;
+    const g = await three.objectiveGradients(batch, options);
+    expectSameGradients(g, expected, { rtol: 1e-5, atol: 1e-6 });
+    disposeResult(g);
+    for (const p of parts) disposeResult(p);
+    tf.dispose([
+      batch,
+      ...shards,
+      ...Object.values(expected.encoderGrads),
+      ...Object.values(expected.decoderGrads),
+      expected.encoderLoss,
+      expected.bound,
+      expected.kl,
+      expected.reconstruction,
+    ]);
+  }, 60_000);
+
+  it('is deterministic, uses the weights the model has now, and leaks no tensors', async () => {
+    const batch = x();
+    const options = { objective: 'elbo' as const, seed: 5, training: true };
+    const before = tf.memory().numTensors;
+    const a = await two.objectiveGradients(batch, options);
+    const b = await two.objectiveGradients(batch, options);
+    expectSameGradients(a, b, { rtol: 0, atol: 0 });
+    // Change the weights: the workers must follow.
+    const saved = model.getWeights();
+    const halved = saved.map((w) => tf.mul(w, 0.5));
+    model.setWeights(halved);
+    tf.dispose(halved);
+    const c = await two.objectiveGradients(batch, options);
+    const single = await (
+      await DataParallelGradients.create(model, { threads: 1 })
+    ).objectiveGradients(batch, options);
+    const firstName = Object.keys(a.encoderGrads)[0]!;
+    expect(Array.from(c.encoderGrads[firstName]!.dataSync())).not.toEqual(
+      Array.from(a.encoderGrads[firstName]!.dataSync()),
+    );
+    // Shard 0 of a 2-thread step is the first half: its bound equals the 1-thread step's there.
+    tf.tidy(() =>
+      expectClose(tf.slice(c.bound, 0, 5), tf.slice(single.bound, 0, 5), {
+        rtol: 1e-5,
+        atol: 1e-5,
+      }),
+    );
+    for (const r of [a, b, c, single]) disposeResult(r);
+    model.setWeights(saved);
+    tf.dispose(saved);
+    expect(tf.memory().numTensors).toBe(before);
+    batch.dispose();
+  }, 60_000);
+
+  it('trains a TextVAE replica too (token batches)', async () => {
+    const text = new TextVAE({
+      vocabSize: 30,
+      embeddingDim: 8,
+      hiddenUnits: 8,
+      head: { family: 'gaussian', latentDim: 2 },
+      seed: 2,
+    });
+    collapseScale(text);
+    const parallel = await DataParallelGradients.create(text, { threads: 2 });
+    const tokens = tf.tidy(() =>
+      tf.concat([tf.fill([6, 1], 1, 'int32'), tf.randomUniform([6, 5], 4, 30, 'int32', 3)], 1),
+    );
+    const options = { objective: 'elbo' as const, seed: 3, training: true };
+    const single = objectiveGradients(text, tokens, options, variablesOf(text));
+    const g = await parallel.objectiveGradients(tokens, options);
+    expectSameGradients(g, single);
+    disposeResult(g);
+    disposeResult(single);
+    await parallel.dispose();
+    tokens.dispose();
+    text.dispose();
+  }, 60_000);
+
+  it('refuses free bits and bad thread counts', async () => {
+    const batch = x();
+    await expect(
+      two.objectiveGradients(batch, { objective: 'elbo', freeBits: 0.1, seed: 1 }),
+    ).rejects.toThrow(/freeBits/);
+    await expect(DataParallelGradients.create(model, { threads: 0 })).rejects.toThrow(/threads/);
+    batch.dispose();
+  });
+});

@@ -1,0 +1,338 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { ImageVAE, type ImageVAEConfig, TextVAE, type TextVAEConfig } from '@vaekit/layers';
+import {
+  type ObjectiveGradients,
+  type ObjectiveOptions,
+  objectiveGradients,
+} from '@vaekit/objectives';
+import type { StepReply, StepRequest, WorkerInit } from './protocol';
+
+/** What a worker thread builds its replica of the model from (plain JSON). */
+export type ParallelModelSpec =
+  | { kind: 'ImageVAE'; config: ImageVAEConfig }
+  | { kind: 'TextVAE'; config: TextVAEConfig };
+
+/** Options of {@link DataParallelGradients.create}. */
+export interface DataParallelOptions {
+  /** Threads, this one included: the batch is split into this many shards (default 2). */
+  threads?: number;
+  /** The workers' tfjs backend, as for `selectBackend` (default: this thread's active backend). */
+  backend?: string;
+}
+
+/** The model the gradients are taken for: an {@link ImageVAE} or a {@link TextVAE}. */
+export type ParallelModel = ImageVAE | TextVAE;
+
+/** Shard `i`'s posterior seed: the step's own for shard 0, a hash of it and `i` for the others. */
+export function shardSeed(seed: number, shard: number): number {
+  if (shard === 0) return seed >>> 0;
+  let h = (seed ^ Math.imul(shard, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Contiguous shard sizes of a batch of `b` rows over `n` shards, the larger ones first. */
+export function shardSizes(b: number, n: number): number[] {
+  const base = Math.floor(b / n);
+  return Array.from({ length: n }, (_, i) => base + (i < b % n ? 1 : 0)).filter((s) => s > 0);
+}
+
+/**
+ * Data-parallel objective gradients across threads: each step splits the batch into contiguous
+ * shards, takes shard 0's {@link objectiveGradients} on this thread and shard `i`'s on worker
+ * thread `i` (a replica of the model with this thread's current weights, on its own tfjs backend,
+ * e.g. its own wasm instance: one CPU core each), and averages the gradients weighted by shard
+ * size, in shard order.
+ *
+ * ```
+ * shards x = [x_0; ...; x_{n-1}],  |x_i| = b_i,  B = sum b_i
+ * loss = sum_i (b_i / B) loss_i,   grad = sum_i (b_i / B) grad_i      (bound, kl, ...: concatenated)
+ * ```
+ * Every objective loss is a mean over the batch of per-example terms, so this is the gradient of
+ * the full batch's loss: exact for the gradient of the same draws. Shard `i` draws its posterior
+ * samples with seed {@link shardSeed}`(seed, i)`, so a step's draws differ from a single-threaded
+ * step's (the estimator is the same); for a fixed thread count and backend, training is
+ * deterministic. Models with batch statistics (BN-VAE heads) normalise each shard by its own
+ * statistics (as data-parallel training does without synchronised batch norm); free bits
+ * (`freeBits > 0`, a function of the batch-mean KL) are refused.
+ *
+ * Apply the returned gradients with any optimizer on this thread's model: the next call sends the
+ * weights to the workers first.
+ *
+ * Reference: the synchronous data parallelism of Dean et al. 2012, "Large Scale Distributed Deep
+ * Networks" and Goyal et al. 2017, "Accurate, Large Minibatch SGD".
+ *
+ * @example
+ * ```ts
+ * const parallel = await DataParallelGradients.create(vae, { threads: 2 });
+ * const g = await parallel.objectiveGradients(x, { objective: 'iwae', k: 5, seed: step, training: true });
+ * optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
+ * tf.dispose([g.encoderLoss, g.bound, g.reconstruction, g.kl, ...Object.values(g.encoderGrads), ...Object.values(g.decoderGrads)]);
+ * await parallel.dispose();
+ * ```
+ */
+export class DataParallelGradients {
+  private nextId = 1;
+  private disposed = false;
+  /**
+   * Where the last step's time went, in ms: reading and sending weights and shards, this
+   * thread's shard, waiting for the workers, and averaging.
+   */
+  lastTimings = { sendMs: 0, localMs: 0, waitMs: 0, combineMs: 0 };
+
+  private constructor(
+    readonly model: ParallelModel,
+    private readonly workers: Worker[],
+  ) {}
+
+  /** Start `threads - 1` worker threads, each with a replica of `model` (same configuration). */
+  static async create(
+    model: ParallelModel,
+    options: DataParallelOptions = {},
+  ): Promise<DataParallelGradients> {
+    const threads = options.threads ?? 2;
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new Error(`threads must be a positive integer, got ${threads}`);
+    }
+    const spec = modelSpec(model);
+    const backend = options.backend ?? tf.getBackend();
+    const workers = await Promise.all(
+      Array.from({ length: threads - 1 }, (_, i) => startWorker({ spec, backend, index: i + 1 })),
+    );
+    return new DataParallelGradients(model, workers);
+  }
+
+  /** Threads, this one included. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * The batch's objective gradients, averaged over the shards (see the class). The caller owns
+   * every returned tensor.
+   */
+  async objectiveGradients(x: tf.Tensor, options: ObjectiveOptions): Promise<ObjectiveGradients> {
+    if (this.disposed) throw new Error('DataParallelGradients was disposed');
+    if ((options.freeBits ?? 0) > 0) {
+      throw new Error(
+        'freeBits must be 0 for data-parallel gradients (free bits act on the batch-mean KL, which shards do not share)',
+      );
+    }
+    const b = x.shape[0] ?? 0;
+    const sizes = shardSizes(b, this.threads);
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+    const shards = tf.split(x, sizes, 0);
+    const id = this.nextId++;
+    try {
+      const t0 = performance.now();
+      // The weights first (the optimizer changed them since the last call), then the shards.
+      const buffers = modelWeights(this.model).map(ownedBuffer);
+      const replies = sizes.slice(1).map((_, i) => {
+        const shard = shards[i + 1]!;
+        const request: StepRequest = {
+          type: 'step',
+          id,
+          weights: i === sizes.length - 2 ? buffers : buffers.map((buf) => buf.slice(0)),
+          x: { data: ownedBuffer(shard), shape: shard.shape, dtype: shard.dtype },
+          options: { ...options, seed: shardSeed(seed, i + 1) },
+        };
+        return request;
+      });
+      const pending = replies.map((request, i) => call(this.workers[i]!, request));
+      const t1 = performance.now();
+      const local = objectiveGradients(
+        this.model,
+        shards[0]!,
+        { ...options, seed: shardSeed(seed, 0) },
+        { encoder: this.model.encoderVariables, decoder: this.model.decoderVariables },
+      );
+      const t2 = performance.now();
+      const remote = await Promise.all(pending);
+      const t3 = performance.now();
+      const result = combine(this.model, local, remote, sizes);
+      this.lastTimings = {
+        sendMs: t1 - t0,
+        localMs: t2 - t1,
+        waitMs: t3 - t2,
+        combineMs: performance.now() - t3,
+      };
+      return result;
+    } finally {
+      tf.dispose(shards);
+    }
+  }
+
+  /** Stop the worker threads. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Every weight of the model (batch-norm statistics included), in `weightNames()` order: the
+ * variables themselves, not copies.
+ */
+export function modelWeights(model: ParallelModel): tf.Tensor[] {
+  return model.layers.flatMap((layer) => layer.weights.map((w) => w.read()));
+}
+
+/**
+ * A tensor's values in an ArrayBuffer of their own, to transfer to another thread. wasm's
+ * `dataSync` already copies out of its heap; other backends may hand out their own storage.
+ */
+export function ownedBuffer(t: tf.Tensor): ArrayBuffer {
+  const values = t.dataSync() as Float32Array | Int32Array | Uint8Array;
+  const whole = values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
+  return (tf.getBackend() === 'wasm' && whole ? values : values.slice()).buffer as ArrayBuffer;
+}
+
+function modelSpec(model: ParallelModel): ParallelModelSpec {
+  if (model instanceof ImageVAE)
+    return { kind: 'ImageVAE', config: model.config as unknown as ImageVAEConfig };
+  if (model instanceof TextVAE)
+    return { kind: 'TextVAE', config: model.config as unknown as TextVAEConfig };
+  throw new Error('model must be an ImageVAE or a TextVAE (a worker rebuilds it from its config)');
+}
+
+/** Weighted sum of the shards' results, in shard order, into this thread's variable names. */
+function combine(
+  model: ParallelModel,
+  local: ObjectiveGradients,
+  remote: StepReply[],
+  sizes: number[],
+): ObjectiveGradients {
+  const total = sizes.reduce((a, s) => a + s, 0);
+  const weight = sizes.map((s) => s / total);
+  const encoder = model.encoderVariables;
+  const decoder = model.decoderVariables;
+  const variables = [...encoder, ...decoder];
+  const isEncoder = new Set(encoder.map((v) => v.name));
+  const result = tf.tidy(() => {
+    const grads: tf.NamedTensorMap = {};
+    for (const [position, v] of variables.entries()) {
+      const own = local.encoderGrads[v.name] ?? local.decoderGrads[v.name];
+      if (own === undefined) continue;
+      let sum = tf.mul(own, weight[0]!);
+      for (const [i, reply] of remote.entries()) {
+        const buffer = reply.grads[position];
+        if (buffer === null || buffer === undefined) continue;
+        sum = tf.add(sum, tf.mul(tf.tensor(new Float32Array(buffer), v.shape), weight[i + 1]!));
+      }
+      grads[v.name] = sum;
+    }
+    const scalar = (own: tf.Tensor, pick: (r: StepReply) => number) =>
+      remote.reduce<tf.Tensor>(
+        (acc, r, i) => tf.add(acc, tf.mul(tf.scalar(pick(r)), weight[i + 1]!)),
+        tf.mul(own, weight[0]!),
+      ) as tf.Scalar;
+    const rows = (own: tf.Tensor, pick: (r: StepReply) => ArrayBuffer) =>
+      tf.concat([own, ...remote.map((r) => tf.tensor1d(new Float32Array(pick(r))))]);
+    const encoderLoss = scalar(local.encoderLoss, (r) => r.encoderLoss);
+    const decoderLoss =
+      local.decoderLoss === local.encoderLoss
+        ? encoderLoss
+        : scalar(local.decoderLoss, (r) => r.decoderLoss);
+    return {
+      grads,
+      encoderLoss,
+      decoderLoss,
+      bound: rows(local.bound, (r) => r.bound),
+      reconstruction: rows(local.reconstruction, (r) => r.reconstruction),
+      kl: rows(local.kl, (r) => r.kl),
+    };
+  });
+  tf.dispose([
+    local.encoderLoss,
+    local.decoderLoss,
+    local.bound,
+    local.reconstruction,
+    local.kl,
+    ...Object.values(local.encoderGrads),
+    ...Object.values(local.decoderGrads),
+  ]);
+  const encoderGrads: tf.NamedTensorMap = {};
+  const decoderGrads: tf.NamedTensorMap = {};
+  for (const [name, g] of Object.entries(result.grads)) {
+    if (isEncoder.has(name)) encoderGrads[name] = g;
+    else decoderGrads[name] = g;
+  }
+  return {
+    encoderLoss: result.encoderLoss as tf.Scalar,
+    decoderLoss: result.decoderLoss as tf.Scalar,
+    bound: result.bound,
+    reconstruction: result.reconstruction,
+    kl: result.kl,
+    encoderGrads,
+    decoderGrads,
+    passes: local.passes,
+  };
+}
+
+/**
+ * A worker running the entry module `data-parallel-worker`. From TypeScript sources (tests,
+ * benchmarks) the worker first registers tsx's loader and resolves workspace packages to their
+ * sources (the `@vaekit/source` condition), as this thread does.
+ */
+function spawnWorker(init: WorkerInit): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) {
+    return new Worker(new URL('./data-parallel-worker.js', here), { workerData: init });
+  }
+  const entry = new URL('./data-parallel-worker.ts', here).href;
+  // tsx's ES-module API (its package resolves the CommonJS build for require()).
+  const tsx = pathToFileURL(
+    createRequire(here)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, {
+    eval: true,
+    workerData: init,
+    execArgv: ['--conditions=@vaekit/source'],
+  });
+}
+
+async function startWorker(init: WorkerInit): Promise<Worker> {
+  const worker = spawnWorker(init);
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (message: { type: string; error?: string }) => {
+      worker.off('error', onError);
+      worker.off('message', onMessage);
+      if (message.type === 'ready') resolve();
+      else reject(new Error(`data-parallel worker failed to start: ${message.error}`));
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+  });
+  return worker;
+}
+
+function call(worker: Worker, request: StepRequest): Promise<StepReply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: StepReply | { type: 'error'; id: number; error: string }) => {
+      if (reply.id !== request.id) return;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      if (reply.type === 'error') reject(new Error(`data-parallel worker: ${reply.error}`));
+      else resolve(reply);
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage(request, [...request.weights, request.x.data]);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * A data-parallel worker thread (started by {@link DataParallelGradients}): builds a replica of
+ * the model on its own tfjs backend, and answers each step with its shard's objective gradients.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@vaekit/backend';
+import { ImageVAE, TextVAE } from '@vaekit/layers';
+import { objectiveGradients } from '@vaekit/objectives';
+import { modelWeights, ownedBuffer } from './data-parallel-gradients';
+import type { StepReply, StepRequest, WorkerInit } from './protocol';
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+
+try {
+  tf.env().set('PROD', true);
+  await selectBackend(init.backend);
+  const model =
+    init.spec.kind === 'ImageVAE' ? new ImageVAE(init.spec.config) : new TextVAE(init.spec.config);
+  const encoder = model.encoderVariables;
+  const decoder = model.decoderVariables;
+  const variables = [...encoder, ...decoder];
+  const shapes = modelWeights(model).map((w) => w.shape);
+  port.on('message', (request: StepRequest) => {
+    try {
+      const weights = request.weights.map((buffer, i) =>
+        tf.tensor(new Float32Array(buffer), shapes[i]!),
+      );
+      model.setWeights(weights);
+      tf.dispose(weights);
+      const x = tf.tensor(
+        request.x.dtype === 'int32'
+          ? new Int32Array(request.x.data)
+          : new Float32Array(request.x.data),
+        request.x.shape,
+        request.x.dtype,
+      );
+      const g = objectiveGradients(model, x, request.options, { encoder, decoder });
+      x.dispose();
+      const grads = variables.map((v) => {
+        const t = g.encoderGrads[v.name] ?? g.decoderGrads[v.name];
+        return t === undefined ? null : ownedBuffer(t);
+      });
+      const reply: StepReply = {
+        type: 'result',
+        id: request.id,
+        grads,
+        encoderLoss: g.encoderLoss.dataSync()[0]!,
+        decoderLoss: g.decoderLoss.dataSync()[0]!,
+        bound: ownedBuffer(g.bound),
+        reconstruction: ownedBuffer(g.reconstruction),
+        kl: ownedBuffer(g.kl),
+      };
+      tf.dispose([
+        g.encoderLoss,
+        g.decoderLoss,
+        g.bound,
+        g.reconstruction,
+        g.kl,
+        ...Object.values(g.encoderGrads),
+        ...Object.values(g.decoderGrads),
+      ]);
+      const transfer = [
+        ...grads.filter((b): b is ArrayBuffer => b !== null),
+        reply.bound,
+        reply.reconstruction,
+        reply.kl,
+      ];
+      port.postMessage(reply, transfer);
+    } catch (error) {
+      port.postMessage({
+        type: 'error',
+        id: request.id,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    }
+  });
+  port.postMessage({ type: 'ready' });
+} catch (error) {
+  port.postMessage({
+    type: 'error',
+    id: 0,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+}
