@@ -95,6 +95,10 @@ function trainerEngine(): Promise<EngineClient> {
     t.onEvent = (event) => {
       for (const page of trainPages) page.handle(event);
     };
+    t.onCrash = (error) => {
+      trainer = undefined;
+      for (const page of trainPages) page.reset(`Stopped: ${error.message}.`);
+    };
     await t.request({ type: 'init', backend: r.choice, wasmPaths, dataBase });
     return t;
   });

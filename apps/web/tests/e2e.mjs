@@ -352,6 +352,12 @@ await check(
     assert(/Image VAE/.test(summary), `unexpected summary: ${summary}`);
     const mapPoints = await page.$$eval('[data-role=latent-map] circle', (els) => els.length);
     assert(mapPoints >= 500, `latent map has ${mapPoints} points`);
+    await page.click('[data-action=decode-grid]');
+    await page.waitForFunction(() => !document.querySelector('canvas.manifold').hidden, null, {
+      timeout: 30_000,
+    });
+    const inkGrid = await ink('#explore canvas.manifold');
+    assert(inkGrid > 0.02, `the decoded grid is blank (ink ${inkGrid})`);
     await page.screenshot({ path: join(results, 'explore-demo.png'), fullPage: true });
     return `sample ink ${inkSamples.toFixed(3)}, ${mapPoints - 1} map points`;
   },
@@ -399,7 +405,7 @@ await check('explore: a folder that is not a run directory is refused in the pag
 });
 
 await check('explore: dropping the files of a run directory loads it', async () => {
-  const demo = (p) => [...readFileSync(join(dist, 'demo-model', p))];
+  const demo = (p) => readFileSync(join(dist, 'demo-model', p)).toString('base64');
   const files = {
     'vaekit-run.json': demo('vaekit-run.json'),
     'config.json': demo('config.json'),
@@ -413,7 +419,7 @@ await check('explore: dropping the files of a run directory loads it', async () 
   await page.evaluate((contents) => {
     const transfer = new DataTransfer();
     for (const [name, bytes] of Object.entries(contents))
-      transfer.items.add(new File([new Uint8Array(bytes)], name));
+      transfer.items.add(new File([Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0))], name));
     const zone = document.querySelector('[data-role=dropzone]');
     zone.dispatchEvent(
       new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }),

@@ -189,6 +189,12 @@ export class Explorer {
         );
       summary.imageSide = side;
       summary.digitsCompatible = model.vae.config.inputDim === 784;
+      const data = String(config['data'] ?? 'mnist');
+      if (summary.digitsCompatible && !data.startsWith('mnist')) {
+        lines.push(
+          `Reconstructions, interpolations and the map use the app's MNIST digits; this model was trained on ${data}.`,
+        );
+      }
     } else {
       const sentences = await this.sentences();
       summary.exampleSentences = [sentences[0]!.join(' '), sentences[1]!.join(' ')];
@@ -401,6 +407,37 @@ export class Explorer {
       row = z.map((v) => v / norm);
     }
     const t = tf.tensor2d([row]);
+    try {
+      return model.decode(t);
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /**
+   * Decode an `n x n` grid of map points (rows from the top, `y1` down to `y0`; columns from
+   * `x0` to `x1`): the decoder's picture of the latent space around the data.
+   */
+  decodeGrid(x0: number, x1: number, y0: number, y1: number, n: number): Decoded {
+    const model = this.loaded;
+    const p = this.projection;
+    if (p === undefined) throw new Error('draw the latent map first');
+    if (!(Number.isInteger(n) && n >= 2 && n <= 24))
+      throw new Error(`grid size must be 2 to 24, got ${n}`);
+    const rows: number[][] = [];
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const x = x0 + ((c + 0.5) / n) * (x1 - x0);
+        const y = y1 - ((r + 0.5) / n) * (y1 - y0);
+        let z = p.mean.map((m, j) => m + x * p.axes[0]![j]! + y * (p.axes[1]?.[j] ?? 0));
+        if (model.family === 'vmf') {
+          const norm = Math.hypot(...z) || 1;
+          z = z.map((v) => v / norm);
+        }
+        rows.push(z);
+      }
+    }
+    const t = tf.tensor2d(rows);
     try {
       return model.decode(t);
     } finally {

@@ -85,6 +85,16 @@ async function handle(
       return { result: await requireExplorer().latentMap(request.n) };
     case 'decode-point':
       return { result: requireExplorer().decodePoint(request.x, request.y) };
+    case 'decode-grid':
+      return {
+        result: requireExplorer().decodeGrid(
+          request.x0,
+          request.x1,
+          request.y0,
+          request.y1,
+          request.n,
+        ),
+      };
     case 'test-digits':
       explorer ??= new Explorer(dataBase);
       return { result: await explorer.testDigits(request.indices) };

@@ -116,6 +116,8 @@ export function explorePage(o: ExplorePageOptions): {
       sentenceB.value = result.exampleSentences[1];
     }
     mapPoint.hidden = true;
+    gridButton.hidden = !image;
+    gridCanvas.hidden = true;
     await refreshAll();
   }
 
@@ -361,6 +363,24 @@ export function explorePage(o: ExplorePageOptions): {
   const mapY = numberInput(0, { step: 0.1 });
   const mapDecode = h('button', { type: 'button' }, 'Decode this point');
   const mapPoint = h('div', { class: 'map-point', hidden: true }, mapPointCanvas, mapPointList);
+  const gridButton = h(
+    'button',
+    { type: 'button', 'data-action': 'decode-grid' },
+    'Decode a 12×12 grid over the map',
+  );
+  const gridCanvas = imageCanvas('Decoded grid of points over the latent map', 'grid manifold');
+  gridCanvas.hidden = true;
+  gridButton.addEventListener('click', async () => {
+    if (!mapping) return;
+    const [x0, x1, y0, y1] = mapping.domain;
+    const decoded = await withEngine((e) =>
+      e.request<Decoded>({ type: 'decode-grid', x0, x1, y0, y1, n: 12 }),
+    );
+    if (decoded?.kind === 'image') {
+      gridCanvas.hidden = false;
+      drawImageGrid(gridCanvas, decoded, 12);
+    }
+  });
   let mapping: ReturnType<typeof scatterChart> | undefined;
   async function decodeAt(x: number, y: number): Promise<void> {
     mapX.value = x.toFixed(2);
@@ -466,6 +486,8 @@ export function explorePage(o: ExplorePageOptions): {
     mapLegend,
     h('div', { class: 'inline-fields' }, field('x', mapX), field('y', mapY), mapDecode),
     mapPoint,
+    h('div', { class: 'buttons' }, gridButton),
+    gridCanvas,
   );
 
   async function refreshAll(): Promise<void> {

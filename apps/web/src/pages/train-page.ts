@@ -131,6 +131,15 @@ export function trainPage(o: TrainPageOptions): {
   };
   for (const el of [c.latent, c.objective, c.learnKappa])
     el.addEventListener('change', syncVisibility);
+  // Importance-weighted objectives need K > 1 (and MIWAE/PIWAE M > 1) to differ from the ELBO.
+  c.objective.addEventListener('change', () => {
+    const grouped = c.objective.value === 'miwae' || c.objective.value === 'piwae';
+    if (c.objective.value !== 'elbo' && c.k.value === '1') c.k.value = grouped ? '8' : '5';
+    if (grouped && c.groups.value === '1') {
+      c.groups.value = '2';
+      if (Number(c.k.value) % 2 !== 0) c.k.value = String(Number(c.k.value) + 1);
+    }
+  });
   syncVisibility();
 
   const errors = errorBox();

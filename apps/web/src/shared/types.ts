@@ -181,6 +181,7 @@ export type EngineRequest =
   | { type: 'interpolate'; from: number | string; to: number | string; steps: number }
   | { type: 'latent-map'; n: number }
   | { type: 'decode-point'; x: number; y: number }
+  | { type: 'decode-grid'; x0: number; x1: number; y0: number; y1: number; n: number }
   | { type: 'test-digits'; indices: number[] }
   | { type: 'vmf'; mu: [number, number, number]; kappa: number; n: number; seed: number }
   | { type: 'memory' };

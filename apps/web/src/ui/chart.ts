@@ -193,6 +193,8 @@ export function scatterChart(
   svg: string;
   toData(px: number, py: number): [number, number];
   toSvg(x: number, y: number): [number, number];
+  /** The data range shown: [x0, x1, y0, y1]. */
+  domain: [number, number, number, number];
 } {
   const size = o.size ?? 400;
   const margin = { left: 50, right: 12, top: 28, bottom: 40 };
@@ -260,5 +262,6 @@ export function scatterChart(
     toSvg(x, y) {
       return [sx(x), sy(y)];
     },
+    domain: [x0, x1, y0, y1],
   };
 }

@@ -13,6 +13,8 @@ export class EngineClient {
     { resolve(v: unknown): void; reject(e: Error): void }
   >();
   onEvent: ((event: TrainEvent) => void) | undefined;
+  /** Called when the worker dies (an uncaught error, e.g. out of memory). */
+  onCrash: ((error: Error) => void) | undefined;
 
   constructor(readonly name: string) {
     this.worker = new Worker(new URL('../engine/worker.ts', import.meta.url), {
@@ -33,7 +35,9 @@ export class EngineClient {
     };
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.failAll(new Error(`the ${name} worker stopped: ${event.message || 'unknown error'}`));
+      const error = new Error(`the ${name} worker stopped: ${event.message || 'unknown error'}`);
+      this.failAll(error);
+      this.onCrash?.(error);
     };
   }
 
