@@ -352,6 +352,11 @@ await check(
     assert(/Image VAE/.test(summary), `unexpected summary: ${summary}`);
     const mapPoints = await page.$$eval('[data-role=latent-map] circle', (els) => els.length);
     assert(mapPoints >= 500, `latent map has ${mapPoints} points`);
+    const curvesWidth = await page.$eval('img.run-curves', async (img) => {
+      await img.decode().catch(() => {});
+      return img.hidden ? 0 : img.naturalWidth;
+    });
+    assert(curvesWidth > 100, `the run's curves.svg is not shown (width ${curvesWidth})`);
     await page.click('[data-action=decode-grid]');
     await page.waitForFunction(() => !document.querySelector('canvas.manifold').hidden, null, {
       timeout: 30_000,

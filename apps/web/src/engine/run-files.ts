@@ -149,4 +149,5 @@ export const DEMO_FILES = [
   'model/model.json',
   'model/weights.bin',
   'model/vaekit.json',
+  'curves.svg',
 ];

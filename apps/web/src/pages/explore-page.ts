@@ -78,6 +78,19 @@ export function explorePage(o: ExplorePageOptions): {
   );
 
   const summaryList = h('ul', { class: 'summary', 'data-role': 'summary' });
+  const curvesImage = h('img', {
+    class: 'run-curves',
+    alt: 'Training curves of the run (curves.svg, written by vaekit train): loss, KL and active units by step',
+    hidden: true,
+  });
+  let curvesUrl: string | undefined;
+  function showCurves(file: Blob | undefined): void {
+    if (curvesUrl) URL.revokeObjectURL(curvesUrl);
+    curvesUrl = file ? URL.createObjectURL(new Blob([file], { type: 'image/svg+xml' })) : undefined;
+    curvesImage.hidden = curvesUrl === undefined;
+    if (curvesUrl) curvesImage.src = curvesUrl;
+    else curvesImage.removeAttribute('src');
+  }
   const sections = h('div', { class: 'explore-sections', hidden: true });
   let summary: ModelSummary | undefined;
   let busy = 0;
@@ -129,6 +142,13 @@ export function explorePage(o: ExplorePageOptions): {
     );
     if (result === undefined)
       status.textContent = summary ? `Still showing: ${summary.source}.` : 'No model loaded.';
+    else {
+      // The run's own training curves (as an image: an SVG shown by <img> runs no scripts).
+      const svg = files
+        .filter((f) => /(^|\/)curves\.svg$/.test(f.path) && !f.path.includes('checkpoint/'))
+        .sort((a, b) => a.path.split('/').length - b.path.split('/').length)[0];
+      showCurves(svg?.file);
+    }
     await loaded(result);
   }
 
@@ -499,7 +519,7 @@ export function explorePage(o: ExplorePageOptions): {
   }
 
   sections.append(
-    h('section', { class: 'card' }, h('h3', {}, 'Model'), summaryList),
+    h('section', { class: 'card' }, h('h3', {}, 'Model'), summaryList, curvesImage),
     h(
       'section',
       { class: 'card' },
@@ -546,6 +566,7 @@ export function explorePage(o: ExplorePageOptions): {
   return {
     el,
     async loadBundle(bundle, source) {
+      showCurves(undefined);
       status.textContent = `Loading ${source}…`;
       const result = await withEngine((e) =>
         e.request<ModelSummary>({ type: 'load-bundle', bundle, source }, [bundle.weightData]),
