@@ -2,7 +2,13 @@ export { registerWasmMatMulFix, isWasmMatMulFixRegistered } from './wasm-matmul'
 export { registerWasmSliceFix, isWasmSliceFixRegistered } from './wasm-slice';
 export { registerWasmGatherFix, isWasmGatherFixRegistered } from './wasm-gather';
 export { registerWasmTileFix, isWasmTileFixRegistered } from './wasm-tile';
-export { registerWasmKernelFixes, registeredWasmKernelFixes } from './wasm-kernel-fixes';
+export { registerWasmSumFix, isWasmSumFixRegistered } from './wasm-sum';
+export { registerWasmIdentityFix, isWasmIdentityFixRegistered } from './wasm-identity';
+export {
+  WASM_KERNEL_FIXES,
+  registerWasmKernelFixes,
+  registeredWasmKernelFixes,
+} from './wasm-kernel-fixes';
 export {
   BACKEND_CHOICES,
   registerGradients,

@@ -45,9 +45,8 @@ const BROWSER_ORDER: Exclude<BackendChoice, 'auto'>[] = ['wasm', 'webgl', 'cpu']
  * `auto` tries wasm, then webgl, then cpu (headless browsers often emulate WebGL in software,
  * where wasm is much faster; pick `webgl` explicitly on a real GPU).
  *
- * On wasm vaekit's kernel fixes are registered ({@link registerWasmKernelFixes}): the transposed
- * matmul ({@link registerWasmMatMulFix}), slicing from the heap ({@link registerWasmSliceFix}),
- * row gathers ({@link registerWasmGatherFix}) and row tiling ({@link registerWasmTileFix}).
+ * On wasm vaekit's exact kernel fixes are registered ({@link registerWasmKernelFixes}): transposed
+ * matmuls, slicing, gathers, tiling, sums over leading axes and clones.
  *
  * @throws Error naming the valid choices for an unknown name, or saying why a named backend
  *   could not be loaded.

@@ -1,32 +1,56 @@
 import { isWasmGatherFixRegistered, registerWasmGatherFix } from './wasm-gather';
+import { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
 import { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
 import { isWasmSliceFixRegistered, registerWasmSliceFix } from './wasm-slice';
+import { isWasmSumFixRegistered, registerWasmSumFix } from './wasm-sum';
 import { isWasmTileFixRegistered, registerWasmTileFix } from './wasm-tile';
 
 /** vaekit's kernel-level workarounds for slow paths of `@tensorflow/tfjs-backend-wasm`. */
-const FIXES = [
+const FIXES: readonly { name: string; register: () => string[]; active: () => boolean }[] = [
   { name: 'transposed-matmul', register: registerWasmMatMulFix, active: isWasmMatMulFixRegistered },
   { name: 'slice-from-heap', register: registerWasmSliceFix, active: isWasmSliceFixRegistered },
   { name: 'gather-rows', register: registerWasmGatherFix, active: isWasmGatherFixRegistered },
   { name: 'tile-rows', register: registerWasmTileFix, active: isWasmTileFixRegistered },
-] as const;
+  { name: 'sum-leading-axes', register: registerWasmSumFix, active: isWasmSumFixRegistered },
+  {
+    name: 'identity-shares',
+    register: registerWasmIdentityFix,
+    active: isWasmIdentityFixRegistered,
+  },
+];
+
+/** The names of vaekit's wasm kernel fixes, in the order {@link registerWasmKernelFixes} registers them. */
+export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name);
 
 /**
  * Register every wasm kernel fix of vaekit (idempotent; {@link selectBackend} calls it when it
- * activates wasm): the transposed-matmul fix ({@link registerWasmMatMulFix}), the slicing fix
- * ({@link registerWasmSliceFix}), the gather fix ({@link registerWasmGatherFix}) and the tile fix
- * ({@link registerWasmTileFix}). Each replaces kernels by ones whose results equal the original
- * kernels' (bit for bit where no arithmetic is involved), only faster.
+ * activates wasm): transposed matmuls ({@link registerWasmMatMulFix}), slicing
+ * ({@link registerWasmSliceFix}), gathers ({@link registerWasmGatherFix}), tiling
+ * ({@link registerWasmTileFix}), sums over leading axes ({@link registerWasmSumFix}) and clones
+ * ({@link registerWasmIdentityFix}). Each replaces kernels by ones whose results equal the
+ * original kernels' bit for bit (the matmul fix: the original kernel's own product of explicitly
+ * transposed operands), only faster; each has a test comparing it with the kernel it replaces.
  *
+ * @param only register only the fixes with these names (from {@link WASM_KERNEL_FIXES}; for
+ *   measuring each fix's effect). Default: all.
  * @returns the kernel names replaced by this call.
+ * @throws Error naming the valid fixes for an unknown name.
  * @example
  * ```ts
  * await tf.setBackend('wasm');
- * registerWasmKernelFixes(); // ['BatchMatMul', '_FusedMatMul', 'Slice', 'Unpack', 'SplitV', 'GatherV2', 'Tile']
+ * registerWasmKernelFixes(); // ['BatchMatMul', '_FusedMatMul', 'Slice', 'Unpack', 'SplitV', 'GatherV2', 'Tile', 'Sum', 'Identity']
  * ```
  */
-export function registerWasmKernelFixes(): string[] {
-  return FIXES.flatMap((fix) => fix.register());
+export function registerWasmKernelFixes(only?: readonly string[]): string[] {
+  const unknown = (only ?? []).filter((name) => !WASM_KERNEL_FIXES.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown wasm kernel fix '${unknown[0]}'. Valid fixes: ${WASM_KERNEL_FIXES.join(', ')}.`,
+    );
+  }
+  return FIXES.filter((fix) => only === undefined || only.includes(fix.name)).flatMap((fix) =>
+    fix.register(),
+  );
 }
 
 /**
@@ -34,7 +58,7 @@ export function registerWasmKernelFixes(): string[] {
  *
  * @example
  * ```ts
- * registeredWasmKernelFixes(); // ['transposed-matmul', 'slice-from-heap', 'gather-rows', 'tile-rows'] after selectBackend('wasm')
+ * registeredWasmKernelFixes(); // ['transposed-matmul', 'slice-from-heap', ...] after selectBackend('wasm')
  * ```
  */
 export function registeredWasmKernelFixes(): string[] {
