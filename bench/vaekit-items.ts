@@ -1,0 +1,341 @@
+/**
+ * The vaekit side of the benchmark suite: one function per kind of item, each returning the
+ * measured throughput. The same models, shapes and steps as bench/pytorch_reference.py.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataParallelGradients } from '../packages/trainer/src/parallel/data-parallel-gradients';
+import { distributions, layers, objectives, type TF, tf, trainer } from './deps';
+
+/** Run `step` `warmup` times, then until `seconds` have passed (at least 3 times). */
+export async function timeSteps(
+  step: (i: number) => Promise<void> | void,
+  seconds: number,
+  warmup: number,
+): Promise<{ steps: number; seconds: number }> {
+  for (let i = 0; i < warmup; i++) await step(-1 - i);
+  let steps = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (steps < 3 || elapsed < seconds * 1000) {
+    await step(steps);
+    steps++;
+    elapsed = performance.now() - start;
+  }
+  return { steps, seconds: elapsed / 1000 };
+}
+
+/** MNIST test images `[N, 784]`, binarised at 0.5 (as the Python side: byte > 127). */
+export function mnistTest(limit?: number): { images: Float32Array; count: number; path: string } {
+  const set = trainer.loadMnist({ split: 'test' });
+  const count = Math.min(limit ?? set.count, set.count);
+  const images = new Float32Array(count * 784);
+  for (let i = 0; i < images.length; i++) images[i] = set.images[i]! > 127.5 / 255 ? 1 : 0;
+  return { images, count, path: set.source };
+}
+
+/** The benchmark's MLP VAE (784-512-256-32 and mirror, Bernoulli pixels). */
+export function mlpVAE(seed = 1): InstanceType<typeof layers.ImageVAE> {
+  return new layers.ImageVAE({
+    inputDim: 784,
+    hiddenUnits: [512, 256],
+    head: { family: 'gaussian', latentDim: 32 },
+    likelihood: 'bernoulli',
+    seed,
+  });
+}
+
+export interface MLPItem {
+  batch: number;
+  objective: 'elbo' | 'iwae';
+  k: number;
+  seconds: number;
+  warmup: number;
+}
+
+type ObjectiveGradients = ReturnType<typeof objectives.objectiveGradients>;
+
+function disposeGradients(g: ObjectiveGradients): void {
+  tf.dispose([
+    g.encoderLoss,
+    g.decoderLoss,
+    g.bound,
+    g.reconstruction,
+    g.kl,
+    ...Object.values(g.encoderGrads),
+    ...Object.values(g.decoderGrads),
+  ]);
+}
+
+/**
+ * One training step exactly as vaekit's trainer takes it: per-network objective gradients, the
+ * step's statistics read back, global-norm clipping and Adam.
+ */
+export async function trainerStep(
+  model: {
+    encoderVariables: TF.Variable[];
+    decoderVariables: TF.Variable[];
+  } & Parameters<typeof objectives.objectiveGradients>[0],
+  optimizer: InstanceType<typeof trainer.AdamWithClipping>,
+  x: TF.Tensor,
+  options: { objective: 'elbo' | 'iwae'; k: number; seed: number },
+  parallel: DataParallelGradients | null = null,
+): Promise<number> {
+  const g =
+    parallel !== null
+      ? await parallel.objectiveGradients(x, { ...options, training: true })
+      : objectives.objectiveGradients(
+          model,
+          x,
+          { ...options, training: true },
+          { encoder: model.encoderVariables, decoder: model.decoderVariables },
+        );
+  const stats = tf.tidy(() => tf.stack([g.encoderLoss, tf.mean(g.bound), tf.mean(g.kl)]));
+  const [loss] = await stats.data();
+  stats.dispose();
+  optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
+  disposeGradients(g);
+  return loss!;
+}
+
+/**
+ * Training throughput of the MLP VAE, examples per second; with `threads >= 2`, with
+ * data-parallel gradients over that many threads (`@vaekit/trainer`'s parallel module).
+ */
+export async function mlpTraining(
+  item: MLPItem,
+  data: { images: Float32Array; count: number },
+  threads = 1,
+): Promise<{ examplesPerSec: number; steps: number; seconds: number }> {
+  const model = mlpVAE(1);
+  const optimizer = new trainer.AdamWithClipping(1e-3, 5);
+  const parallel = threads >= 2 ? await DataParallelGradients.create(model, { threads }) : null;
+  const batches = Array.from({ length: 8 }, (_, i) => {
+    const start = (i * item.batch) % (data.count - item.batch);
+    return tf.tensor2d(data.images.subarray(start * 784, (start + item.batch) * 784), [
+      item.batch,
+      784,
+    ]);
+  });
+  try {
+    const { steps, seconds } = await timeSteps(
+      async (i) => {
+        await trainerStep(
+          model,
+          optimizer,
+          batches[Math.abs(i) % batches.length]!,
+          { objective: item.objective, k: item.k, seed: 1000 + i },
+          parallel,
+        );
+      },
+      item.seconds,
+      item.warmup,
+    );
+    return { examplesPerSec: (steps * item.batch) / seconds, steps, seconds };
+  } finally {
+    await parallel?.dispose();
+    tf.dispose(batches);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+export interface TextItem {
+  batch: number;
+  tokens: number;
+  vocab: number;
+  embedding: number;
+  hidden: number;
+  latent: number;
+  seconds: number;
+  warmup: number;
+}
+
+/** Training throughput of the LSTM text VAE (BN-VAE head, word dropout 0.3), tokens per second. */
+export async function textTraining(
+  item: TextItem,
+): Promise<{ tokensPerSec: number; steps: number; seconds: number }> {
+  const model = new layers.TextVAE({
+    vocabSize: item.vocab,
+    embeddingDim: item.embedding,
+    hiddenUnits: item.hidden,
+    head: { family: 'bn-gaussian', latentDim: item.latent, gamma: 0.6 },
+    wordDropout: 0.3,
+    seed: 1,
+  });
+  const optimizer = new trainer.AdamWithClipping(1e-3, 5);
+  // Random sentences [B, T + 1]: <bos> then T tokens in [4, V) (no padding), as the Python side.
+  const data = [20, 21].map((seed) =>
+    tf.tidy(() =>
+      tf.concat(
+        [
+          tf.fill([item.batch, 1], 1, 'int32'),
+          tf.randomUniform([item.batch, item.tokens], 4, item.vocab, 'int32', seed),
+        ],
+        1,
+      ),
+    ),
+  );
+  try {
+    const { steps, seconds } = await timeSteps(
+      async (i) => {
+        await trainerStep(model, optimizer, data[Math.abs(i) % 2]!, {
+          objective: 'elbo',
+          k: 1,
+          seed: 1000 + i,
+        });
+      },
+      item.seconds,
+      item.warmup,
+    );
+    return { tokensPerSec: (steps * item.batch * item.tokens) / seconds, steps, seconds };
+  } finally {
+    tf.dispose(data);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+export interface VMFItem {
+  rows: number;
+  dim: number;
+  kappa: number;
+  sampler: 'inverse-cdf' | 'wood';
+  seconds: number;
+}
+
+/** `rsample()` throughput of VonMisesFisher for `rows` mean directions, samples per second. */
+export async function vmfSampling(
+  item: VMFItem,
+): Promise<{ samplesPerSec: number; calls: number; seconds: number }> {
+  const mu = tf.tidy(() => {
+    const x = tf.randomNormal([item.rows, item.dim], 0, 1, 'float32', item.dim);
+    return tf.div(x, tf.norm(x, 'euclidean', -1, true));
+  });
+  const q = new distributions.VonMisesFisher({
+    meanDirection: mu,
+    concentration: item.kappa,
+    sampler: item.sampler,
+  });
+  try {
+    let seed = 1;
+    const { steps, seconds } = await timeSteps(
+      async () => {
+        const z = q.rsample([], { seed: seed++ });
+        await z.data();
+        z.dispose();
+      },
+      item.seconds,
+      1,
+    );
+    return { samplesPerSec: (steps * item.rows) / seconds, calls: steps, seconds };
+  } finally {
+    q.dispose?.();
+    mu.dispose();
+  }
+}
+
+/** Write the weights of `model` as `weights.bin` (float32) and `weights.json` (names, shapes). */
+export function exportWeights(model: InstanceType<typeof layers.ImageVAE>, dir: string): string {
+  const names = model.weightNames();
+  const tensors = model.getWeights();
+  const parts = tensors.map((t) => t.dataSync() as Float32Array);
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const flat = new Float32Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    flat.set(p, offset);
+    offset += p.length;
+  }
+  const data = join(dir, 'weights.bin');
+  writeFileSync(data, Buffer.from(flat.buffer));
+  const manifest = join(dir, 'weights.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      data,
+      weights: names.map((name, i) => ({ name, shape: tensors[i]!.shape })),
+    }),
+  );
+  tf.dispose(tensors);
+  return manifest;
+}
+
+/** Load weights written by {@link exportWeights}. */
+export function importWeights(model: InstanceType<typeof layers.ImageVAE>, manifest: string): void {
+  const { data, weights } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    data: string;
+    weights: { name: string; shape: number[] }[];
+  };
+  const buffer = readFileSync(data);
+  const flat = new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
+  let offset = 0;
+  const tensors = weights.map(({ shape }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const t = tf.tensor(flat.slice(offset, offset + size), shape);
+    offset += size;
+    return t;
+  });
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+export interface NLLItem {
+  examples: number;
+  k: number;
+  batch: number;
+  chunk: number;
+  weights?: string;
+}
+
+/**
+ * Importance-sampled NLL (K draws per example, chunked) of the MLP VAE over the first
+ * `examples` MNIST test images: time, the mean NLL, and peak memory (the process's peak
+ * resident set, and tfjs's peak tensor bytes).
+ */
+export async function nllEvaluation(item: NLLItem): Promise<{
+  seconds: number;
+  examples: number;
+  nll: number;
+  peakRssMiB: number;
+  peakTensorMiB: number;
+}> {
+  const data = mnistTest(item.examples);
+  const model = mlpVAE(1);
+  if (item.weights !== undefined) importWeights(model, item.weights);
+  const all = tf.tensor2d(data.images, [data.count, 784]);
+  const nllSum = (s: number) =>
+    tf.tidy(() =>
+      tf.sum(
+        objectives.importanceSampledNLL(
+          model,
+          tf.slice(all, s, Math.min(item.batch, data.count - s)),
+          { k: item.k, chunkSize: item.chunk, seed: s + 1 },
+        ),
+      ),
+    );
+  // Peak tensor memory of one batch (every batch is alike), outside the timed loop: tf.profile
+  // times each kernel, which would slow the evaluation.
+  const profile = await tf.profile(async () => {
+    const sum = nllSum(0);
+    await sum.data();
+    sum.dispose();
+  });
+  let total = 0;
+  const start = performance.now();
+  for (let s = 0; s < data.count; s += item.batch) {
+    const sum = nllSum(s);
+    total += (await sum.data())[0]!;
+    sum.dispose();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  all.dispose();
+  model.dispose();
+  return {
+    seconds,
+    examples: data.count,
+    nll: total / data.count,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakTensorMiB: profile.peakBytes / 2 ** 20,
+  };
+}
