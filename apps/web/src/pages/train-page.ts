@@ -351,7 +351,7 @@ export function trainPage(o: TrainPageOptions): {
       });
     const maxDim = Math.max(1, ...runs.map((r) => r.latentDim));
     charts.loss.innerHTML = lineChart(series('loss'), {
-      title: 'Loss (negative ELBO)',
+      title: 'Loss (negative bound)',
       xLabel: 'step',
       yLabel: isText ? 'nats per sentence' : 'nats per image',
     });
@@ -615,30 +615,31 @@ export function trainPage(o: TrainPageOptions): {
     h(
       'p',
       { class: 'hint' },
-      'Solid: training batches (averaged over 5 steps). Dashed with dots: held-out examples. Runs stay on the charts for comparison.',
+      'Solid: training batches, the objective’s negative bound (averaged over 5 steps). Dashed with dots: held-out examples, the negative ELBO. Runs stay on the charts for comparison.',
     ),
     legend,
     h(
       'div',
-      { class: 'results' },
+      { class: isImage ? 'results' : 'results three' },
       charts.loss,
       charts.kl,
       charts.au,
-      isImage
-        ? h('figure', { class: 'samples' }, grid, gridCaption)
-        : h(
-            'div',
-            { class: 'samples text wide-cell' },
-            h('h3', {}, 'Sentences from the prior'),
-            h(
-              'p',
-              { class: 'hint' },
-              'Greedy decoding of 6 fixed draws from the prior. Under collapse they are all one sentence, and the reconstructions ignore their input.',
-            ),
-            sampleList,
-            reconTable,
-          ),
+      isImage ? h('figure', { class: 'samples' }, grid, gridCaption) : null,
     ),
+    isImage
+      ? null
+      : h(
+          'div',
+          { class: 'samples text' },
+          h('h3', {}, 'Sentences from the prior'),
+          h(
+            'p',
+            { class: 'hint' },
+            'Greedy decoding of 6 fixed draws from the prior. Under collapse they are all one sentence, and the reconstructions ignore their input.',
+          ),
+          sampleList,
+          reconTable,
+        ),
   );
   setState('idle');
   render();

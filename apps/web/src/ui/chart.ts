@@ -85,7 +85,7 @@ export function formatTick(v: number, step: number): string {
 export function lineChart(series: Series[], o: ChartOptions): string {
   const width = o.width ?? 300;
   const height = o.height ?? 220;
-  const margin = { left: 52, right: 10, top: 26, bottom: 38 };
+  const margin = { left: 52, right: 18, top: 26, bottom: 38 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const finite = series.map((s) => ({
