@@ -20,6 +20,7 @@
  *                        and shorter timings
  *   BENCH_SECONDS=3      timed seconds per item, after warm-up
  *   BENCH_ONLY=mlp,text,vmf,nll   which groups to run
+ *   BENCH_ITEMS=mlp/elbo/b128,...   only these items (ids as in results.json)
  *   BENCH_PYTHON=python3 the Python with PyTorch (default: /usr/bin/python3, then python3)
  *   BENCH_NO_PYTORCH=1   measure vaekit alone
  *   BENCH_NLL_EXAMPLES, BENCH_NLL_K   override the NLL item (for smoke tests)
@@ -31,7 +32,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveWorkspace, setUpBackend, tf } from './deps';
@@ -52,6 +53,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.env.BENCH_QUICK === '1';
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 1.5 : 3));
 const only = new Set((process.env.BENCH_ONLY ?? 'mlp,text,vmf,nll').split(','));
+const itemIds = process.env.BENCH_ITEMS?.split(',').filter(Boolean);
+const wanted = (id: string) => itemIds === undefined || itemIds.includes(id);
 const backendName = process.env.BENCH_BACKEND ?? 'auto';
 const workers = Number(process.env.BENCH_WORKERS ?? (cpus().length >= 2 ? 2 : 0));
 const outPath = resolve(root, process.env.BENCH_OUT ?? 'bench/results.json');
@@ -231,6 +234,7 @@ async function runNLLChild(item: Item, backendChoice: string): Promise<Record<st
 // Run
 
 tf.env().set('PROD', true);
+const loadAtStart = loadavg()[0]!;
 const selection = await setUpBackend(backendName);
 const tfjsVersion = (
   JSON.parse(
@@ -256,6 +260,7 @@ if (data !== undefined) mnistPath = data.path;
 for (const [group, items] of Object.entries(groups)) {
   if (!only.has(group)) continue;
   for (const item of items) {
+    if (!wanted(item.id)) continue;
     let result: Record<string, number>;
     if (item.kind === 'mlp') result = await mlpTraining(item, data!);
     else if (item.kind === 'text') result = await textTraining(item);
@@ -263,8 +268,16 @@ for (const [group, items] of Object.entries(groups)) {
     else continue;
     vaekit.set(item.id, result);
     log(`  vaekit ${item.id}: ${JSON.stringify(round(result))}`);
-    if (item.kind === 'mlp' && workers >= 2) {
-      const parallel = await mlpTraining(item, data!, workers);
+    // Data-parallel threads pay off on single-threaded backends (wasm, cpu), not on tfjs-node.
+    if (
+      (item.kind === 'mlp' || item.kind === 'text') &&
+      workers >= 2 &&
+      ['wasm', 'cpu'].includes(selection.choice)
+    ) {
+      const parallel =
+        item.kind === 'mlp'
+          ? await mlpTraining(item, data!, workers)
+          : await textTraining(item, workers);
       dataParallel.set(item.id, parallel);
       log(`  vaekit ${workers} workers ${item.id}: ${JSON.stringify(round(parallel))}`);
     }
@@ -286,8 +299,8 @@ if (only.has('nll')) {
 
 const torch = new Map<number, Map<string, PyResult>>();
 if (hasTorch) {
-  const trainingItems = [...mlpItems, ...textItems, ...vmfItems].filter((item) =>
-    only.has(item.id.split('/')[0]!),
+  const trainingItems = [...mlpItems, ...textItems, ...vmfItems].filter(
+    (item) => only.has(item.id.split('/')[0]!) && wanted(item.id),
   );
   // vMF: PyTorch has no vMF distribution; the reference is Wood's sampler (one row per d, kappa).
   const pyItems = trainingItems.filter((item) => item.kind !== 'vmf' || item.sampler === 'wood');
@@ -366,6 +379,8 @@ const results = {
     cores: cpus().length,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    // 1-minute load averages: other processes competing for the cores distort the timings.
+    loadAverage: { start: loadAtStart, end: loadavg()[0]! },
   },
   vaekit: {
     backend: selection.choice,
@@ -398,7 +413,7 @@ const rowsOf = (kind: string) => rows.filter((r) => r.kind === kind);
 const md: string[] = [];
 const be = selection.choice;
 md.push(
-  `Measured ${results.date.slice(0, 16).replace('T', ' ')} UTC on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}, tfjs ${tfjsVersion} on \`${be}\`${results.vaekit.kernelFixes.length ? ` with vaekit's kernel fixes (${results.vaekit.kernelFixes.join(', ')})` : ''}; ${hasTorch ? `PyTorch ${pytorch.torch} (CPU)` : `**PyTorch not measured**: ${pytorch.reason}`}. Ratios are vaekit's speed over PyTorch's (higher is better for vaekit).`,
+  `Measured ${results.date.slice(0, 16).replace('T', ' ')} UTC on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}, tfjs ${tfjsVersion} on \`${be}\`${results.vaekit.kernelFixes.length ? ` with vaekit's kernel fixes (${results.vaekit.kernelFixes.join(', ')})` : ''}; ${hasTorch ? `PyTorch ${pytorch.torch} (CPU)` : `**PyTorch not measured**: ${pytorch.reason}`}. Ratios are vaekit's speed over PyTorch's (higher is better for vaekit). 1-minute load average ${results.machine.loadAverage.start.toFixed(2)} at the start, ${results.machine.loadAverage.end.toFixed(2)} at the end${results.machine.loadAverage.start > 0.5 ? ' (**other processes were running: timings are pessimistic**)' : ''}.`,
   '',
 );
 const colsTorch = hasTorch
@@ -411,13 +426,13 @@ const torchCells = (r: (typeof rows)[number], digits = 0) =>
     : '';
 
 if (rowsOf('mlp').length) {
-  const dp = workers >= 2;
+  const dp = dataParallel.size > 0;
   md.push(
     '### MLP VAE training (examples/s)',
     '',
-    `784-512-256-32 and mirror, Bernoulli pixels, Adam with global-norm clipping; one step = objective gradients, loss read back, clip, Adam (vaekit's trainer step).${dp ? ` "${workers} workers" is vaekit's data-parallel training (\`@vaekit/trainer\` parallel), its ratio against PyTorch with 1 thread.` : ''}`,
+    `784-512-256-32 and mirror, Bernoulli pixels, Adam (lr 1e-3) with global-norm clipping at 5; one step = objective gradients, loss read back, clip, Adam (vaekit's trainer step), on MNIST test images binarised at 0.5.${dp ? ` "vaekit, ${workers} threads" is the same step with data-parallel gradients (\`DataParallelGradients\`, packages/trainer/src/parallel: the batch split over ${workers} threads, each with its own ${be} instance); its last column is its ratio to PyTorch with 1 thread.` : ''}`,
     '',
-    `| batch | objective | vaekit (${be}) |${dp ? ` vaekit ${workers} workers |` : ''}${colsTorch}${dp ? ` ${workers} workers / PyTorch 1t |` : ''}`,
+    `| batch | objective | vaekit (${be}) |${dp ? ` vaekit, ${workers} threads |` : ''}${colsTorch}${dp ? ` ${workers} threads / PyTorch 1t |` : ''}`,
     `|---:|---|---:|${dp ? '---:|' : ''}${sepTorch}${dp ? '---:|' : ''}`,
   );
   for (const r of rowsOf('mlp')) {
@@ -452,16 +467,23 @@ if (rowsOf('mlp').length) {
   md.push('');
 }
 if (rowsOf('text').length) {
+  const dpText = rowsOf('text').some((r) => 'vaekitDataParallel' in r);
   md.push(
     '### LSTM text VAE training (tokens/s)',
     '',
-    'TextVAE: embedding 256, LSTM encoder 256, BN-VAE head (gamma 0.6, latent 32), LSTM decoder 256 conditioned on z, vocabulary 5000, word dropout 0.3, batch 32 x 20 tokens; ELBO, Adam with clipping.',
+    "TextVAE: embedding 256, LSTM encoder 256, BN-VAE head (gamma 0.6, latent 32), LSTM decoder 256 conditioned on z, vocabulary 5000, word dropout 0.3, batch 32 x 20 tokens; ELBO, Adam with clipping. Data-parallel: each thread's shard is normalised by its own batch statistics in the BN-VAE head.",
     '',
-    `| model | vaekit (${be}) |${colsTorch}`,
-    `|---|---:|${sepTorch}`,
+    `| model | vaekit (${be}) |${dpText ? ` vaekit, ${workers} threads |` : ''}${colsTorch}${dpText ? ` ${workers} threads / PyTorch 1t |` : ''}`,
+    `|---|---:|${dpText ? '---:|' : ''}${sepTorch}${dpText ? '---:|' : ''}`,
   );
-  for (const r of rowsOf('text'))
-    md.push(`| TextVAE, batch 32 x 20 | ${fmt(r.vaekit[r.metric] as number)} |${torchCells(r)}`);
+  for (const r of rowsOf('text')) {
+    const parallel = ('vaekitDataParallel' in r ? r.vaekitDataParallel : undefined) as
+      | Record<string, number>
+      | undefined;
+    md.push(
+      `| TextVAE, batch 32 x 20 | ${fmt(r.vaekit[r.metric] as number)} |${dpText ? ` ${fmt(parallel?.[r.metric] as number)} |` : ''}${torchCells(r)}${dpText ? ` ${ratioFmt('ratioDataParallel1' in r ? r.ratioDataParallel1 : null)} |` : ''}`,
+    );
+  }
   md.push('');
 }
 if (rowsOf('vmf').length) {

@@ -19,7 +19,10 @@ export type ParallelModelSpec =
 export interface DataParallelOptions {
   /** Threads, this one included: the batch is split into this many shards (default 2). */
   threads?: number;
-  /** The workers' tfjs backend, as for `selectBackend` (default: this thread's active backend). */
+  /**
+   * The workers' tfjs backend, a `selectBackend` name (default: this thread's active backend;
+   * `node` for tfjs-node's `tensorflow`).
+   */
   backend?: string;
 }
 
@@ -99,7 +102,8 @@ export class DataParallelGradients {
       throw new Error(`threads must be a positive integer, got ${threads}`);
     }
     const spec = modelSpec(model);
-    const backend = options.backend ?? tf.getBackend();
+    const active = tf.getBackend();
+    const backend = options.backend ?? (active === 'tensorflow' ? 'node' : active);
     const workers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, i) => startWorker({ spec, backend, index: i + 1 })),
     );
