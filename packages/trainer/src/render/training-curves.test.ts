@@ -99,3 +99,16 @@ describe('trainingCurvesSvg', () => {
     );
   });
 });
+
+it('labels ticks with the decimals their step needs (2.5, not 3)', () => {
+  const ticks = (max: number) =>
+    [
+      ...trainingCurvesSvg([
+        { step: 0, loss: 0 },
+        { step: 10, loss: max },
+      ]).matchAll(/>([0-9.]+)<\/text>/g),
+    ].map((m) => m[1]);
+  expect(ticks(7.5)).toEqual(expect.arrayContaining(['2.5', '5.0', '7.5']));
+  expect(ticks(0.75)).toEqual(expect.arrayContaining(['0.25', '0.50', '0.75']));
+  expect(ticks(30)).toEqual(expect.arrayContaining(['10', '20', '30']));
+});

@@ -77,7 +77,15 @@ function formatTick(v: number, step: number): string {
   if (v === 0) return '0';
   const big = Math.max(Math.abs(v), step);
   const [div, suffix] = big >= 1e6 ? [1e6, 'M'] : big >= 1e4 ? [1e3, 'k'] : [1, ''];
-  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / div) + 1e-9)));
+  // As many decimals as the tick step needs (2.5 needs one; 5 and 50 need none).
+  const scaled = step / div;
+  let decimals = 0;
+  while (
+    decimals < 6 &&
+    Math.abs(Math.round(scaled * 10 ** decimals) - scaled * 10 ** decimals) > 1e-6
+  ) {
+    decimals++;
+  }
   return (v / div).toFixed(decimals) + suffix;
 }
 
