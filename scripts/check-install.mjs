@@ -11,7 +11,15 @@
  * Usage: node scripts/check-install.mjs [scenario ...]   (default: all)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -54,7 +62,12 @@ function run(cmd, args, cwd, options = {}) {
       cwd,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' },
+      env: {
+        ...process.env,
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
+        npm_config_update_notifier: 'false',
+      },
       ...options,
     });
     return { out, ms: Date.now() - started };
@@ -65,9 +78,13 @@ function run(cmd, args, cwd, options = {}) {
 }
 
 const wanted = process.argv.slice(2);
-const selected = Object.entries(SCENARIOS).filter(([name]) => wanted.length === 0 || wanted.includes(name));
+const selected = Object.entries(SCENARIOS).filter(
+  ([name]) => wanted.length === 0 || wanted.includes(name),
+);
 if (selected.length === 0) {
-  console.error(`unknown scenario(s) ${wanted.join(', ')}; valid: ${Object.keys(SCENARIOS).join(', ')}`);
+  console.error(
+    `unknown scenario(s) ${wanted.join(', ')}; valid: ${Object.keys(SCENARIOS).join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -81,7 +98,8 @@ for (const name of needed) {
   const before = new Set(readdirSync(packDir));
   run('pnpm', ['pack', '--pack-destination', packDir], join(root, PACKAGES[name]));
   const added = readdirSync(packDir).filter((f) => !before.has(f));
-  if (added.length !== 1) throw new Error(`pnpm pack of ${name} produced ${added.join(', ') || 'nothing'}`);
+  if (added.length !== 1)
+    throw new Error(`pnpm pack of ${name} produced ${added.join(', ') || 'nothing'}`);
   tarballs[name] = join(packDir, added[0]);
 }
 
@@ -90,8 +108,12 @@ let passes = 0;
 for (const [name, scenario] of selected) {
   const dir = mkdtempSync(join(tmpdir(), `vaekit-consumer-${name}-`));
   try {
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true }, null, 2));
-    cpSync(join(scenariosDir, name), dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: `consumer-${name}`, version: '1.0.0', private: true }, null, 2),
+    );
+    if (existsSync(join(scenariosDir, name)))
+      cpSync(join(scenariosDir, name), dir, { recursive: true });
     if (!scenario.cli) writePrograms(dir, scenario.modules);
     const deps = [
       ...scenario.packages.map((p) => tarballs[p]),
@@ -101,16 +123,41 @@ for (const [name, scenario] of selected) {
     const steps = [];
     if (scenario.cli) {
       const help = run('npx', ['--no-install', 'vaekit', '--help'], dir);
-      if (!/Usage: vaekit/.test(help.out)) throw new Error(`npx vaekit --help printed:\n${help.out}`);
+      if (!/Usage: vaekit/.test(help.out))
+        throw new Error(`npx vaekit --help printed:\n${help.out}`);
       steps.push(`npx vaekit --help (${help.ms} ms)`);
     } else {
       const esm = run('node', ['program.mjs'], dir);
       const cjs = run('node', ['program.cjs'], dir);
-      for (const [label, r] of [['esm', esm], ['cjs', cjs]]) {
+      for (const [label, r] of [
+        ['esm', esm],
+        ['cjs', cjs],
+      ]) {
         if (!r.out.includes('OK')) throw new Error(`${label} program did not print OK:\n${r.out}`);
       }
-      run('npm', ['install', '--no-package-lock', '--ignore-scripts', 'typescript@5', '@types/node@20'], dir);
-      const tsc = run('npx', ['--no-install', 'tsc', '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', 'consumer.ts'], dir);
+      run(
+        'npm',
+        ['install', '--no-package-lock', '--ignore-scripts', 'typescript@5', '@types/node@20'],
+        dir,
+      );
+      const tsc = run(
+        'npx',
+        [
+          '--no-install',
+          'tsc',
+          '--noEmit',
+          '--strict',
+          '--module',
+          'nodenext',
+          '--moduleResolution',
+          'nodenext',
+          '--target',
+          'es2022',
+          '--skipLibCheck',
+          'consumer.ts',
+        ],
+        dir,
+      );
       steps.push(`esm (${esm.ms} ms)`, `cjs (${cjs.ms} ms)`, `tsc (${tsc.ms} ms)`);
     }
     console.log(`✓ ${name}: npm install (${install.ms} ms), ${steps.join(', ')}`);

@@ -8,7 +8,8 @@ exports.run = async ([tf, { train }]) => {
       { hidden: [16], latentDim: 2, batchSize: 16, maxSteps: 3, evalExamples: 32, evalK: 4 },
       { out: join(dir, 'run') },
     );
-    if (result.status !== 'completed' || !Number.isFinite(result.test.nll)) throw new Error(JSON.stringify(result));
+    if (result.status !== 'completed' || !Number.isFinite(result.test.nll))
+      throw new Error(JSON.stringify(result));
     return `NLL ${result.test.nll.toFixed(1)} on ${tf.getBackend()}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
