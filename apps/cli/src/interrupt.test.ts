@@ -62,7 +62,12 @@ it('Ctrl-C saves a checkpoint and exits with 130; --resume finishes the run', as
 
   let out = '';
   const code = await main(['train', '--resume', run, '--quiet'], {
-    stdout: { write: (s: string) => ((out += s), true) },
+    stdout: {
+      write: (s: string) => {
+        out += s;
+        return true;
+      },
+    },
     stderr: { write: () => true },
   });
   expect(code).toBe(0);
