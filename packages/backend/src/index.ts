@@ -1,4 +1,5 @@
 export { registerWasmMatMulFix, isWasmMatMulFixRegistered } from './wasm-matmul';
+export { registerWasmGemmFix, isWasmGemmFixRegistered } from './wasm-gemm';
 export { registerWasmSliceFix, isWasmSliceFixRegistered } from './wasm-slice';
 export { registerWasmGatherFix, isWasmGatherFixRegistered } from './wasm-gather';
 export { registerWasmTileFix, isWasmTileFixRegistered } from './wasm-tile';
@@ -17,3 +18,11 @@ export {
   type BackendSelection,
   type SelectBackendOptions,
 } from './select-backend';
+export {
+  ADAM_STEP_KERNEL,
+  adamStep,
+  globalNormSquared,
+  type AdamStepResult,
+  type AdamStepScalars,
+} from './adam-step';
+export { AdamWithClipping, type NamedTensor } from './adam-with-clipping';

@@ -1,3 +1,4 @@
+import { isWasmGemmFixRegistered, registerWasmGemmFix } from './wasm-gemm';
 import { isWasmGatherFixRegistered, registerWasmGatherFix } from './wasm-gather';
 import { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
 import { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
@@ -8,6 +9,7 @@ import { isWasmTileFixRegistered, registerWasmTileFix } from './wasm-tile';
 /** vaekit's kernel-level workarounds for slow paths of `@tensorflow/tfjs-backend-wasm`. */
 const FIXES: readonly { name: string; register: () => string[]; active: () => boolean }[] = [
   { name: 'transposed-matmul', register: registerWasmMatMulFix, active: isWasmMatMulFixRegistered },
+  { name: 'simd-gemm', register: registerWasmGemmFix, active: isWasmGemmFixRegistered },
   { name: 'slice-from-heap', register: registerWasmSliceFix, active: isWasmSliceFixRegistered },
   { name: 'gather-rows', register: registerWasmGatherFix, active: isWasmGatherFixRegistered },
   { name: 'tile-rows', register: registerWasmTileFix, active: isWasmTileFixRegistered },
@@ -24,7 +26,8 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
 
 /**
  * Register every wasm kernel fix of vaekit (idempotent; {@link selectBackend} calls it when it
- * activates wasm): transposed matmuls ({@link registerWasmMatMulFix}), slicing
+ * activates wasm): transposed matmuls ({@link registerWasmMatMulFix}), vaekit's own SIMD matmul
+ * ({@link registerWasmGemmFix}; products it does not handle go to the transposing fix), slicing
  * ({@link registerWasmSliceFix}), gathers ({@link registerWasmGatherFix}), tiling
  * ({@link registerWasmTileFix}), sums over leading axes ({@link registerWasmSumFix}) and clones
  * ({@link registerWasmIdentityFix}). Each replaces kernels by ones whose results equal the
@@ -38,7 +41,7 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
  * @example
  * ```ts
  * await tf.setBackend('wasm');
- * registerWasmKernelFixes(); // ['BatchMatMul', '_FusedMatMul', 'Slice', 'Unpack', 'SplitV', 'GatherV2', 'Tile', 'Sum', 'Identity']
+ * registerWasmKernelFixes(); // ['BatchMatMul', '_FusedMatMul', 'BatchMatMul', '_FusedMatMul', 'Slice', 'Unpack', 'SplitV', 'GatherV2', 'Tile', 'Sum', 'Identity']
  * ```
  */
 export function registerWasmKernelFixes(only?: readonly string[]): string[] {

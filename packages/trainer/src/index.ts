@@ -132,7 +132,7 @@ export {
   type TrainResult,
 } from './train/train';
 export { evaluate, type EvaluateOptions, type EvaluationResult } from './train/evaluate';
-export { AdamWithClipping, type NamedTensor } from './train/adam-with-clipping';
+export { AdamWithClipping, type NamedTensor } from '@vaekit/backend';
 export {
   createModel,
   headConfig,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activeUnits, modelObjective, objectiveGradients } from '@vaekit/objectives';
 import type { MetricPoint, ModelBundle, TrainEvent, TrainSettings } from '../shared/types';
-import { AdamWithClipping } from './adam-with-clipping';
+import { AdamWithClipping } from '@vaekit/backend';
 import { AppModel, createAppModel } from './app-model';
 import { loadDigits, loadSentences } from './data';
 import { Rng, stepSeed } from './rng';

@@ -8,7 +8,7 @@ import type { TrainConfig } from '../config/train-config';
 import { resolveConfig } from '../config/validate-config';
 import { Rng } from '../random/rng';
 import { RunDirectory } from '../run/run-directory';
-import { AdamWithClipping, type NamedTensor } from './adam-with-clipping';
+import { AdamWithClipping, type NamedTensor } from '@vaekit/backend';
 import { createModel } from './create-model';
 import { type EvaluationResult, evaluate } from './evaluate';
 import { writeRunArtifacts } from './run-artifacts';

@@ -1,0 +1,212 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { isWasmGemmFixRegistered, previousWasmGemmKernel, registerWasmGemmFix } from './wasm-gemm';
+import { WASM_KERNELS_SOURCE_SHA256 } from './wasm-kernels-binary';
+
+const onWasm = () => tf.getBackend() === 'wasm';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomTensor(shape: number[], seed: number): tf.Tensor {
+  const u = mulberry32(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => (u() * 2 - 1) * 3),
+    shape,
+  );
+}
+
+function bits(t: tf.Tensor): Buffer {
+  const x = t.dataSync() as Float32Array;
+  return Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+}
+
+function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(Buffer.compare(bits(actual), bits(expected))).toBe(0);
+}
+
+/** The kernel the fix replaced (XNNPACK, with explicit transposes when the transposing fix is on). */
+function previousKernel(
+  kernelName: string,
+  inputs: Record<string, tf.Tensor | null>,
+  attrs: Record<string, unknown>,
+): tf.Tensor {
+  const kernel = previousWasmGemmKernel(kernelName);
+  if (kernel === undefined) throw new Error(`${kernelName} was not replaced`);
+  const info = kernel({
+    inputs: inputs as tf.NamedTensorInfoMap,
+    attrs: attrs as tf.NamedAttrMap,
+    backend: tf.backend(),
+  }) as tf.TensorInfo;
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/** The plain-JS product, summed in XNNPACK's order in float32. */
+function referenceProduct(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias?: tf.Tensor,
+): Float32Array {
+  const [ra, ca] = a.shape as [number, number];
+  const [rb, cb] = b.shape as [number, number];
+  const m = transposeA ? ca : ra;
+  const k = transposeA ? ra : ca;
+  const n = transposeB ? rb : cb;
+  const A = a.dataSync();
+  const B = b.dataSync();
+  const bias_ = bias?.dataSync();
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = bias_ === undefined ? 0 : bias_[j]!;
+      for (let p = 0; p < k; p++) {
+        const x = transposeA ? A[p * m + i]! : A[i * k + p]!;
+        const y = transposeB ? B[j * k + p]! : B[p * n + j]!;
+        acc = Math.fround(acc + Math.fround(x * y));
+      }
+      out[i * n + j] = acc;
+    }
+  }
+  return out;
+}
+
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 5, 7],
+  [4, 8, 8],
+  [5, 9, 17],
+  [37, 300, 45],
+  [128, 784, 64],
+  [13, 0, 6],
+];
+
+describe('registerWasmGemmFix', () => {
+  it('is registered by selectBackend on wasm, and idempotent', () => {
+    if (!onWasm()) return;
+    expect(isWasmGemmFixRegistered()).toBe(true);
+    expect(registerWasmGemmFix()).toEqual([]);
+  });
+
+  it('ships a module compiled from the current wasm/kernels.c', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { createHash } = await import('node:crypto');
+    const source = await readFile(new URL('../wasm/kernels.c', import.meta.url));
+    expect(createHash('sha256').update(source).digest('hex')).toBe(WASM_KERNELS_SOURCE_SHA256);
+  });
+
+  it('multiplies bit-identically to the replaced kernel and to float32 sums in order, every layout', () => {
+    if (!onWasm()) return;
+    let seed = 1;
+    for (const [m, k, n] of SHAPES) {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          const a = randomTensor(transposeA ? [k, m] : [m, k], seed++);
+          const b = randomTensor(transposeB ? [n, k] : [k, n], seed++);
+          const ours = tf.matMul(a, b, transposeA, transposeB);
+          // (the replaced kernel cannot take k = 0: XNNPACK refuses it and tfjs returns garbage)
+          const theirs =
+            k === 0
+              ? ours.clone()
+              : previousKernel(tf.BatchMatMul, { a, b }, { transposeA, transposeB });
+          expectBitIdentical(ours, theirs);
+          const reference = referenceProduct(a, b, transposeA, transposeB);
+          expect(Buffer.compare(bits(ours), Buffer.from(reference.buffer))).toBe(0);
+          tf.dispose([a, b, ours, theirs]);
+        }
+      }
+    }
+  });
+
+  it('fuses a bias and relu/relu6 exactly as the replaced _FusedMatMul', () => {
+    if (!onWasm()) return;
+    let seed = 100;
+    for (const [m, k, n] of SHAPES.filter(([, k]) => k > 0)) {
+      for (const activation of ['linear', 'relu', 'relu6'] as const) {
+        for (const transposeB of [false, true]) {
+          const a = randomTensor([m, k], seed++);
+          const b = randomTensor(transposeB ? [n, k] : [k, n], seed++);
+          const bias = randomTensor([n], seed++);
+          const ours = tf.fused.matMul({ a, b, transposeB, bias, activation });
+          // (tfjs's fused op calls the kernel with rank-3 operands)
+          const theirs = previousKernel(
+            tf._FusedMatMul,
+            { a: tf.expandDims(a, 0), b: tf.expandDims(b, 0), bias, preluActivationWeights: null },
+            { transposeA: false, transposeB, activation, leakyreluAlpha: 0.2 },
+          );
+          expectBitIdentical(tf.expandDims(ours, 0), theirs);
+          if (activation === 'linear') {
+            const reference = referenceProduct(a, b, false, transposeB, bias);
+            expect(Buffer.compare(bits(ours), Buffer.from(reference.buffer))).toBe(0);
+          }
+          tf.dispose([a, b, bias, ours, theirs]);
+        }
+      }
+    }
+  });
+
+  it('computes batched and broadcast products as the 2-D kernel on each matrix (with a correct bias)', () => {
+    if (!onWasm()) return;
+    const a = randomTensor([3, 2, 6, 10], 7);
+    const b = randomTensor([10, 9], 8);
+    const bias = randomTensor([9], 9);
+    const ours = tf.fused.matMul({ a, b, bias });
+    expect(ours.shape).toEqual([3, 2, 6, 9]);
+    const slices = tf.unstack(tf.reshape(a, [6, 6, 10]));
+    const expected = tf.reshape(
+      tf.stack(slices.map((s) => tf.fused.matMul({ a: s, b, bias }))),
+      [3, 2, 6, 9],
+    );
+    expectBitIdentical(ours, expected);
+
+    const c = randomTensor([4, 5, 7], 10);
+    const d = randomTensor([4, 11, 7], 11);
+    const batched = tf.matMul(c, d, false, true);
+    const perMatrix = tf.stack(
+      tf.unstack(c).map((ci, i) => tf.matMul(ci, tf.unstack(d)[i]!, false, true)),
+    );
+    expectBitIdentical(batched, perMatrix);
+    tf.dispose([a, b, bias, ours, expected, ...slices, c, d, batched, perMatrix]);
+  });
+
+  it('leaves prelu, int32 and unsupported broadcasts to the replaced kernel', () => {
+    if (!onWasm()) return;
+    const a = randomTensor([4, 6], 20);
+    const b = randomTensor([6, 5], 21);
+    const alpha = randomTensor([5], 22);
+    const ours = tf.fused.matMul({ a, b, activation: 'prelu', preluActivationWeights: alpha });
+    const theirs = previousKernel(
+      tf._FusedMatMul,
+      { a: tf.expandDims(a, 0), b: tf.expandDims(b, 0), bias: null, preluActivationWeights: alpha },
+      { transposeA: false, transposeB: false, activation: 'prelu', leakyreluAlpha: 0.2 },
+    );
+    expectBitIdentical(tf.expandDims(ours, 0), theirs);
+    expect(() => tf.matMul(randomTensor([2, 3], 1), randomTensor([4, 2], 2))).toThrow(/inner/i);
+    tf.dispose([a, b, alpha, ours, theirs]);
+  });
+
+  it('frees what it allocates and differentiates as before', () => {
+    if (!onWasm()) return;
+    const a = randomTensor([16, 32], 30);
+    const w = tf.variable(randomTensor([32, 8], 31));
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.square(tf.matMul(a, w))) as tf.Scalar,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, w]);
+  });
+});

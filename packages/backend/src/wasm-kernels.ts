@@ -1,0 +1,123 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { WASM_KERNELS_BASE64 } from './wasm-kernels-binary';
+
+/** The parts of tfjs-backend-wasm's `BackendWasm` that vaekit's own kernels use. */
+export interface WasmBackendInternals extends tf.KernelBackend {
+  wasm: {
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
+    asm?: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+  };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+interface KernelExports {
+  vk_matmul(
+    a: number,
+    b: number,
+    bias: number,
+    c: number,
+    scratch: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    lo: number,
+    hi: number,
+    clamp: number,
+  ): void;
+  vk_adam(
+    x: number,
+    g: number,
+    m: number,
+    v: number,
+    xOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    epsilon: number,
+    negLearningRate: number,
+    scale: number,
+    applyScale: number,
+  ): void;
+  vk_sum_squares(x: number, n: number): number;
+}
+
+/**
+ * vaekit's WebAssembly kernels (wasm/kernels.c), instantiated on one tfjs wasm backend's own
+ * memory: they read and write tensors where tfjs keeps them, by heap offset.
+ */
+export interface WasmKernels {
+  readonly exports: KernelExports;
+  /** A tensor's byte offset in the heap. */
+  offset(t: tf.TensorInfo): number;
+  /** A scratch area of at least `bytes` bytes in the heap (reused; valid until the next call). */
+  scratch(bytes: number): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<object, WasmKernels | null>();
+
+function compile(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const binary = atob(WASM_KERNELS_BASE64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    // No WebAssembly SIMD, or synchronous compilation refused: the kernels are not used.
+    compiled = null;
+  }
+  return compiled;
+}
+
+/**
+ * The kernels for this wasm backend instance, or `undefined` where they cannot run (the backend
+ * does not expose its memory, or this engine has no WebAssembly SIMD).
+ */
+export function wasmKernels(backend: unknown): WasmKernels | undefined {
+  const wasmBackend = backend as WasmBackendInternals;
+  const cached = instances.get(wasmBackend);
+  if (cached !== undefined) return cached ?? undefined;
+  const memory = wasmBackend.wasm?.asm?.memory ?? wasmBackend.wasm?.wasmMemory;
+  const module = compile();
+  if (!(memory instanceof WebAssembly.Memory) || module === null) {
+    instances.set(wasmBackend, null);
+    return undefined;
+  }
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  let scratchPointer = 0;
+  let scratchBytes = 0;
+  const kernels: WasmKernels = {
+    exports: instance.exports as unknown as KernelExports,
+    offset(t) {
+      const data = wasmBackend.dataIdMap.get(t.dataId);
+      if (data === undefined) throw new Error('tensor is not on this wasm backend');
+      return data.memoryOffset;
+    },
+    scratch(bytes) {
+      if (bytes > scratchBytes) {
+        if (scratchPointer !== 0) wasmBackend.wasm._free(scratchPointer);
+        scratchBytes = Math.max(bytes, Math.ceil(scratchBytes * 1.5));
+        scratchPointer = wasmBackend.wasm._malloc(scratchBytes);
+        if (scratchPointer === 0) {
+          scratchBytes = 0;
+          throw new Error(`wasm backend: out of memory allocating ${bytes} bytes of scratch`);
+        }
+      }
+      return scratchPointer;
+    },
+  };
+  instances.set(wasmBackend, kernels);
+  return kernels;
+}

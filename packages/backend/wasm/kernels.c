@@ -1,0 +1,208 @@
+/*
+ * vaekit's WebAssembly kernels for @tensorflow/tfjs-backend-wasm.
+ *
+ * Compiled with clang to a module that imports the tfjs wasm backend's own memory, so the kernels
+ * read and write tfjs tensors where they live (no copies). The module has no data segments and
+ * uses no shadow stack: it touches only the memory it is given pointers to.
+ *
+ * Build: node packages/backend/wasm/build.mjs (needs clang and lld; Debian: apt-get install clang lld).
+ */
+#include <wasm_simd128.h>
+
+typedef unsigned int u32;
+
+#define MR 4
+#define NR 8
+
+/*
+ * Pack B (K x N; stored K x N, or N x K when trans_b) into panels of NR columns: panel p holds,
+ * for k = 0..K-1, the NR values B[k][p*NR .. p*NR+NR-1] (zero beyond N), at packed + p*NR*K.
+ */
+static void pack_b(const float* b, float* packed, u32 K, u32 N, u32 trans_b) {
+  for (u32 n0 = 0; n0 < N; n0 += NR) {
+    const u32 nr = N - n0 < NR ? N - n0 : NR;
+    float* dst = packed + n0 * K;
+    if (!trans_b && nr == NR) {
+      const float* src = b + n0;
+      for (u32 k = 0; k < K; k++) {
+        wasm_v128_store(dst, wasm_v128_load(src));
+        wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+        dst += NR;
+        src += N;
+      }
+    } else if (!trans_b) {
+      for (u32 k = 0; k < K; k++) {
+        for (u32 j = 0; j < NR; j++) dst[k * NR + j] = j < nr ? b[k * N + n0 + j] : 0.0f;
+      }
+    } else {
+      for (u32 j = 0; j < NR; j++) {
+        if (j < nr) {
+          const float* src = b + (n0 + j) * K;
+          for (u32 k = 0; k < K; k++) dst[k * NR + j] = src[k];
+        } else {
+          for (u32 k = 0; k < K; k++) dst[k * NR + j] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+/* Store the first n (1..4) lanes of v at p. */
+static inline void store_lanes(float* p, v128_t v, u32 n) {
+  if (n == 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  wasm_v128_store32_lane(p, v, 0);
+  if (n > 1) wasm_v128_store32_lane(p + 1, v, 1);
+  if (n > 2) wasm_v128_store32_lane(p + 2, v, 2);
+}
+
+static inline void store_row(float* c, v128_t lo4, v128_t hi4, u32 nr) {
+  if (nr > 4) {
+    wasm_v128_store(c, lo4);
+    store_lanes(c + 4, hi4, nr - 4);
+  } else {
+    store_lanes(c, lo4, nr);
+  }
+}
+
+static inline v128_t clamp(v128_t v, v128_t lo, v128_t hi) {
+  return wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, v));
+}
+
+/*
+ * C = act(bias + A B): A is M x K (stored M x K, or K x M when trans_a), B is K x N (stored K x N,
+ * or N x K when trans_b), C is M x N, bias (optional, 0 for none) has N values. Each output is
+ * summed in the order of XNNPACK's f32 GEMM that tfjs uses: acc = bias; acc = acc + a_k * b_k
+ * for k = 0, 1, ..., K-1, float32 multiply then float32 add (no fused multiply-add), so results are
+ * bit-identical to it. do_clamp: clamp to [lo, hi] (relu, relu6). scratch: room for
+ * ceil(N / NR) * NR * (K + 1) floats.
+ */
+void vk_matmul(const float* a, const float* b, const float* bias, float* c, float* scratch,
+               u32 M, u32 K, u32 N, u32 trans_a, u32 trans_b, float lo, float hi, u32 do_clamp) {
+  const u32 n_panels = (N + NR - 1) / NR;
+  float* packed = scratch;
+  float* packed_bias = scratch + n_panels * NR * K;
+  pack_b(b, packed, K, N, trans_b);
+  for (u32 j = 0; j < n_panels * NR; j++) packed_bias[j] = bias != 0 && j < N ? bias[j] : 0.0f;
+  const u32 row_stride = trans_a ? 1 : K;
+  const u32 k_stride = trans_a ? M : 1;
+  const v128_t vlo = wasm_f32x4_splat(lo);
+  const v128_t vhi = wasm_f32x4_splat(hi);
+  for (u32 p = 0; p < n_panels; p++) {
+    const u32 n0 = p * NR;
+    const u32 nr = N - n0 < NR ? N - n0 : NR;
+    const float* panel = packed + n0 * K;
+    const v128_t b0 = wasm_v128_load(packed_bias + n0);
+    const v128_t b1 = wasm_v128_load(packed_bias + n0 + 4);
+    for (u32 m0 = 0; m0 < M; m0 += MR) {
+      const u32 mr = M - m0 < MR ? M - m0 : MR;
+      const float* a0 = a + m0 * row_stride;
+      const float* a1 = mr > 1 ? a0 + row_stride : a0;
+      const float* a2 = mr > 2 ? a1 + row_stride : a1;
+      const float* a3 = mr > 3 ? a2 + row_stride : a2;
+      v128_t c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+      const float* w = panel;
+      for (u32 k = 0; k < K; k++) {
+        const v128_t w0 = wasm_v128_load(w);
+        const v128_t w1 = wasm_v128_load(w + 4);
+        w += NR;
+        const v128_t va0 = wasm_v128_load32_splat(a0);
+        const v128_t va1 = wasm_v128_load32_splat(a1);
+        const v128_t va2 = wasm_v128_load32_splat(a2);
+        const v128_t va3 = wasm_v128_load32_splat(a3);
+        a0 += k_stride;
+        a1 += k_stride;
+        a2 += k_stride;
+        a3 += k_stride;
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(va0, w0));
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(va0, w1));
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(va1, w0));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(va1, w1));
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(va2, w0));
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(va2, w1));
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(va3, w0));
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(va3, w1));
+      }
+      if (do_clamp) {
+        c00 = clamp(c00, vlo, vhi); c01 = clamp(c01, vlo, vhi);
+        c10 = clamp(c10, vlo, vhi); c11 = clamp(c11, vlo, vhi);
+        c20 = clamp(c20, vlo, vhi); c21 = clamp(c21, vlo, vhi);
+        c30 = clamp(c30, vlo, vhi); c31 = clamp(c31, vlo, vhi);
+      }
+      float* out = c + m0 * N + n0;
+      store_row(out, c00, c01, nr);
+      if (mr > 1) store_row(out + N, c10, c11, nr);
+      if (mr > 2) store_row(out + 2 * N, c20, c21, nr);
+      if (mr > 3) store_row(out + 3 * N, c30, c31, nr);
+    }
+  }
+}
+
+/*
+ * One Adam step (Kingma & Ba 2015) over n float32 values, in the float32 operations, and in the
+ * order, of tfjs-core's AdamOptimizer.applyGradients, so results are bit-identical to it:
+ *
+ *   g  = scale_g ? g * scale : g                              (global-norm clipping)
+ *   m' = m * beta1 + g * (1 - beta1)
+ *   v' = v * beta2 + (g * g) * (1 - beta2)
+ *   x' = ((m' / (1 - beta1^t)) / (sqrt(v' / (1 - beta2^t)) + eps)) * (-lr) + x
+ *
+ * The scalars are float32 values as tfjs makes them: b1 = beta1, c1 = 1 - beta1, b2 = beta2,
+ * c2 = 1 - beta2, d1 = 1 - beta1^t, d2 = 1 - beta2^t, eps, nlr = -lr, scale = the clipping scale
+ * (used when scale_g). Outputs go to x_out, m_out, v_out (which may not alias the inputs).
+ */
+void vk_adam(const float* x, const float* g, const float* m, const float* v, float* x_out,
+             float* m_out, float* v_out, u32 n, float b1, float c1, float b2, float c2, float d1,
+             float d2, float eps, float nlr, float scale, u32 scale_g) {
+  const v128_t vb1 = wasm_f32x4_splat(b1), vc1 = wasm_f32x4_splat(c1);
+  const v128_t vb2 = wasm_f32x4_splat(b2), vc2 = wasm_f32x4_splat(c2);
+  const v128_t vd1 = wasm_f32x4_splat(d1), vd2 = wasm_f32x4_splat(d2);
+  const v128_t veps = wasm_f32x4_splat(eps), vnlr = wasm_f32x4_splat(nlr);
+  const v128_t vscale = wasm_f32x4_splat(scale);
+  u32 i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t gi = wasm_v128_load(g + i);
+    if (scale_g) gi = wasm_f32x4_mul(gi, vscale);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1),
+                                     wasm_f32x4_mul(gi, vc1));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2),
+                                     wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), vc2));
+    const v128_t mh = wasm_f32x4_div(mi, vd1);
+    const v128_t vh = wasm_f32x4_div(vi, vd2);
+    const v128_t step =
+        wasm_f32x4_mul(wasm_f32x4_div(mh, wasm_f32x4_add(wasm_f32x4_sqrt(vh), veps)), vnlr);
+    wasm_v128_store(m_out + i, mi);
+    wasm_v128_store(v_out + i, vi);
+    wasm_v128_store(x_out + i, wasm_f32x4_add(step, wasm_v128_load(x + i)));
+  }
+  for (; i < n; i++) {
+    float gi = g[i];
+    if (scale_g) gi = gi * scale;
+    const float mi = m[i] * b1 + gi * c1;
+    const float vi = v[i] * b2 + (gi * gi) * c2;
+    const float mh = mi / d1;
+    const float vh = vi / d2;
+    m_out[i] = mi;
+    v_out[i] = vi;
+    x_out[i] = (mh / (__builtin_sqrtf(vh) + eps)) * nlr + x[i];
+  }
+}
+
+/* The sum of squares of n float32 values, accumulated in float64 (for global gradient norms). */
+double vk_sum_squares(const float* x, u32 n) {
+  v128_t acc0 = wasm_f64x2_splat(0.0), acc1 = wasm_f64x2_splat(0.0);
+  u32 i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t xi = wasm_v128_load(x + i);
+    const v128_t lo = wasm_f64x2_promote_low_f32x4(xi);
+    const v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(xi, xi, 2, 3, 0, 1));
+    acc0 = wasm_f64x2_add(acc0, wasm_f64x2_mul(lo, lo));
+    acc1 = wasm_f64x2_add(acc1, wasm_f64x2_mul(hi, hi));
+  }
+  const v128_t acc = wasm_f64x2_add(acc0, acc1);
+  double sum = wasm_f64x2_extract_lane(acc, 0) + wasm_f64x2_extract_lane(acc, 1);
+  for (; i < n; i++) sum += (double)x[i] * (double)x[i];
+  return sum;
+}
