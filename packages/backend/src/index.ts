@@ -1,5 +1,5 @@
 export { registerWasmMatMulFix, isWasmMatMulFixRegistered } from './wasm-matmul';
-export { registerWasmGemmFix, isWasmGemmFixRegistered } from './wasm-gemm';
+export { registerWasmGemmFix, isWasmGemmFixRegistered, previousWasmGemmKernel } from './wasm-gemm';
 export { registerWasmSliceFix, isWasmSliceFixRegistered } from './wasm-slice';
 export { registerWasmGatherFix, isWasmGatherFixRegistered } from './wasm-gather';
 export { registerWasmTileFix, isWasmTileFixRegistered } from './wasm-tile';

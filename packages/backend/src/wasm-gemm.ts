@@ -5,8 +5,6 @@ type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
 const PREVIOUS = new Map<string, KernelFunc>();
-/** Packed-panel width of vk_matmul (wasm/kernels.c). */
-const NR = 8;
 
 /**
  * Replace the wasm `BatchMatMul` and `_FusedMatMul` kernels by vaekit's own SIMD GEMM
@@ -74,7 +72,7 @@ function gemmKernel(previous: KernelFunc, fused: boolean): KernelFunc {
     const { a, b, bias, m, k, n, batch, batchA, batchB, lo, hi, clamp } = product;
     const out = backend.makeOutput(product.outShape, 'float32');
     if (batch * m * n === 0) return out;
-    const scratch = kernels.scratch(Math.ceil(n / NR) * NR * (k + 1) * 4);
+    const scratch = kernels.scratch(kernels.exports.vk_matmul_scratch_floats(m, k, n) * 4);
     const aOffset = kernels.offset(a);
     const bOffset = kernels.offset(b);
     const biasOffset = bias === undefined ? 0 : kernels.offset(bias);

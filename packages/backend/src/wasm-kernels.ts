@@ -29,6 +29,7 @@ interface KernelExports {
     hi: number,
     clamp: number,
   ): void;
+  vk_matmul_scratch_floats(m: number, k: number, n: number): number;
   vk_adam(
     x: number,
     g: number,

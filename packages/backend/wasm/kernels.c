@@ -19,18 +19,22 @@ typedef unsigned int u32;
  * for k = 0..K-1, the NR values B[k][p*NR .. p*NR+NR-1] (zero beyond N), at packed + p*NR*K.
  */
 static void pack_b(const float* b, float* packed, u32 K, u32 N, u32 trans_b) {
-  for (u32 n0 = 0; n0 < N; n0 += NR) {
+  const u32 full = N / NR * NR;
+  if (!trans_b) {
+    /* Row by row: B is read in order (a panel at a time would stride through it). */
+    for (u32 k = 0; k < K; k++) {
+      const float* src = b + k * N;
+      for (u32 n0 = 0; n0 < full; n0 += NR) {
+        float* dst = packed + n0 * K + k * NR;
+        wasm_v128_store(dst, wasm_v128_load(src + n0));
+        wasm_v128_store(dst + 4, wasm_v128_load(src + n0 + 4));
+      }
+    }
+  }
+  for (u32 n0 = trans_b ? 0 : full; n0 < N; n0 += NR) {
     const u32 nr = N - n0 < NR ? N - n0 : NR;
     float* dst = packed + n0 * K;
-    if (!trans_b && nr == NR) {
-      const float* src = b + n0;
-      for (u32 k = 0; k < K; k++) {
-        wasm_v128_store(dst, wasm_v128_load(src));
-        wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
-        dst += NR;
-        src += N;
-      }
-    } else if (!trans_b) {
+    if (!trans_b) {
       for (u32 k = 0; k < K; k++) {
         for (u32 j = 0; j < NR; j++) dst[k * NR + j] = j < nr ? b[k * N + n0 + j] : 0.0f;
       }
@@ -45,6 +49,40 @@ static void pack_b(const float* b, float* packed, u32 K, u32 N, u32 trans_b) {
       }
     }
   }
+}
+
+/*
+ * Pack rows [m0, m0 + mr) of A (M x K; stored M x K, or K x M when trans_a) for the micro-kernel:
+ * dst[k * MR + r] = A[m0 + r][k] (zero for r >= mr).
+ */
+static void pack_a(const float* a, float* dst, u32 m0, u32 mr, u32 M, u32 K, u32 trans_a) {
+  if (trans_a && mr == MR) {
+    const float* src = a + m0;
+    for (u32 k = 0; k < K; k++) wasm_v128_store(dst + k * MR, wasm_v128_load(src + k * M));
+    return;
+  }
+  for (u32 r = 0; r < MR; r++) {
+    if (r < mr) {
+      for (u32 k = 0; k < K; k++)
+        dst[k * MR + r] = trans_a ? a[k * M + m0 + r] : a[(m0 + r) * K + k];
+    } else {
+      for (u32 k = 0; k < K; k++) dst[k * MR + r] = 0.0f;
+    }
+  }
+}
+
+/* Rows of A per block: about 256 KiB of packed A, which stays in L2 while every panel passes. */
+static u32 block_rows(u32 K) {
+  u32 mc = K == 0 ? 1024 : (65536 / K) / MR * MR;
+  return mc < MR ? MR : mc;
+}
+
+/* The scratch vk_matmul needs, in floats: packed B, packed bias, one block of packed A. */
+u32 vk_matmul_scratch_floats(u32 M, u32 K, u32 N) {
+  const u32 n_panels = (N + NR - 1) / NR;
+  const u32 mc = block_rows(K);
+  const u32 rows = M < mc ? (M + MR - 1) / MR * MR : mc;
+  return n_panels * NR * (K + 1) + rows * K;
 }
 
 /* Store the first n (1..4) lanes of v at p. */
@@ -77,7 +115,7 @@ static inline v128_t clamp(v128_t v, v128_t lo, v128_t hi) {
  * summed in the order of XNNPACK's f32 GEMM that tfjs uses: acc = bias; acc = acc + a_k * b_k
  * for k = 0, 1, ..., K-1, float32 multiply then float32 add (no fused multiply-add), so results are
  * bit-identical to it. do_clamp: clamp to [lo, hi] (relu, relu6). scratch: room for
- * ceil(N / NR) * NR * (K + 1) floats.
+ * vk_matmul_scratch_floats(M, K, N) floats.
  */
 void vk_matmul(const float* a, const float* b, const float* bias, float* c, float* scratch,
                u32 M, u32 K, u32 N, u32 trans_a, u32 trans_b, float lo, float hi, u32 do_clamp) {
@@ -86,56 +124,57 @@ void vk_matmul(const float* a, const float* b, const float* bias, float* c, floa
   float* packed_bias = scratch + n_panels * NR * K;
   pack_b(b, packed, K, N, trans_b);
   for (u32 j = 0; j < n_panels * NR; j++) packed_bias[j] = bias != 0 && j < N ? bias[j] : 0.0f;
-  const u32 row_stride = trans_a ? 1 : K;
-  const u32 k_stride = trans_a ? M : 1;
+  float* packed_a = packed_bias + n_panels * NR;
   const v128_t vlo = wasm_f32x4_splat(lo);
   const v128_t vhi = wasm_f32x4_splat(hi);
-  for (u32 p = 0; p < n_panels; p++) {
-    const u32 n0 = p * NR;
-    const u32 nr = N - n0 < NR ? N - n0 : NR;
-    const float* panel = packed + n0 * K;
-    const v128_t b0 = wasm_v128_load(packed_bias + n0);
-    const v128_t b1 = wasm_v128_load(packed_bias + n0 + 4);
-    for (u32 m0 = 0; m0 < M; m0 += MR) {
-      const u32 mr = M - m0 < MR ? M - m0 : MR;
-      const float* a0 = a + m0 * row_stride;
-      const float* a1 = mr > 1 ? a0 + row_stride : a0;
-      const float* a2 = mr > 2 ? a1 + row_stride : a1;
-      const float* a3 = mr > 3 ? a2 + row_stride : a2;
-      v128_t c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
-      const float* w = panel;
-      for (u32 k = 0; k < K; k++) {
-        const v128_t w0 = wasm_v128_load(w);
-        const v128_t w1 = wasm_v128_load(w + 4);
-        w += NR;
-        const v128_t va0 = wasm_v128_load32_splat(a0);
-        const v128_t va1 = wasm_v128_load32_splat(a1);
-        const v128_t va2 = wasm_v128_load32_splat(a2);
-        const v128_t va3 = wasm_v128_load32_splat(a3);
-        a0 += k_stride;
-        a1 += k_stride;
-        a2 += k_stride;
-        a3 += k_stride;
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(va0, w0));
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(va0, w1));
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(va1, w0));
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(va1, w1));
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(va2, w0));
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(va2, w1));
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(va3, w0));
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(va3, w1));
+  const u32 mc = block_rows(K);
+  for (u32 m_block = 0; m_block < M; m_block += mc) {
+    const u32 m_end = M - m_block < mc ? M : m_block + mc;
+    for (u32 m0 = m_block; m0 < m_end; m0 += MR) {
+      const u32 mr = m_end - m0 < MR ? m_end - m0 : MR;
+      pack_a(a, packed_a + (m0 - m_block) * K, m0, mr, M, K, trans_a);
+    }
+    for (u32 p = 0; p < n_panels; p++) {
+      const u32 n0 = p * NR;
+      const u32 nr = N - n0 < NR ? N - n0 : NR;
+      const float* panel = packed + n0 * K;
+      const v128_t b0 = wasm_v128_load(packed_bias + n0);
+      const v128_t b1 = wasm_v128_load(packed_bias + n0 + 4);
+      for (u32 m0 = m_block; m0 < m_end; m0 += MR) {
+        const u32 mr = m_end - m0 < MR ? m_end - m0 : MR;
+        const float* ap = packed_a + (m0 - m_block) * K;
+        v128_t c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+        const float* w = panel;
+        for (u32 k = 0; k < K; k++) {
+          const v128_t w0 = wasm_v128_load(w);
+          const v128_t w1 = wasm_v128_load(w + 4);
+          w += NR;
+          const v128_t va0 = wasm_v128_load32_splat(ap);
+          const v128_t va1 = wasm_v128_load32_splat(ap + 1);
+          const v128_t va2 = wasm_v128_load32_splat(ap + 2);
+          const v128_t va3 = wasm_v128_load32_splat(ap + 3);
+          ap += MR;
+          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(va0, w0));
+          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(va0, w1));
+          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(va1, w0));
+          c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(va1, w1));
+          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(va2, w0));
+          c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(va2, w1));
+          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(va3, w0));
+          c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(va3, w1));
+        }
+        if (do_clamp) {
+          c00 = clamp(c00, vlo, vhi); c01 = clamp(c01, vlo, vhi);
+          c10 = clamp(c10, vlo, vhi); c11 = clamp(c11, vlo, vhi);
+          c20 = clamp(c20, vlo, vhi); c21 = clamp(c21, vlo, vhi);
+          c30 = clamp(c30, vlo, vhi); c31 = clamp(c31, vlo, vhi);
+        }
+        float* out = c + m0 * N + n0;
+        store_row(out, c00, c01, nr);
+        if (mr > 1) store_row(out + N, c10, c11, nr);
+        if (mr > 2) store_row(out + 2 * N, c20, c21, nr);
+        if (mr > 3) store_row(out + 3 * N, c30, c31, nr);
       }
-      if (do_clamp) {
-        c00 = clamp(c00, vlo, vhi); c01 = clamp(c01, vlo, vhi);
-        c10 = clamp(c10, vlo, vhi); c11 = clamp(c11, vlo, vhi);
-        c20 = clamp(c20, vlo, vhi); c21 = clamp(c21, vlo, vhi);
-        c30 = clamp(c30, vlo, vhi); c31 = clamp(c31, vlo, vhi);
-      }
-      float* out = c + m0 * N + n0;
-      store_row(out, c00, c01, nr);
-      if (mr > 1) store_row(out + N, c10, c11, nr);
-      if (mr > 2) store_row(out + 2 * N, c20, c21, nr);
-      if (mr > 3) store_row(out + 3 * N, c30, c31, nr);
     }
   }
 }

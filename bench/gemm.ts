@@ -1,0 +1,66 @@
+/**
+ * The wasm matmul kernels, alone: vaekit's SIMD GEMM (`simd-gemm`) against the kernel it
+ * replaces (XNNPACK, with explicit transposes for transposed operands), on the shapes of the MLP
+ * VAE's training step (batch 128 and 512; K = 50 decoder rows), with new weights every call as in
+ * training (XNNPACK re-packs them).
+ *
+ *   node --conditions=@vaekit/source --import tsx bench/gemm.ts
+ */
+import { backend, setUpBackend, tf } from './deps';
+
+await setUpBackend('wasm');
+tf.env().set('PROD', true);
+const previous = (name: string) => backend.previousWasmGemmKernel(name)!;
+
+const REPEATS = 15;
+
+function median(f: () => void, repeats = REPEATS - 1): number {
+  f();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[repeats >> 1]!;
+}
+
+const SHAPES: [string, number, number, number, boolean, boolean][] = [
+  ['x W (encoder layer 1, batch 128)', 128, 784, 512, false, false],
+  ['dY W^T (decoder output layer, batch 128)', 128, 784, 512, false, true],
+  ['X^T dY (weight gradient, batch 128)', 512, 128, 784, true, false],
+  ['x W (encoder layer 1, batch 512)', 512, 784, 512, false, false],
+  ['h W (decoder output, K = 50 x 128 rows)', 6400, 512, 784, false, false],
+  ['H^T dY (weight gradient, K = 50 x 128 rows)', 512, 6400, 784, true, false],
+];
+console.log(
+  'product (m x k x n)                              tfjs (ms)  vaekit (ms)  speed-up  vaekit GFLOP/s',
+);
+for (const [label, m, k, n, ta, tb] of SHAPES) {
+  const a = tf.randomNormal(ta ? [k, m] : [m, k]);
+  const b = tf.randomNormal(tb ? [n, k] : [k, n]);
+  // A new right operand each call (a tensor the kernel has not seen), as a training step's weights.
+  const copies = Array.from({ length: 2 * (REPEATS + 1) }, () => tf.add(b, 0));
+  let next = 0;
+  const run = (kernel: 'ours' | 'theirs') => () => {
+    const fresh = copies[next++]!;
+    const out =
+      kernel === 'ours'
+        ? tf.matMul(a, fresh, ta, tb)
+        : tf.engine().makeTensorFromTensorInfo(
+            previous(tf.BatchMatMul)({
+              inputs: { a, b: fresh },
+              attrs: { transposeA: ta, transposeB: tb },
+              backend: tf.backend(),
+            }) as tf.TensorInfo,
+          );
+    out.dataSync();
+    out.dispose();
+  };
+  const theirs = median(run('theirs'));
+  const ours = median(run('ours'));
+  console.log(
+    `${`${label} ${m}x${k}x${n}`.padEnd(50)} ${theirs.toFixed(2).padStart(8)} ${ours.toFixed(2).padStart(11)} ${(theirs / ours).toFixed(2).padStart(8)}x ${((2 * m * k * n) / ours / 1e6).toFixed(1).padStart(10)}`,
+  );
+  tf.dispose([a, b, ...copies]);
+}
