@@ -2,16 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { adamStep, globalNormSquared } from './adam-step';
 import { AdamWithClipping } from './adam-with-clipping';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, tensorBytes } from './test-support/bits';
 
 function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
   const u = mulberry32(seed);
@@ -20,11 +11,6 @@ function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
     Float32Array.from({ length: size }, () => (u() * 2 - 1) * scale),
     shape,
   );
-}
-
-function bits(t: tf.Tensor): Buffer {
-  const x = t.dataSync() as Float32Array;
-  return Buffer.from(x.buffer, x.byteOffset, x.byteLength);
 }
 
 const SHAPES = [[7], [3, 5], [64, 33], [1], [2, 0]];
@@ -69,7 +55,7 @@ describe('AdamWithClipping', () => {
         reference.applyGradients(applied);
         tf.dispose([...Object.values(g1), ...Object.values(g2), ...Object.values(applied)]);
         for (const [i, v] of ours.entries())
-          expect(Buffer.compare(bits(v), bits(theirs[i]!))).toBe(0);
+          expect(Buffer.compare(tensorBytes(v), tensorBytes(theirs[i]!))).toBe(0);
       }
       expect(clipped).toBe(clipNorm > 0 ? 3 : 0);
       optimizer.dispose();
@@ -103,7 +89,7 @@ describe('AdamWithClipping', () => {
     expect(second.step).toBe(3);
     for (let step = 3; step < 6; step++) run(second, step);
     for (const [i, v] of vars.entries()) {
-      expect(Buffer.compare(bits(v), bits(uninterrupted[i]!))).toBe(0);
+      expect(Buffer.compare(tensorBytes(v), tensorBytes(uninterrupted[i]!))).toBe(0);
     }
     first.dispose();
     second.dispose();

@@ -2,18 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmGemmFixRegistered, previousWasmGemmKernel, registerWasmGemmFix } from './wasm-gemm';
 import { WASM_KERNELS_SOURCE_SHA256 } from './wasm-kernels-binary';
+import { expectBitIdentical, mulberry32, tensorBytes } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
   const u = mulberry32(seed);
@@ -22,16 +13,6 @@ function randomTensor(shape: number[], seed: number): tf.Tensor {
     Float32Array.from({ length: size }, () => (u() * 2 - 1) * 3),
     shape,
   );
-}
-
-function bits(t: tf.Tensor): Buffer {
-  const x = t.dataSync() as Float32Array;
-  return Buffer.from(x.buffer, x.byteOffset, x.byteLength);
-}
-
-function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void {
-  expect(actual.shape).toEqual(expected.shape);
-  expect(Buffer.compare(bits(actual), bits(expected))).toBe(0);
 }
 
 /** The kernel the fix replaced (XNNPACK, with explicit transposes when the transposing fix is on). */
@@ -121,7 +102,7 @@ describe('registerWasmGemmFix', () => {
               : previousKernel(tf.BatchMatMul, { a, b }, { transposeA, transposeB });
           expectBitIdentical(ours, theirs);
           const reference = referenceProduct(a, b, transposeA, transposeB);
-          expect(Buffer.compare(bits(ours), Buffer.from(reference.buffer))).toBe(0);
+          expect(Buffer.compare(tensorBytes(ours), Buffer.from(reference.buffer))).toBe(0);
           tf.dispose([a, b, ours, theirs]);
         }
       }
@@ -147,7 +128,7 @@ describe('registerWasmGemmFix', () => {
           expectBitIdentical(tf.expandDims(ours, 0), theirs);
           if (activation === 'linear') {
             const reference = referenceProduct(a, b, false, transposeB, bias);
-            expect(Buffer.compare(bits(ours), Buffer.from(reference.buffer))).toBe(0);
+            expect(Buffer.compare(tensorBytes(ours), Buffer.from(reference.buffer))).toBe(0);
           }
           tf.dispose([a, b, bias, ours, theirs]);
         }

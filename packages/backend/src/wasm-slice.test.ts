@@ -5,18 +5,9 @@ import {
   originalWasmSliceKernel,
   registerWasmSliceFix,
 } from './wasm-slice';
+import { expectBitIdentical, mulberry32 } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A tensor of `dtype` with random values (float32 includes -0, NaN and infinities). */
 function randomTensor(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed: number) {
@@ -39,18 +30,6 @@ function randomTensor(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed
     Float32Array.from({ length: size }, (_, i) => (i % 97 === 5 ? special[i % 4]! : u() * 2 - 1)),
     shape,
   );
-}
-
-/** Bit-for-bit equality of two tensors' values (so NaN equals NaN and -0 differs from 0). */
-function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void {
-  expect(actual.shape).toEqual(expected.shape);
-  expect(actual.dtype).toBe(expected.dtype);
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  const bytes = (
-    x: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number },
-  ) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  expect(Buffer.compare(bytes(a as Float32Array), bytes(e as Float32Array))).toBe(0);
 }
 
 /** Run one of the original (replaced) wasm kernels directly; its outputs as tensors. */

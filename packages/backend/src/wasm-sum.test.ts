@@ -1,18 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmSumFixRegistered, originalWasmSumKernel, registerWasmSumFix } from './wasm-sum';
+import { expectBitIdentical, mulberry32 } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Values of mixed magnitudes (so the order of the additions shows), with -0 columns. */
 function randomTensor(shape: number[], seed: number): tf.Tensor {
@@ -25,14 +16,6 @@ function randomTensor(shape: number[], seed: number): tf.Tensor {
     ),
     shape,
   );
-}
-
-function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.dataSync() as Float32Array;
-  const e = expected.dataSync() as Float32Array;
-  const bytes = (x: Float32Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  expect(Buffer.compare(bytes(a), bytes(e))).toBe(0);
 }
 
 function originalSum(x: tf.Tensor, axis: number[], keepDims: boolean): tf.Tensor {

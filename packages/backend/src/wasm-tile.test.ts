@@ -1,18 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmTileFixRegistered, originalWasmTileKernel, registerWasmTileFix } from './wasm-tile';
+import { expectBitIdentical, mulberry32 } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomTensor(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed: number) {
   const u = mulberry32(seed);
@@ -33,15 +24,6 @@ function randomTensor(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed
     Float32Array.from({ length: size }, (_, i) => (i % 31 === 3 ? -0 : u() * 2 - 1)),
     shape,
   );
-}
-
-function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void {
-  expect(actual.shape).toEqual(expected.shape);
-  expect(actual.dtype).toBe(expected.dtype);
-  const a = actual.dataSync() as Float32Array;
-  const e = expected.dataSync() as Float32Array;
-  const bytes = (x: Float32Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  expect(Buffer.compare(bytes(a), bytes(e))).toBe(0);
 }
 
 function originalTile(x: tf.Tensor, reps: number[]): tf.Tensor {
