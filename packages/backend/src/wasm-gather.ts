@@ -1,20 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  type KernelArgs,
+  type KernelFunc,
+  type WasmBackend,
+  WasmKernelReplacement,
+} from './wasm-kernel-replacement';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` that the kernel below uses. */
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}
-
-let original: KernelFunc | undefined;
+const replacement = new WasmKernelReplacement({
+  [tf.GatherV2]: (previous) => (args) => gatherKernel(args, previous),
+});
 
 /**
  * Work around the slow `GatherV2` kernel of `@tensorflow/tfjs-backend-wasm` 4.x.
@@ -40,32 +34,26 @@ let original: KernelFunc | undefined;
  * ```
  */
 export function registerWasmGatherFix(): string[] {
-  if (original !== undefined) return [];
-  const config = tf.getKernel(tf.GatherV2, 'wasm');
-  if (config === undefined) return [];
-  tf.unregisterKernel(tf.GatherV2, 'wasm');
-  tf.registerKernel({ ...config, kernelFunc: gatherKernel as unknown as KernelFunc });
-  original = config.kernelFunc;
-  return [tf.GatherV2];
+  return replacement.register();
 }
 
 /** Whether {@link registerWasmGatherFix} has replaced the wasm `GatherV2` kernel in this process. */
 export function isWasmGatherFixRegistered(): boolean {
-  return original !== undefined;
+  return replacement.active;
 }
 
 /** The wasm kernel that {@link registerWasmGatherFix} replaced (for tests that compare with it). */
 export function originalWasmGatherKernel(): KernelFunc | undefined {
-  return original;
+  return replacement.previousKernel(tf.GatherV2);
 }
 
-function gatherKernel(args: Args): tf.TensorInfo {
+function gatherKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo {
   const x = args.inputs['x'] as tf.TensorInfo;
   const indices = args.inputs['indices'] as tf.TensorInfo;
   const batchDims = (args.attrs!['batchDims'] as number | undefined) ?? 0;
   // batchDims > 0: the original kernel (whose results then differ from the cpu backend's when
   // axes lie between the batch axes and the gather axis: left as it is, not ours to change).
-  if (x.dtype === 'string' || batchDims !== 0) return original!(args as never) as tf.TensorInfo;
+  if (x.dtype === 'string' || batchDims !== 0) return original(args as never) as tf.TensorInfo;
   const backend = args.backend as WasmBackend;
   const axis = tf.util.parseAxisParam(args.attrs!['axis'] as number, x.shape)[0]!;
   const dim = x.shape[axis]!;

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type KernelArgs, type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
 import { type WasmBackendInternals, wasmKernels } from './wasm-kernels';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-type KernelArgs = Parameters<KernelFunc>[0];
-
-const PREVIOUS = new Map<string, KernelFunc>();
+const replacement = new WasmKernelReplacement({
+  [tf.BatchMatMul]: (previous) => gemmKernel(previous, false),
+  [tf._FusedMatMul]: (previous) => gemmKernel(previous, true),
+});
 
 /**
  * Replace the wasm `BatchMatMul` and `_FusedMatMul` kernels by vaekit's own SIMD GEMM
@@ -39,33 +40,20 @@ const PREVIOUS = new Map<string, KernelFunc>();
  * ```
  */
 export function registerWasmGemmFix(): string[] {
-  const replaced: string[] = [];
-  for (const kernelName of [tf.BatchMatMul, tf._FusedMatMul]) {
-    if (PREVIOUS.has(kernelName)) continue;
-    const previous = tf.getKernel(kernelName, 'wasm');
-    if (previous === undefined) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({
-      ...previous,
-      kernelFunc: gemmKernel(previous.kernelFunc, kernelName === tf._FusedMatMul),
-    });
-    PREVIOUS.set(kernelName, previous.kernelFunc);
-    replaced.push(kernelName);
-  }
-  return replaced;
+  return replacement.register();
 }
 
 /** Whether {@link registerWasmGemmFix} has replaced the wasm matmul kernels in this process. */
 export function isWasmGemmFixRegistered(): boolean {
-  return PREVIOUS.size === 2;
+  return replacement.active;
 }
 
 /** The kernel that {@link registerWasmGemmFix} replaced (for tests that compare with it). */
 export function previousWasmGemmKernel(kernelName: string): KernelFunc | undefined {
-  return PREVIOUS.get(kernelName);
+  return replacement.previousKernel(kernelName);
 }
 
-function gemmKernel(previous: KernelFunc, fused: boolean): KernelFunc {
+function gemmKernel(previous: KernelFunc, fused: boolean): (args: KernelArgs) => unknown {
   return (args: KernelArgs) => {
     const product = planProduct(args, fused);
     const kernels = product === undefined ? undefined : wasmKernels(args.backend);

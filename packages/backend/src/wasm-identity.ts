@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type KernelArgs, type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-}
-
-let original: KernelFunc | undefined;
+const replacement = new WasmKernelReplacement({
+  [tf.Identity]: (previous) => (args) => identityKernel(args, previous),
+});
 
 /**
  * Share instead of copy in the `Identity` kernel of `@tensorflow/tfjs-backend-wasm` 4.x.
@@ -29,23 +25,17 @@ let original: KernelFunc | undefined;
  * ```
  */
 export function registerWasmIdentityFix(): string[] {
-  if (original !== undefined) return [];
-  const config = tf.getKernel(tf.Identity, 'wasm');
-  if (config === undefined) return [];
-  tf.unregisterKernel(tf.Identity, 'wasm');
-  tf.registerKernel({ ...config, kernelFunc: identityKernel as unknown as KernelFunc });
-  original = config.kernelFunc;
-  return [tf.Identity];
+  return replacement.register();
 }
 
 /** Whether {@link registerWasmIdentityFix} has replaced the wasm `Identity` kernel in this process. */
 export function isWasmIdentityFixRegistered(): boolean {
-  return original !== undefined;
+  return replacement.active;
 }
 
-function identityKernel(args: Args): tf.TensorInfo {
+function identityKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo {
   const x = args.inputs['x'] as tf.TensorInfo;
-  if (x.dtype === 'string') return original!(args as never) as tf.TensorInfo;
+  if (x.dtype === 'string') return original(args as never) as tf.TensorInfo;
   (args.backend as tf.KernelBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }

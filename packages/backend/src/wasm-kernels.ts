@@ -1,8 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { WasmBackend } from './wasm-kernel-replacement';
 import { WASM_KERNELS_BASE64 } from './wasm-kernels-binary';
 
-/** The parts of tfjs-backend-wasm's `BackendWasm` that vaekit's own kernels use. */
-export interface WasmBackendInternals extends tf.KernelBackend {
+/** The further parts of `BackendWasm` that vaekit's WebAssembly kernels use: heap and memory. */
+export interface WasmBackendInternals extends WasmBackend {
   wasm: {
     _malloc(bytes: number): number;
     _free(pointer: number): void;
@@ -10,7 +11,6 @@ export interface WasmBackendInternals extends tf.KernelBackend {
     wasmMemory?: WebAssembly.Memory;
   };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
 interface KernelExports {

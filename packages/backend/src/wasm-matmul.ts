@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type KernelArgs, type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-type KernelArgs = Parameters<KernelFunc>[0];
-
-const PATCHED = new Set<string>();
+const replacement = new WasmKernelReplacement({
+  [tf.BatchMatMul]: transposingKernel,
+  [tf._FusedMatMul]: transposingKernel,
+});
 
 /**
  * Work around the slow transposed-matmul path of `@tensorflow/tfjs-backend-wasm` 4.x.
@@ -31,30 +32,17 @@ const PATCHED = new Set<string>();
  * ```
  */
 export function registerWasmMatMulFix(): string[] {
-  const wrapped: string[] = [];
-  for (const kernelName of [tf.BatchMatMul, tf._FusedMatMul]) {
-    if (PATCHED.has(kernelName)) continue;
-    const original = tf.getKernel(kernelName, 'wasm');
-    if (original === undefined) continue;
-    const transpose = tf.getKernel(tf.Transpose, 'wasm');
-    if (transpose === undefined) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({
-      ...original,
-      kernelFunc: transposingKernel(original.kernelFunc, transpose.kernelFunc),
-    });
-    PATCHED.add(kernelName);
-    wrapped.push(kernelName);
-  }
-  return wrapped;
+  if (tf.getKernel(tf.Transpose, 'wasm') === undefined) return [];
+  return replacement.register();
 }
 
 /** Whether {@link registerWasmMatMulFix} has wrapped the wasm matmul kernels in this process. */
 export function isWasmMatMulFixRegistered(): boolean {
-  return PATCHED.size === 2;
+  return replacement.active;
 }
 
-function transposingKernel(original: KernelFunc, transpose: KernelFunc): KernelFunc {
+function transposingKernel(original: KernelFunc): (args: KernelArgs) => unknown {
+  const transpose = tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc;
   return (args: KernelArgs) => {
     const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean } | undefined;
     const transposeA = attrs?.transposeA === true;

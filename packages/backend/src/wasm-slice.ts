@@ -1,21 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  type KernelArgs,
+  type KernelFunc,
+  type WasmBackend,
+  WasmKernelReplacement,
+} from './wasm-kernel-replacement';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` that the kernels below use. */
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}
-
-const KERNELS = [tf.Slice, tf.Unpack, tf.SplitV] as const;
-const ORIGINALS = new Map<string, KernelFunc>();
+const replacement = new WasmKernelReplacement({
+  [tf.Slice]: (previous) => (args) => sliceKernel(args, previous),
+  [tf.Unpack]: (previous) => (args) => unpackKernel(args, previous),
+  [tf.SplitV]: (previous) => (args) => splitVKernel(args, previous),
+});
 
 /**
  * Work around the quadratic slicing of `@tensorflow/tfjs-backend-wasm` 4.x.
@@ -41,32 +36,17 @@ const ORIGINALS = new Map<string, KernelFunc>();
  * ```
  */
 export function registerWasmSliceFix(): string[] {
-  const replaced: string[] = [];
-  const replacements: Record<(typeof KERNELS)[number], KernelFunc> = {
-    [tf.Slice]: sliceKernel,
-    [tf.Unpack]: unpackKernel,
-    [tf.SplitV]: splitVKernel,
-  };
-  for (const kernelName of KERNELS) {
-    if (ORIGINALS.has(kernelName)) continue;
-    const original = tf.getKernel(kernelName, 'wasm');
-    if (original === undefined) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc: replacements[kernelName] });
-    ORIGINALS.set(kernelName, original.kernelFunc);
-    replaced.push(kernelName);
-  }
-  return replaced;
+  return replacement.register();
 }
 
 /** Whether {@link registerWasmSliceFix} has replaced the wasm slicing kernels in this process. */
 export function isWasmSliceFixRegistered(): boolean {
-  return ORIGINALS.size === KERNELS.length;
+  return replacement.active;
 }
 
 /** The wasm kernel that {@link registerWasmSliceFix} replaced (for tests that compare with it). */
 export function originalWasmSliceKernel(kernelName: string): KernelFunc | undefined {
-  return ORIGINALS.get(kernelName);
+  return replacement.previousKernel(kernelName);
 }
 
 /**
@@ -108,9 +88,9 @@ function sliceFromHeap(
   return out;
 }
 
-function sliceKernel(args: Args): tf.TensorInfo {
+function sliceKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo {
   const x = args.inputs['x'] as tf.TensorInfo;
-  if (x.dtype === 'string') return ORIGINALS.get(tf.Slice)!(args as never) as tf.TensorInfo;
+  if (x.dtype === 'string') return original(args as never) as tf.TensorInfo;
   const [begin, size] = tf.slice_util.parseSliceParams(
     x as tf.Tensor,
     args.attrs!['begin'] as number | number[],
@@ -119,9 +99,9 @@ function sliceKernel(args: Args): tf.TensorInfo {
   return sliceFromHeap(x, begin, size, args.backend as WasmBackend);
 }
 
-function unpackKernel(args: Args): tf.TensorInfo[] {
+function unpackKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo[] {
   const value = args.inputs['value'] as tf.TensorInfo;
-  if (value.dtype === 'string') return ORIGINALS.get(tf.Unpack)!(args as never) as tf.TensorInfo[];
+  if (value.dtype === 'string') return original(args as never) as tf.TensorInfo[];
   const rank = value.shape.length;
   let axis = args.attrs!['axis'] as number;
   if (axis < 0) axis += rank;
@@ -138,9 +118,9 @@ function unpackKernel(args: Args): tf.TensorInfo[] {
   return outputs;
 }
 
-function splitVKernel(args: Args): tf.TensorInfo[] {
+function splitVKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo[] {
   const x = args.inputs['x'] as tf.TensorInfo;
-  if (x.dtype === 'string') return ORIGINALS.get(tf.SplitV)!(args as never) as tf.TensorInfo[];
+  if (x.dtype === 'string') return original(args as never) as tf.TensorInfo[];
   const axis = tf.util.parseAxisParam(args.attrs!['axis'] as number, x.shape)[0]!;
   const sizes = tf.backend_util.prepareSplitSize(
     x as tf.Tensor,

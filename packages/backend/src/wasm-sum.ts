@@ -1,20 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  type KernelArgs,
+  type KernelFunc,
+  type WasmBackend,
+  WasmKernelReplacement,
+} from './wasm-kernel-replacement';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` that the kernel below uses. */
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}
-
-let original: KernelFunc | undefined;
+const replacement = new WasmKernelReplacement({
+  [tf.Sum]: (previous) => (args) => sumKernel(args, previous),
+});
 
 /**
  * Work around the transposing `Sum` of `@tensorflow/tfjs-backend-wasm` 4.x over leading axes.
@@ -41,33 +35,27 @@ let original: KernelFunc | undefined;
  * ```
  */
 export function registerWasmSumFix(): string[] {
-  if (original !== undefined) return [];
-  const config = tf.getKernel(tf.Sum, 'wasm');
-  if (config === undefined) return [];
-  tf.unregisterKernel(tf.Sum, 'wasm');
-  tf.registerKernel({ ...config, kernelFunc: sumKernel as unknown as KernelFunc });
-  original = config.kernelFunc;
-  return [tf.Sum];
+  return replacement.register();
 }
 
 /** Whether {@link registerWasmSumFix} has replaced the wasm `Sum` kernel in this process. */
 export function isWasmSumFixRegistered(): boolean {
-  return original !== undefined;
+  return replacement.active;
 }
 
 /** The wasm kernel that {@link registerWasmSumFix} replaced (for tests that compare with it). */
 export function originalWasmSumKernel(): KernelFunc | undefined {
-  return original;
+  return replacement.previousKernel(tf.Sum);
 }
 
-function sumKernel(args: Args): tf.TensorInfo {
+function sumKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo {
   const x = args.inputs['x'] as tf.TensorInfo;
   const rank = x.shape.length;
   const axes = tf.util.parseAxisParam(args.attrs!['axis'] as number | number[], x.shape);
   // Axes listed as 0, 1, .., k-1 in that order (the original sums in the listed order).
   const leading = axes.length < rank && axes.every((a, i) => a === i);
   if (x.dtype !== 'float32' || !leading || tf.util.sizeFromShape(x.shape) === 0) {
-    return original!(args as never) as tf.TensorInfo;
+    return original(args as never) as tf.TensorInfo;
   }
   const backend = args.backend as WasmBackend;
   const keptShape = x.shape.slice(axes.length);

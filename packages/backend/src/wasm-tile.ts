@@ -1,20 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  type KernelArgs,
+  type KernelFunc,
+  type WasmBackend,
+  WasmKernelReplacement,
+} from './wasm-kernel-replacement';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` that the kernel below uses. */
-interface WasmBackend extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-interface Args {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}
-
-let original: KernelFunc | undefined;
+const replacement = new WasmKernelReplacement({
+  [tf.Tile]: (previous) => (args) => tileKernel(args, previous),
+});
 
 /**
  * Work around the slow `Tile` kernel of `@tensorflow/tfjs-backend-wasm` 4.x.
@@ -38,28 +32,22 @@ let original: KernelFunc | undefined;
  * ```
  */
 export function registerWasmTileFix(): string[] {
-  if (original !== undefined) return [];
-  const config = tf.getKernel(tf.Tile, 'wasm');
-  if (config === undefined) return [];
-  tf.unregisterKernel(tf.Tile, 'wasm');
-  tf.registerKernel({ ...config, kernelFunc: tileKernel as unknown as KernelFunc });
-  original = config.kernelFunc;
-  return [tf.Tile];
+  return replacement.register();
 }
 
 /** Whether {@link registerWasmTileFix} has replaced the wasm `Tile` kernel in this process. */
 export function isWasmTileFixRegistered(): boolean {
-  return original !== undefined;
+  return replacement.active;
 }
 
 /** The wasm kernel that {@link registerWasmTileFix} replaced (for tests that compare with it). */
 export function originalWasmTileKernel(): KernelFunc | undefined {
-  return original;
+  return replacement.previousKernel(tf.Tile);
 }
 
-function tileKernel(args: Args): tf.TensorInfo {
+function tileKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo {
   const x = args.inputs['x'] as tf.TensorInfo;
-  if (x.dtype === 'string') return original!(args as never) as tf.TensorInfo;
+  if (x.dtype === 'string') return original(args as never) as tf.TensorInfo;
   const backend = args.backend as WasmBackend;
   const reps = args.attrs!['reps'] as number[];
   const rank = x.shape.length;
