@@ -2,15 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { adamStep, globalNormSquared } from './adam-step';
 import { AdamWithClipping } from './adam-with-clipping';
-import { mulberry32, tensorBytes } from './test-support/bits';
+import { seededTensor, tensorBytes } from './test-support/bits';
 
 function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
-  const u = mulberry32(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => (u() * 2 - 1) * scale),
-    shape,
-  );
+  return seededTensor(shape, seed, { float: (u) => (u() * 2 - 1) * scale });
 }
 
 const SHAPES = [[7], [3, 5], [64, 33], [1], [2, 0]];

@@ -5,29 +5,19 @@ import {
   originalWasmGatherKernel,
   registerWasmGatherFix,
 } from './wasm-gather';
-import { expectBitIdentical, mulberry32 } from './test-support/bits';
+import { expectBitIdentical, mulberry32, seededTensor } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
-function randomTensor(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed: number) {
-  const u = mulberry32(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (dtype === 'bool')
-    return tf.tensor(
-      Uint8Array.from({ length: size }, () => (u() < 0.5 ? 1 : 0)),
-      shape,
-      'bool',
-    );
-  if (dtype === 'int32')
-    return tf.tensor(
-      Int32Array.from({ length: size }, () => Math.floor(u() * 2e9 - 1e9)),
-      shape,
-      'int32',
-    );
-  return tf.tensor(
-    Float32Array.from({ length: size }, (_, i) => (i % 53 === 7 ? Number.NaN : u() * 2 - 1)),
-    shape,
-  );
+function randomTensor(
+  shape: number[],
+  dtype: 'float32' | 'int32' | 'bool',
+  seed: number,
+): tf.Tensor {
+  return seededTensor(shape, seed, {
+    dtype,
+    float: (u, i) => (i % 53 === 7 ? Number.NaN : u() * 2 - 1),
+  });
 }
 
 /** The original wasm kernel, run directly (tf.gather's reshaping of the output included). */

@@ -2,17 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmGemmFixRegistered, previousWasmGemmKernel, registerWasmGemmFix } from './wasm-gemm';
 import { WASM_KERNELS_SOURCE_SHA256 } from './wasm-kernels-binary';
-import { expectBitIdentical, mulberry32, tensorBytes } from './test-support/bits';
+import { expectBitIdentical, seededTensor, tensorBytes } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const u = mulberry32(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => (u() * 2 - 1) * 3),
-    shape,
-  );
+  return seededTensor(shape, seed, { float: (u) => (u() * 2 - 1) * 3 });
 }
 
 /** The kernel the fix replaced (XNNPACK, with explicit transposes when the transposing fix is on). */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
-import { mulberry32 } from './test-support/bits';
+import { seededTensor } from './test-support/bits';
 
 function expectAllClose(
   actual: tf.Tensor,
@@ -18,12 +18,7 @@ function expectAllClose(
 }
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const u = mulberry32(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => u() * 2 - 1),
-    shape,
-  );
+  return seededTensor(shape, seed);
 }
 
 /** Reference product in float64 plain JS, so the check does not trust any tfjs kernel. */

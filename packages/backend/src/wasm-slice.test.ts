@@ -5,31 +5,22 @@ import {
   originalWasmSliceKernel,
   registerWasmSliceFix,
 } from './wasm-slice';
-import { expectBitIdentical, mulberry32 } from './test-support/bits';
+import { expectBitIdentical, mulberry32, seededTensor } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
 /** A tensor of `dtype` with random values (float32 includes -0, NaN and infinities). */
-function randomTensor(shape: number[], dtype: 'float32' | 'int32' | 'bool', seed: number) {
-  const u = mulberry32(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (dtype === 'bool')
-    return tf.tensor(
-      Uint8Array.from({ length: size }, () => (u() < 0.5 ? 1 : 0)),
-      shape,
-      'bool',
-    );
-  if (dtype === 'int32')
-    return tf.tensor(
-      Int32Array.from({ length: size }, () => Math.floor(u() * 2e9 - 1e9)),
-      shape,
-      'int32',
-    );
-  const special = [-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
-  return tf.tensor(
-    Float32Array.from({ length: size }, (_, i) => (i % 97 === 5 ? special[i % 4]! : u() * 2 - 1)),
-    shape,
-  );
+const SPECIAL = [-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+
+function randomTensor(
+  shape: number[],
+  dtype: 'float32' | 'int32' | 'bool',
+  seed: number,
+): tf.Tensor {
+  return seededTensor(shape, seed, {
+    dtype,
+    float: (u, i) => (i % 97 === 5 ? SPECIAL[i % 4]! : u() * 2 - 1),
+  });
 }
 
 /** Run one of the original (replaced) wasm kernels directly; its outputs as tensors. */

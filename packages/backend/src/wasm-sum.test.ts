@@ -1,21 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmSumFixRegistered, originalWasmSumKernel, registerWasmSumFix } from './wasm-sum';
-import { expectBitIdentical, mulberry32 } from './test-support/bits';
+import { expectBitIdentical, seededTensor } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
 /** Values of mixed magnitudes (so the order of the additions shows), with -0 columns. */
 function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const u = mulberry32(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
   const last = shape.at(-1)!;
-  return tf.tensor(
-    Float32Array.from({ length: size }, (_, i) =>
-      i % last === 0 ? -0 : (u() * 2 - 1) * 10 ** Math.floor(u() * 8 - 4),
-    ),
-    shape,
-  );
+  return seededTensor(shape, seed, {
+    float: (u, i) => (i % last === 0 ? -0 : (u() * 2 - 1) * 10 ** Math.floor(u() * 8 - 4)),
+  });
 }
 
 function originalSum(x: tf.Tensor, axis: number[], keepDims: boolean): tf.Tensor {

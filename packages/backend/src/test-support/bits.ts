@@ -1,5 +1,5 @@
 /** Helpers shared by this package's tests (not part of the published API). */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
 /** A small seeded uniform generator on [0, 1) (Mulberry32), for reproducible test inputs. */
@@ -11,6 +11,44 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Options of {@link seededTensor}. */
+export interface SeededTensorOptions {
+  dtype?: 'float32' | 'int32' | 'bool';
+  /** Element `i` of a float32 tensor, drawing from `u` (default: uniform on [-1, 1)). */
+  float?: (u: () => number, i: number) => number;
+}
+
+/**
+ * A tensor of seeded random values, one draw per element in order: bool 0/1, int32 uniform in
+ * [-1e9, 1e9), float32 from `options.float`.
+ */
+export function seededTensor(
+  shape: number[],
+  seed: number,
+  { dtype = 'float32', float = (u) => u() * 2 - 1 }: SeededTensorOptions = {},
+): tf.Tensor {
+  const u = mulberry32(seed);
+  const length = shape.reduce((a, b) => a * b, 1);
+  if (dtype === 'bool') {
+    return tf.tensor(
+      Uint8Array.from({ length }, () => (u() < 0.5 ? 1 : 0)),
+      shape,
+      'bool',
+    );
+  }
+  if (dtype === 'int32') {
+    return tf.tensor(
+      Int32Array.from({ length }, () => Math.floor(u() * 2e9 - 1e9)),
+      shape,
+      'int32',
+    );
+  }
+  return tf.tensor(
+    Float32Array.from({ length }, (_, i) => float(u, i)),
+    shape,
+  );
 }
 
 /** A tensor's values as raw bytes. */
