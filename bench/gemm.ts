@@ -6,7 +6,7 @@
  *
  *   node --conditions=@vaekit/source --import tsx bench/gemm.ts
  */
-import { backend, setUpBackend, tf } from './deps';
+import { backend, setUpBackend, type TF, tf } from './deps';
 
 await setUpBackend('wasm');
 tf.env().set('PROD', true);
@@ -52,7 +52,7 @@ for (const [label, m, k, n, ta, tb] of SHAPES) {
               inputs: { a, b: fresh },
               attrs: { transposeA: ta, transposeB: tb },
               backend: tf.backend(),
-            }) as tf.TensorInfo,
+            }) as TF.TensorInfo,
           );
     out.dataSync();
     out.dispose();

@@ -56,20 +56,6 @@ export interface MLPItem {
   warmup: number;
 }
 
-type ObjectiveGradients = ReturnType<typeof objectives.objectiveGradients>;
-
-function disposeGradients(g: ObjectiveGradients): void {
-  tf.dispose([
-    g.encoderLoss,
-    g.decoderLoss,
-    g.bound,
-    g.reconstruction,
-    g.kl,
-    ...Object.values(g.encoderGrads),
-    ...Object.values(g.decoderGrads),
-  ]);
-}
-
 /**
  * One training step exactly as vaekit's trainer takes it: per-network objective gradients, the
  * step's statistics read back, global-norm clipping and Adam.
@@ -97,7 +83,7 @@ export async function trainerStep(
   const [loss] = await stats.data();
   stats.dispose();
   optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
-  disposeGradients(g);
+  objectives.disposeObjectiveGradients(g);
   return loss!;
 }
 

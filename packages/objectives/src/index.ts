@@ -17,6 +17,7 @@ export {
 } from './objective-options';
 export { modelObjective, type ObjectiveResult } from './model-objective';
 export {
+  disposeObjectiveGradients,
   objectiveGradients,
   type ObjectiveGradients,
   type ObjectiveVariables,

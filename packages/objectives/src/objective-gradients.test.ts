@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose, expectNoLeaks } from '@vaekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelObjective } from './model-objective';
-import { objectiveGradients } from './objective-gradients';
+import { disposeObjectiveGradients, objectiveGradients } from './objective-gradients';
 import type { ObjectiveOptions } from './objective-options';
 import { perturbedModel } from './testing/fixtures';
 import type { LinearGaussianModel } from './testing/linear-gaussian-model';
@@ -123,6 +123,19 @@ describe('objectiveGradients', () => {
       { objective: 'piwae', k: 4, groups: 2, gradientEstimator: 'dreg', seed: 1 },
     ] as ObjectiveOptions[]) {
       await expectNoLeaks(() => objectiveGradients(model, x, options, variables()));
+    }
+  });
+
+  it('disposeObjectiveGradients frees every tensor of a result (shared or separate losses)', () => {
+    for (const options of [
+      { objective: 'iwae', k: 3, seed: 1 },
+      { objective: 'piwae', k: 4, groups: 2, gradientEstimator: 'dreg', seed: 1 },
+    ] as ObjectiveOptions[]) {
+      const before = tf.memory().numTensors;
+      const g = objectiveGradients(model, x, options, variables());
+      expect(tf.memory().numTensors).toBeGreaterThan(before);
+      disposeObjectiveGradients(g);
+      expect(tf.memory().numTensors).toBe(before);
     }
   });
 });

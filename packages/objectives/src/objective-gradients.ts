@@ -146,3 +146,26 @@ function checkVariables(variables: ObjectiveVariables): ObjectiveVariables {
   }
   return variables;
 }
+
+/**
+ * Free every tensor of an {@link objectiveGradients} result: both losses, the per-example bound,
+ * reconstruction and KL, and every gradient.
+ *
+ * @example
+ * ```ts
+ * const g = objectiveGradients(model, x, { objective: 'iwae', k: 5 }, variables);
+ * optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
+ * disposeObjectiveGradients(g);
+ * ```
+ */
+export function disposeObjectiveGradients(g: ObjectiveGradients): void {
+  tf.dispose([
+    g.encoderLoss,
+    g.decoderLoss,
+    g.bound,
+    g.reconstruction,
+    g.kl,
+    ...Object.values(g.encoderGrads),
+    ...Object.values(g.decoderGrads),
+  ]);
+}

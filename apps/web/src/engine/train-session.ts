@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { activeUnits, modelObjective, objectiveGradients } from '@vaekit/objectives';
+import {
+  activeUnits,
+  disposeObjectiveGradients,
+  modelObjective,
+  objectiveGradients,
+} from '@vaekit/objectives';
 import type { MetricPoint, ModelBundle, TrainEvent, TrainSettings } from '../shared/types';
 import { AdamWithClipping } from '@vaekit/backend';
 import { AppModel, createAppModel } from './app-model';
@@ -226,15 +231,7 @@ export class TrainSession {
         const grads = { ...g.encoderGrads, ...g.decoderGrads };
         const finite = Number.isFinite(loss!);
         if (finite) optimizer.apply(grads);
-        tf.dispose([
-          g.encoderLoss,
-          g.decoderLoss,
-          g.bound,
-          g.reconstruction,
-          g.kl,
-          ...Object.values(g.encoderGrads),
-          ...Object.values(g.decoderGrads),
-        ]);
+        disposeObjectiveGradients(g);
         if (!finite) {
           throw new Error(
             `training diverged at step ${step + 1}: the loss is ${loss}. Lower the learning rate and start again.`,

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ImageVAE, TextVAE } from '@vaekit/layers';
-import { type ObjectiveGradients, objectiveGradients } from '@vaekit/objectives';
+import {
+  type ObjectiveGradients,
+  disposeObjectiveGradients,
+  objectiveGradients,
+} from '@vaekit/objectives';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataParallelGradients, shardSeed, shardSizes } from './data-parallel-gradients';
 
@@ -8,18 +12,6 @@ const variablesOf = (m: ImageVAE | TextVAE) => ({
   encoder: m.encoderVariables,
   decoder: m.decoderVariables,
 });
-
-function disposeResult(g: ObjectiveGradients): void {
-  tf.dispose([
-    g.encoderLoss,
-    g.decoderLoss,
-    g.bound,
-    g.reconstruction,
-    g.kl,
-    ...Object.values(g.encoderGrads),
-    ...Object.values(g.decoderGrads),
-  ]);
-}
 
 function expectClose(
   actual: tf.Tensor,
@@ -119,9 +111,9 @@ describe('DataParallelGradients', () => {
       for (const parallel of [two, three]) {
         const g = await parallel.objectiveGradients(batch, options);
         expectSameGradients(g, single);
-        disposeResult(g);
+        disposeObjectiveGradients(g);
       }
-      disposeResult(single);
+      disposeObjectiveGradients(single);
       batch.dispose();
       model.setWeights(saved);
       tf.dispose(saved);
@@ -153,8 +145,8 @@ describe('DataParallelGradients', () => {
     }) as unknown as ObjectiveGradients;
     const g = await three.objectiveGradients(batch, options);
     expectSameGradients(g, expected, { rtol: 1e-5, atol: 1e-6 });
-    disposeResult(g);
-    for (const p of parts) disposeResult(p);
+    disposeObjectiveGradients(g);
+    for (const p of parts) disposeObjectiveGradients(p);
     tf.dispose([
       batch,
       ...shards,
@@ -194,7 +186,7 @@ describe('DataParallelGradients', () => {
         atol: 1e-5,
       }),
     );
-    for (const r of [a, b, c, single]) disposeResult(r);
+    for (const r of [a, b, c, single]) disposeObjectiveGradients(r);
     model.setWeights(saved);
     tf.dispose(saved);
     expect(tf.memory().numTensors).toBe(before);
@@ -218,8 +210,8 @@ describe('DataParallelGradients', () => {
     const single = objectiveGradients(text, tokens, options, variablesOf(text));
     const g = await parallel.objectiveGradients(tokens, options);
     expectSameGradients(g, single);
-    disposeResult(g);
-    disposeResult(single);
+    disposeObjectiveGradients(g);
+    disposeObjectiveGradients(single);
     await parallel.dispose();
     tokens.dispose();
     text.dispose();

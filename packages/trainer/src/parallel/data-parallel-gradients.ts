@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ImageVAE, type ImageVAEConfig, TextVAE, type TextVAEConfig } from '@vaekit/layers';
 import {
   type ObjectiveGradients,
+  disposeObjectiveGradients,
   type ObjectiveOptions,
   objectiveGradients,
 } from '@vaekit/objectives';
@@ -74,7 +75,7 @@ export function shardSizes(b: number, n: number): number[] {
  * const parallel = await DataParallelGradients.create(vae, { threads: 2 });
  * const g = await parallel.objectiveGradients(x, { objective: 'iwae', k: 5, seed: step, training: true });
  * optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
- * tf.dispose([g.encoderLoss, g.bound, g.reconstruction, g.kl, ...Object.values(g.encoderGrads), ...Object.values(g.decoderGrads)]);
+ * disposeObjectiveGradients(g);
  * await parallel.dispose();
  * ```
  */
@@ -251,15 +252,7 @@ function combine(
       kl: rows(local.kl, (r) => r.kl),
     };
   });
-  tf.dispose([
-    local.encoderLoss,
-    local.decoderLoss,
-    local.bound,
-    local.reconstruction,
-    local.kl,
-    ...Object.values(local.encoderGrads),
-    ...Object.values(local.decoderGrads),
-  ]);
+  disposeObjectiveGradients(local);
   const encoderGrads: tf.NamedTensorMap = {};
   const decoderGrads: tf.NamedTensorMap = {};
   for (const [name, g] of Object.entries(result.grads)) {

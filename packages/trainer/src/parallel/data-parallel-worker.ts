@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@vaekit/backend';
 import { ImageVAE, TextVAE } from '@vaekit/layers';
-import { objectiveGradients } from '@vaekit/objectives';
+import { disposeObjectiveGradients, objectiveGradients } from '@vaekit/objectives';
 import { modelWeights, ownedBuffer } from './data-parallel-gradients';
 import type { StepReply, StepRequest, WorkerInit } from './protocol';
 
@@ -52,15 +52,7 @@ try {
         reconstruction: ownedBuffer(g.reconstruction),
         kl: ownedBuffer(g.kl),
       };
-      tf.dispose([
-        g.encoderLoss,
-        g.decoderLoss,
-        g.bound,
-        g.reconstruction,
-        g.kl,
-        ...Object.values(g.encoderGrads),
-        ...Object.values(g.decoderGrads),
-      ]);
+      disposeObjectiveGradients(g);
       const transfer = [
         ...grads.filter((b): b is ArrayBuffer => b !== null),
         reply.bound,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@vaekit/backend';
-import { type ObjectiveGradients, objectiveGradients, parseKLSchedule } from '@vaekit/objectives';
+import { disposeObjectiveGradients, objectiveGradients, parseKLSchedule } from '@vaekit/objectives';
 import { readCheckpoint, hasCheckpoint } from '../checkpoint/read-checkpoint';
 import { restoreTensors, snapshotTensors } from '../checkpoint/tensor-record';
 import { writeCheckpoint } from '../checkpoint/write-checkpoint';
@@ -288,11 +288,11 @@ export async function train(
         stats.dispose();
         const grads = { ...g.encoderGrads, ...g.decoderGrads };
         if (!Number.isFinite(loss!)) {
-          disposeGradients(g);
+          disposeObjectiveGradients(g);
           throw new NonFiniteLossError(state.step + 1, `loss (${loss})`);
         }
         const gradNorm = optimizer.apply(grads);
-        disposeGradients(g);
+        disposeObjectiveGradients(g);
         if (!Number.isFinite(gradNorm))
           throw new NonFiniteLossError(state.step + 1, `gradient norm (${gradNorm})`);
         state.step++;
@@ -428,18 +428,6 @@ async function snapshotTensorsAndDispose(named: NamedTensor[]) {
   } finally {
     tf.dispose(named.map((n) => n.tensor));
   }
-}
-
-function disposeGradients(g: ObjectiveGradients): void {
-  tf.dispose([
-    g.encoderLoss,
-    g.decoderLoss,
-    g.bound,
-    g.reconstruction,
-    g.kl,
-    ...Object.values(g.encoderGrads),
-    ...Object.values(g.decoderGrads),
-  ]);
 }
 
 function finiteOrNull(x: number): number | null {
