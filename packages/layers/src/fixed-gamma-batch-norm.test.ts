@@ -1,39 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributions';
-import { expectAllClose, expectNoLeaks, mulberry32, normalSamples } from '@vaekit/test-utils';
+import {
+  columnMoments,
+  expectAllClose,
+  expectNoLeaks,
+  normalSamples,
+  offsetScaledColumns,
+} from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { FixedGammaBatchNorm, fixedGammaBatchNorm } from './fixed-gamma-batch-norm';
 import { numericGradient, pick } from './internal/numeric-gradient';
-
-/** Column means and biased variances of a [b, d] array, in float64. */
-function columnMoments(x: tf.Tensor): { mean: Float64Array; variance: Float64Array } {
-  const [b, d] = x.shape as [number, number];
-  const v = x.dataSync();
-  const mean = new Float64Array(d);
-  const variance = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let i = 0; i < b; i++) s += v[i * d + j]!;
-    mean[j] = s / b;
-    let q = 0;
-    for (let i = 0; i < b; i++) q += (v[i * d + j]! - mean[j]!) ** 2;
-    variance[j] = q / b;
-  }
-  return { mean, variance };
-}
-
-/** A random [b, d] input with per-column offsets and scales (an encoder's raw means). */
-function rawMeans(b: number, d: number, seed: number): tf.Tensor2D {
-  const u = mulberry32(seed);
-  const offsets = Array.from({ length: d }, () => 10 * (u() - 0.5));
-  const scales = Array.from({ length: d }, () => 10 ** (2 * u() - 1)); // 0.1 .. 10
-  const eps = normalSamples(b * d, seed + 1);
-  return tf.tensor2d(
-    Float32Array.from(eps, (e, k) => offsets[k % d]! + scales[k % d]! * e),
-    [b, d],
-  );
-}
 
 describe('fixedGammaBatchNorm', () => {
   it('gives each coordinate batch mean beta and batch variance gamma^2 in training mode, so KL >= d/2 (beta^2 + gamma^2)', () => {
@@ -43,7 +20,7 @@ describe('fixedGammaBatchNorm', () => {
       [64, 32, 0.3, 3],
     ] as const) {
       const bn = fixedGammaBatchNorm({ gamma });
-      const x = rawMeans(b, d, seed);
+      const x = offsetScaledColumns(b, d, seed);
       bn.apply(x, { training: true }); // builds
       const beta = Float32Array.from(normalSamples(d, seed + 7));
       bn.setWeights([tf.tensor1d(beta), ...bn.getWeights().slice(1)]);
@@ -75,7 +52,7 @@ describe('fixedGammaBatchNorm', () => {
 
   it('keeps running statistics with momentum and uses them when training is false', () => {
     const bn = fixedGammaBatchNorm({ gamma: 0.7, momentum: 0.9 });
-    const x = rawMeans(32, 4, 11);
+    const x = offsetScaledColumns(32, 4, 11);
     (bn.apply(x, { training: true }) as tf.Tensor).dispose();
     const [, movingMean, movingVariance] = bn.getWeights();
     const { mean, variance } = columnMoments(x);
@@ -169,7 +146,7 @@ describe('fixedGammaBatchNorm', () => {
         fixedGammaBatchNorm({ gamma: 0.6, momentum: 0.5 }),
       ],
     });
-    const x = rawMeans(8, 5, 31);
+    const x = offsetScaledColumns(8, 5, 31);
     for (let i = 0; i < 3; i++) (model.apply(x, { training: true }) as tf.Tensor).dispose();
     const bn = model.layers[1] as FixedGammaBatchNorm;
     // tfjs-layers' container ignores `training`; the layer itself honours it.
@@ -194,7 +171,7 @@ describe('fixedGammaBatchNorm', () => {
 
   it('leaks no tensors', async () => {
     const bn = fixedGammaBatchNorm({ gamma: 0.5 });
-    const x = rawMeans(4, 3, 41);
+    const x = offsetScaledColumns(4, 3, 41);
     bn.apply(x, { training: true });
     await expectNoLeaks(() => bn.apply(x, { training: true }));
     await expectNoLeaks(() => bn.apply(x));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchMoments, updateMovingAverage } from './internal/batch-moments';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
-import { check } from './internal/validate';
+import { check, checkRunningStatistics } from './internal/validate';
 
 /** Arguments of {@link fixedGammaBatchNorm} / {@link FixedGammaBatchNorm}. */
 export interface FixedGammaBatchNormArgs extends LayerArgs {
@@ -76,18 +76,7 @@ export class FixedGammaBatchNorm extends tfl.layers.Layer {
       'a finite number > 0',
       gamma,
     );
-    check(
-      Number.isFinite(momentum) && momentum >= 0 && momentum <= 1,
-      'fixedGammaBatchNorm momentum',
-      'in [0, 1]',
-      momentum,
-    );
-    check(
-      Number.isFinite(epsilon) && epsilon > 0,
-      'fixedGammaBatchNorm epsilon',
-      'a finite number > 0',
-      epsilon,
-    );
+    checkRunningStatistics('fixedGammaBatchNorm', momentum, epsilon);
     super(base);
     this.gamma = gamma;
     this.learnBeta = learnBeta;

@@ -1,37 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributions';
-import { expectAllClose, expectNoLeaks, mulberry32, normalSamples } from '@vaekit/test-utils';
+import {
+  columnMoments,
+  expectAllClose,
+  expectNoLeaks,
+  normalSamples,
+  offsetScaledColumns,
+} from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { numericGradient, pick } from './internal/numeric-gradient';
 import { PosteriorScaler, posteriorScaler } from './posterior-scaler';
-
-function columnMoments(x: tf.Tensor): { mean: Float64Array; variance: Float64Array } {
-  const [b, d] = x.shape as [number, number];
-  const v = x.dataSync();
-  const mean = new Float64Array(d);
-  const variance = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let i = 0; i < b; i++) s += v[i * d + j]!;
-    mean[j] = s / b;
-    let q = 0;
-    for (let i = 0; i < b; i++) q += (v[i * d + j]! - mean[j]!) ** 2;
-    variance[j] = q / b;
-  }
-  return { mean, variance };
-}
-
-function rawHead(b: number, d: number, seed: number): tf.Tensor2D {
-  const u = mulberry32(seed);
-  const offsets = Array.from({ length: d }, () => 10 * (u() - 0.5));
-  const scales = Array.from({ length: d }, () => 10 ** (2 * u() - 1));
-  const eps = normalSamples(b * d, seed + 1);
-  return tf.tensor2d(
-    Float32Array.from(eps, (e, k) => offsets[k % d]! + scales[k % d]! * e),
-    [b, d],
-  );
-}
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -43,8 +22,8 @@ describe('posteriorScaler', () => {
       [64, 32, 0.9, 3],
     ] as const) {
       const scaler = posteriorScaler({ tau });
-      const meanRaw = rawHead(b, d, seed);
-      const stdRaw = rawHead(b, d, seed + 100);
+      const meanRaw = offsetScaledColumns(b, d, seed);
+      const stdRaw = offsetScaledColumns(b, d, seed + 100);
       scaler.apply([meanRaw, stdRaw], { training: true });
       const theta = Float32Array.from(normalSamples(d, seed + 5), (x) => 3 * x);
       scaler.setWeights([tf.tensor1d(theta), ...scaler.getWeights().slice(1)]);
@@ -84,8 +63,8 @@ describe('posteriorScaler', () => {
 
   it('initialises theta at 0 (gamma_mu^2 = (1 + tau)/2) and trains it: the gradient reaches theta', () => {
     const scaler = posteriorScaler({ tau: 0.5 });
-    const a = rawHead(8, 4, 5);
-    const b = rawHead(8, 4, 6);
+    const a = offsetScaledColumns(8, 4, 5);
+    const b = offsetScaledColumns(8, 4, 6);
     scaler.apply([a, b], { training: true });
     const [gammaMu, gammaSigma] = scaler.scales();
     expectAllClose(gammaMu, new Float64Array(4).fill(Math.sqrt(0.75)), { rtol: 1e-6 });
@@ -149,8 +128,8 @@ describe('posteriorScaler', () => {
 
   it('uses running statistics when training is false', () => {
     const scaler = posteriorScaler({ momentum: 0 });
-    const a = rawHead(16, 4, 41);
-    const b = rawHead(16, 4, 42);
+    const a = offsetScaledColumns(16, 4, 41);
+    const b = offsetScaledColumns(16, 4, 42);
     const train = scaler.apply([a, b], { training: true }) as tf.Tensor[];
     const infer = scaler.apply([a, b]) as tf.Tensor[];
     expectAllClose(infer[0]!, train[0]!, { rtol: 1e-4, atol: 1e-5 });
@@ -184,7 +163,7 @@ describe('posteriorScaler', () => {
       [null, 3],
     ]);
     const model = tfl.model({ inputs: input, outputs });
-    const x = rawHead(10, 6, 51);
+    const x = offsetScaledColumns(10, 6, 51);
     const scaler = model.layers.find(
       (l) => l instanceof PosteriorScaler,
     ) as unknown as PosteriorScaler;
@@ -210,7 +189,7 @@ describe('posteriorScaler', () => {
 
   it('leaks no tensors', async () => {
     const scaler = posteriorScaler();
-    const a = rawHead(4, 3, 61);
+    const a = offsetScaledColumns(4, 3, 61);
     scaler.apply([a, a], { training: true });
     await expectNoLeaks(() => scaler.apply([a, a], { training: true }));
     await expectNoLeaks(() => scaler.apply([a, a]));

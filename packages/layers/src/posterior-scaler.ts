@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchMoments, updateMovingAverage } from './internal/batch-moments';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
-import { check } from './internal/validate';
+import { check, checkRunningStatistics } from './internal/validate';
 
 /** Arguments of {@link posteriorScaler} / {@link PosteriorScaler}. */
 export interface PosteriorScalerArgs extends LayerArgs {
@@ -66,18 +66,7 @@ export class PosteriorScaler extends tfl.layers.Layer {
       'a number in the open interval (0, 1)',
       tau,
     );
-    check(
-      Number.isFinite(momentum) && momentum >= 0 && momentum <= 1,
-      'posteriorScaler momentum',
-      'in [0, 1]',
-      momentum,
-    );
-    check(
-      Number.isFinite(epsilon) && epsilon > 0,
-      'posteriorScaler epsilon',
-      'a finite number > 0',
-      epsilon,
-    );
+    checkRunningStatistics('posteriorScaler', momentum, epsilon);
     super(base);
     this.tau = tau;
     this.momentum = momentum;

@@ -4,3 +4,4 @@ export { expectAllClose, expectFinite } from './assertions';
 export { centralDifference } from './finite-difference';
 export { mulberry32, normalSamples } from './random';
 export { expectNoLeaks } from './leaks';
+export { columnMoments, offsetScaledColumns } from './columns';
