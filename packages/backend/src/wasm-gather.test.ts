@@ -5,7 +5,7 @@ import {
   originalWasmGatherKernel,
   registerWasmGatherFix,
 } from './wasm-gather';
-import { expectBitIdentical, mulberry32, seededTensor } from './test-support/bits';
+import { expectBitIdentical, mulberry32, runKernel, seededTensor } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
@@ -22,14 +22,12 @@ function randomTensor(
 
 /** The original wasm kernel, run directly (tf.gather's reshaping of the output included). */
 function originalGather(x: tf.Tensor, indices: tf.Tensor, axis: number, batchDims: number) {
-  const kernel = originalWasmGatherKernel();
-  if (kernel === undefined) throw new Error('GatherV2 was not replaced');
-  const info = kernel({
-    inputs: { x, indices },
-    attrs: { axis, batchDims },
-    backend: tf.backend(),
-  }) as tf.TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return runKernel(
+    tf.GatherV2,
+    originalWasmGatherKernel(),
+    { x, indices },
+    { axis, batchDims },
+  )[0]!;
 }
 
 describe('registerWasmGatherFix', () => {

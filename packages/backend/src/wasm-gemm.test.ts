@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmGemmFixRegistered, previousWasmGemmKernel, registerWasmGemmFix } from './wasm-gemm';
 import { WASM_KERNELS_SOURCE_SHA256 } from './wasm-kernels-binary';
-import { expectBitIdentical, seededTensor, tensorBytes } from './test-support/bits';
+import { expectBitIdentical, runKernel, seededTensor, tensorBytes } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
@@ -16,14 +16,7 @@ function previousKernel(
   inputs: Record<string, tf.Tensor | null>,
   attrs: Record<string, unknown>,
 ): tf.Tensor {
-  const kernel = previousWasmGemmKernel(kernelName);
-  if (kernel === undefined) throw new Error(`${kernelName} was not replaced`);
-  const info = kernel({
-    inputs: inputs as tf.NamedTensorInfoMap,
-    attrs: attrs as tf.NamedAttrMap,
-    backend: tf.backend(),
-  }) as tf.TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return runKernel(kernelName, previousWasmGemmKernel(kernelName), inputs, attrs)[0]!;
 }
 
 /** The plain-JS product, summed in XNNPACK's order in float32. */

@@ -5,13 +5,13 @@ import {
   originalWasmSliceKernel,
   registerWasmSliceFix,
 } from './wasm-slice';
-import { expectBitIdentical, mulberry32, seededTensor } from './test-support/bits';
+import { expectBitIdentical, mulberry32, runKernel, seededTensor } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
-/** A tensor of `dtype` with random values (float32 includes -0, NaN and infinities). */
 const SPECIAL = [-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 
+/** A tensor of `dtype` with random values (float32 includes -0, NaN and infinities). */
 function randomTensor(
   shape: number[],
   dtype: 'float32' | 'int32' | 'bool',
@@ -29,11 +29,7 @@ function runOriginal(
   inputs: tf.NamedTensorMap,
   attrs: tf.NamedAttrMap,
 ): tf.Tensor[] {
-  const kernel = originalWasmSliceKernel(kernelName);
-  if (kernel === undefined) throw new Error(`${kernelName} was not replaced`);
-  const out = kernel({ inputs, attrs, backend: tf.backend() });
-  const infos = Array.isArray(out) ? out : [out];
-  return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
+  return runKernel(kernelName, originalWasmSliceKernel(kernelName), inputs, attrs);
 }
 
 /** Random `begin` and `size` (some -1) within `shape`. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmSumFixRegistered, originalWasmSumKernel, registerWasmSumFix } from './wasm-sum';
-import { expectBitIdentical, seededTensor } from './test-support/bits';
+import { expectBitIdentical, runKernel, seededTensor } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
@@ -14,14 +14,7 @@ function randomTensor(shape: number[], seed: number): tf.Tensor {
 }
 
 function originalSum(x: tf.Tensor, axis: number[], keepDims: boolean): tf.Tensor {
-  const kernel = originalWasmSumKernel();
-  if (kernel === undefined) throw new Error('Sum was not replaced');
-  const info = kernel({
-    inputs: { x },
-    attrs: { axis, keepDims },
-    backend: tf.backend(),
-  }) as tf.TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return runKernel(tf.Sum, originalWasmSumKernel(), { x }, { axis, keepDims })[0]!;
 }
 
 describe('registerWasmSumFix', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmTileFixRegistered, originalWasmTileKernel, registerWasmTileFix } from './wasm-tile';
-import { expectBitIdentical, seededTensor } from './test-support/bits';
+import { expectBitIdentical, runKernel, seededTensor } from './test-support/bits';
 
 const onWasm = () => tf.getBackend() === 'wasm';
 
@@ -14,10 +14,7 @@ function randomTensor(
 }
 
 function originalTile(x: tf.Tensor, reps: number[]): tf.Tensor {
-  const kernel = originalWasmTileKernel();
-  if (kernel === undefined) throw new Error('Tile was not replaced');
-  const info = kernel({ inputs: { x }, attrs: { reps }, backend: tf.backend() }) as tf.TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return runKernel(tf.Tile, originalWasmTileKernel(), { x }, { reps })[0]!;
 }
 
 describe('registerWasmTileFix', () => {

@@ -51,6 +51,26 @@ export function seededTensor(
   );
 }
 
+/**
+ * Run a kernel function directly on the active backend (a replaced kernel, to compare with its
+ * replacement): its outputs as tensors. Throws when there is no such kernel.
+ */
+export function runKernel(
+  kernelName: string,
+  kernel: tf.KernelConfig['kernelFunc'] | undefined,
+  inputs: Record<string, tf.Tensor | null>,
+  attrs: Record<string, unknown>,
+): tf.Tensor[] {
+  if (kernel === undefined) throw new Error(`${kernelName} was not replaced`);
+  const out = kernel({
+    inputs: inputs as tf.NamedTensorInfoMap,
+    attrs: attrs as tf.NamedAttrMap,
+    backend: tf.backend(),
+  });
+  const infos = (Array.isArray(out) ? out : [out]) as tf.TensorInfo[];
+  return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
+}
+
 /** A tensor's values as raw bytes. */
 export function tensorBytes(t: tf.Tensor): Buffer {
   const x = t.dataSync() as Float32Array;
