@@ -39,3 +39,4 @@ export { LSTMTextEncoder, type LSTMTextEncoderConfig } from './lstm-text-encoder
 export { LSTMTextDecoder, TokenLikelihood, type LSTMTextDecoderConfig } from './lstm-text-decoder';
 export { generateTokens, type GenerateOptions, type TextStepModel } from './text-generation';
 export { TextVAE, type TextVAEConfig } from './text-vae';
+export { SPECIAL_TOKENS, SPECIAL_TOKEN_NAMES } from './special-tokens';

@@ -11,11 +11,11 @@ let z: tf.Tensor2D;
 let x: tf.Tensor2D;
 beforeAll(() => {
   z = tf.tensor2d(Float32Array.from(normalSamples(6, 3)), [2, 3]);
-  // <bos>=1 w w <eos>=2 <pad>=0
+  // <bos>=2 w w <eos>=3 <pad>=0 (the SPECIAL_TOKENS defaults)
   x = tf.tensor2d(
     [
-      [1, 5, 6, 2, 0],
-      [1, 7, 2, 0, 0],
+      [2, 5, 6, 3, 0],
+      [2, 7, 3, 0, 0],
     ],
     undefined,
     'int32',
@@ -56,7 +56,7 @@ describe('LSTMTextDecoder', () => {
     expect(Array.from(train2)).toEqual(Array.from(train1));
     const evalLp = decoder.apply(z).logProb(x).dataSync();
     expect(Array.from(train1)).not.toEqual(Array.from(evalLp));
-    // Rate 1: every input but <bos> and <pad> is <unk> = 3.
+    // Rate 1: every input but <bos> and <pad> is <unk> = 1.
     const all = new LSTMTextDecoder({ ...decoder.config, wordDropout: 1 }, { seed: 2 });
     all.apply(z).logProb(x); // builds
     all.layers.forEach((layer, i) => {
@@ -64,8 +64,8 @@ describe('LSTMTextDecoder', () => {
     });
     const unk = tf.tensor2d(
       [
-        [1, 3, 3, 3, 0],
-        [1, 3, 3, 0, 0],
+        [2, 1, 1, 1, 0],
+        [2, 1, 1, 0, 0],
       ],
       undefined,
       'int32',

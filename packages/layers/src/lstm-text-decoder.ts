@@ -5,6 +5,7 @@ import { FusedLSTM } from './fused-lstm';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import type { Likelihood } from './latent-variable-model';
+import { SPECIAL_TOKENS } from './special-tokens';
 import { type GenerateOptions, type TextStepModel, generateTokens } from './text-generation';
 import { TokenEmbedding } from './token-embedding';
 import { wordDropout } from './word-dropout';
@@ -20,10 +21,13 @@ export interface LSTMTextDecoderConfig {
   hiddenUnits: number;
   /** Latent dimension `d`. */
   latentDim: number;
-  /** Special token ids (defaults 0, 1, 2, 3). */
+  /** Id of `<pad>` (default {@link SPECIAL_TOKENS}`.pad` = 0). */
   padId?: number;
+  /** Id of `<bos>` (default {@link SPECIAL_TOKENS}`.bos` = 2). */
   bosId?: number;
+  /** Id of `<eos>` (default {@link SPECIAL_TOKENS}`.eos` = 3). */
   eosId?: number;
+  /** Id of `<unk>`, the word-dropout token (default {@link SPECIAL_TOKENS}`.unk` = 1). */
   unkId?: number;
   /** Word-dropout rate `p` in [0, 1] applied to the inputs in training mode (default 0). */
   wordDropout?: number;
@@ -65,10 +69,10 @@ export class LSTMTextDecoder implements TextStepModel {
       embeddingDim,
       hiddenUnits,
       latentDim,
-      padId = 0,
-      bosId = 1,
-      eosId = 2,
-      unkId = 3,
+      padId = SPECIAL_TOKENS.pad,
+      bosId = SPECIAL_TOKENS.bos,
+      eosId = SPECIAL_TOKENS.eos,
+      unkId = SPECIAL_TOKENS.unk,
       wordDropout: rate = 0,
     } = config;
     for (const [key, value] of Object.entries({

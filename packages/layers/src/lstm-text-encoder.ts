@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { FusedLSTM } from './fused-lstm';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
+import { SPECIAL_TOKENS } from './special-tokens';
 import { TokenEmbedding } from './token-embedding';
 import { deriveSeed } from '@vaekit/distributions';
 
@@ -14,7 +15,7 @@ export interface LSTMTextEncoderConfig {
   embeddingDim: number;
   /** LSTM hidden size `H` (the feature size). */
   hiddenUnits: number;
-  /** Id of the padding token, masked out (default 0). */
+  /** Id of the padding token, masked out (default {@link SPECIAL_TOKENS}`.pad` = 0). */
   padId?: number;
 }
 
@@ -42,7 +43,7 @@ export class LSTMTextEncoder {
   readonly layers: tfl.layers.Layer[];
 
   constructor(config: LSTMTextEncoderConfig, options: { name?: string; seed?: number } = {}) {
-    const { vocabSize, embeddingDim, hiddenUnits, padId = 0 } = config;
+    const { vocabSize, embeddingDim, hiddenUnits, padId = SPECIAL_TOKENS.pad } = config;
     check(
       Number.isInteger(padId) && padId >= 0 && padId < vocabSize,
       'LSTMTextEncoder padId',

@@ -4,6 +4,7 @@ import { expectAllClose, expectNoLeaks, mulberry32 } from '@vaekit/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LatentVariableModel } from './latent-variable-model';
 import { TokenLikelihood } from './lstm-text-decoder';
+import { SPECIAL_TOKENS } from './special-tokens';
 import { TextVAE, type TextVAEConfig } from './text-vae';
 
 const config: TextVAEConfig = {
@@ -15,13 +16,13 @@ const config: TextVAEConfig = {
   seed: 3,
 };
 
-/** Right-padded sentences `<bos> w.. <eos> <pad>..` over words 4..15. */
+/** Right-padded sentences `<bos>=2 w.. <eos>=3 <pad>=0..` over words 4..15. */
 function sentences(n: number, T: number, seed: number): tf.Tensor2D {
   const u = mulberry32(seed);
   const rows = Array.from({ length: n }, () => {
     const len = 1 + Math.floor(u() * (T - 2));
     const words = Array.from({ length: len }, () => 4 + Math.floor(u() * 12));
-    return [1, ...words, 2, ...new Array(T - len - 2).fill(0)];
+    return [2, ...words, 3, ...new Array(T - len - 2).fill(0)];
   });
   return tf.tensor2d(rows, [n, T], 'int32');
 }
@@ -42,6 +43,27 @@ describe('TextVAE', () => {
     expect(px).toBeInstanceOf(TokenLikelihood);
     expect(px.logProb(x).shape).toEqual([6]);
     expect(klDivergence(q, vae.prior).shape).toEqual([6]);
+  });
+
+  it('uses SPECIAL_TOKENS (<pad> 0, <unk> 1, <bos> 2, <eos> 3) by default, in every part', () => {
+    const vae = new TextVAE(config);
+    const { pad, unk, bos, eos } = SPECIAL_TOKENS;
+    expect([vae.config.padId, vae.config.unkId, vae.config.bosId, vae.config.eosId]).toEqual([
+      0, 1, 2, 3,
+    ]);
+    expect(vae.encoder.config.padId).toBe(pad);
+    const { padId, unkId, bosId, eosId } = vae.decoder.config;
+    expect({ padId, unkId, bosId, eosId }).toEqual({
+      padId: pad,
+      unkId: unk,
+      bosId: bos,
+      eosId: eos,
+    });
+    // Explicit ids still win.
+    const custom = new TextVAE({ ...config, padId: 3, unkId: 2, bosId: 1, eosId: 0 });
+    expect([custom.decoder.bosId, custom.decoder.eosId, custom.encoder.config.padId]).toEqual([
+      1, 0, 3,
+    ]);
   });
 
   it('masks padding in the encoder and the likelihood: extra <pad> columns change nothing', () => {

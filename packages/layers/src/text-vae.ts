@@ -7,6 +7,7 @@ import type { LatentVariableModel, ModelCallOptions } from './latent-variable-mo
 import { LSTMTextDecoder, type TokenLikelihood } from './lstm-text-decoder';
 import { LSTMTextEncoder } from './lstm-text-encoder';
 import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './posterior-head';
+import { SPECIAL_TOKENS } from './special-tokens';
 import type { GenerateOptions } from './text-generation';
 import { deriveSeed } from '@vaekit/distributions';
 
@@ -27,10 +28,13 @@ export interface TextVAEConfig {
   head: PosteriorHeadConfig;
   /** Word-dropout rate of the decoder inputs in training (Bowman et al. 2016; default 0). */
   wordDropout?: number;
-  /** Special token ids: `<pad>` 0, `<bos>` 1, `<eos>` 2, `<unk>` 3 by default. */
+  /** Id of `<pad>` (default {@link SPECIAL_TOKENS}`.pad` = 0). */
   padId?: number;
+  /** Id of `<bos>` (default {@link SPECIAL_TOKENS}`.bos` = 2). */
   bosId?: number;
+  /** Id of `<eos>` (default {@link SPECIAL_TOKENS}`.eos` = 3). */
   eosId?: number;
+  /** Id of `<unk>`, the word-dropout token (default {@link SPECIAL_TOKENS}`.unk` = 1). */
   unkId?: number;
   /** Seed of the initial weights. */
   seed?: number;
@@ -44,7 +48,8 @@ type FullTextVAEConfig = Required<Omit<TextVAEConfig, 'seed'>> & { seed?: number
  * (initial state and every input), trained with teacher forcing and word dropout. Implements
  * {@link LatentVariableModel}.
  *
- * Sentences are int32 `[B, T]` rows `<bos> w_1 .. w_n <eos> <pad> ..`.
+ * Sentences are int32 `[B, T]` rows `<bos> w_1 .. w_n <eos> <pad> ..`, with the special-token ids
+ * of {@link SPECIAL_TOKENS} (`<pad>` 0, `<unk>` 1, `<bos>` 2, `<eos>` 3) unless configured.
  * ```
  * q(z|x) = head(LSTM_enc(x)),   p(z) = head.prior(),
  * log p(x|z) = sum_{t>=1, x_t != pad} log softmax(W_o h_t + b_o)[x_t],   h_t = LSTM_dec([E x_{t-1}; z], h_{t-1})
@@ -99,10 +104,10 @@ export class TextVAE extends VAEBase<FullTextVAEConfig> implements LatentVariabl
       decoderHiddenUnits: config.decoderHiddenUnits ?? hiddenUnits,
       head: { ...config.head },
       wordDropout: config.wordDropout ?? 0,
-      padId: config.padId ?? 0,
-      bosId: config.bosId ?? 1,
-      eosId: config.eosId ?? 2,
-      unkId: config.unkId ?? 3,
+      padId: config.padId ?? SPECIAL_TOKENS.pad,
+      bosId: config.bosId ?? SPECIAL_TOKENS.bos,
+      eosId: config.eosId ?? SPECIAL_TOKENS.eos,
+      unkId: config.unkId ?? SPECIAL_TOKENS.unk,
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
     };
     this.config = full;
