@@ -9,7 +9,7 @@ export {
   type StandardNormalArgs,
   klDiagonalNormalStandardNormal,
 } from './standard-normal';
-export { klDivergence, registerKL } from './kl';
+export { hasKL, klDivergence, registerKL } from './kl';
 export type { LatentVariableModel, Likelihood, ModelCallOptions } from './latent-variable-model';
 export {
   VonMisesFisher,

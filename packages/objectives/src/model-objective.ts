@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Distribution, klDivergence } from '@vaekit/distributions';
+import { type Distribution, hasKL, klDivergence } from '@vaekit/distributions';
 import { ciwae } from './bounds/ciwae';
 import { elbo } from './bounds/elbo';
 import { iwae } from './bounds/iwae';
 import { miwae } from './bounds/miwae';
 import { freeBitsKL } from './free-bits';
 import { checkPosterior, combineLogWeights, logWeightTerms } from './internal/log-weight-terms';
-import { tryAnalyticKL } from './internal/try-kl';
 import { logMeanExp } from './log-mean-exp';
 import type { LatentVariableModel } from './model';
 import {
@@ -111,7 +110,8 @@ export function modelObjective(
       // klDivergence throws, naming both classes, when no closed form is registered.
       return analyticElbo(model, x, q, tf.broadcastTo(klDivergence(q, model.prior), [b]), o);
     }
-    const analyticKL = o.kl === 'sampled' ? undefined : tryAnalyticKL(q, model.prior);
+    const analyticKL =
+      o.kl !== 'sampled' && hasKL(q, model.prior) ? klDivergence(q, model.prior) : undefined;
     const sampledElbo =
       o.kl === 'sampled' || o.gradientEstimator === 'dreg' || analyticKL === undefined;
     if (o.objective === 'elbo' && !sampledElbo) {

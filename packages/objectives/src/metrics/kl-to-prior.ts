@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasKL, klDivergence } from '@vaekit/distributions';
 import { checkPosterior } from '../internal/log-weight-terms';
 import { checkPositiveInteger } from '../internal/validate';
-import { tryAnalyticKL } from '../internal/try-kl';
 import type { LatentVariableModel } from '../model';
 
 /** Options of {@link klToPrior}. */
@@ -40,8 +40,7 @@ export function klToPrior(
     const q = model.encode(x, { training: false });
     checkPosterior(q, x);
     const b = x.shape[0]!;
-    const analytic = tryAnalyticKL(q, model.prior);
-    if (analytic !== undefined) return tf.broadcastTo(analytic, [b]);
+    if (hasKL(q, model.prior)) return tf.broadcastTo(klDivergence(q, model.prior), [b]);
     const z = q.sample(samples, seed === undefined ? {} : { seed });
     return tf.mean(tf.sub(q.logProb(z), model.prior.logProb(z)), 0);
   });
