@@ -147,7 +147,7 @@ function textVAE() {
     vocabSize: V,
     embeddingDim: E,
     hiddenUnits: H,
-    head: { family: 'bn-gaussian', latentDim: LATENT, gamma: 0.6 },
+    head: { family: 'bn', latentDim: LATENT, gamma: 0.6 },
     wordDropout: 0.3,
     seed: 1,
   });

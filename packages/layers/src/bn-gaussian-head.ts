@@ -11,8 +11,8 @@ import type {
 } from './posterior-head';
 
 /**
- * The BN-VAE posterior head of Zhu et al. (2020): a Gaussian head whose mean goes through
- * {@link FixedGammaBatchNorm} (scale fixed to `gamma`, learnt shift `beta`).
+ * The BN-VAE posterior head of Zhu et al. (2020), latent family `'bn'`: a Gaussian head whose
+ * mean goes through {@link FixedGammaBatchNorm} (scale fixed to `gamma`, learnt shift `beta`).
  *
  * Mathematical details:
  * ```
@@ -39,7 +39,7 @@ export class BNGaussianHead extends HeadBase<BNGaussianHeadConfig> {
   private readonly logVarLayer: tfl.layers.Layer;
 
   constructor(config: Omit<BNGaussianHeadConfig, 'family'>, options: PosteriorHeadOptions = {}) {
-    super({ ...config, family: 'bn-gaussian' }, options);
+    super({ ...config, family: 'bn' }, options);
     const { gamma, learnBeta, momentum, epsilon } = config;
     this.batchNorm = new FixedGammaBatchNorm({
       gamma,

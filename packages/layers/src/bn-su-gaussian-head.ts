@@ -14,8 +14,8 @@ import type {
 const MIN_SCALE = 1e-6;
 
 /**
- * Su's BN-VAE posterior head: two linear heads for the mean and the standard deviation, both
- * batch-normalised and rescaled by one {@link PosteriorScaler}.
+ * Su's BN-VAE posterior head, latent family `'bn-su'`: two linear heads for the mean and the
+ * standard deviation, both batch-normalised and rescaled by one {@link PosteriorScaler}.
  *
  * Mathematical details (theta trainable per dimension, tau constant):
  * ```
@@ -42,7 +42,7 @@ export class BNSuGaussianHead extends HeadBase<BNSuGaussianHeadConfig> {
   private readonly stdLayer: tfl.layers.Layer;
 
   constructor(config: Omit<BNSuGaussianHeadConfig, 'family'>, options: PosteriorHeadOptions = {}) {
-    super({ ...config, family: 'bn-su-gaussian' }, options);
+    super({ ...config, family: 'bn-su' }, options);
     const { tau, momentum, epsilon } = config;
     this.scaler = new PosteriorScaler({ tau, momentum, epsilon, name: `${this.name}_scaler` });
     this.meanLayer = this.dense('mean', this.latentDim);

@@ -6,8 +6,8 @@ import { OwnedDiagonalNormal } from './internal/owned-normal';
 import type { GaussianHeadConfig, HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
 
 /**
- * The standard VAE posterior head: two linear maps of the features give the mean and the
- * log-variance of a diagonal Gaussian.
+ * The standard VAE posterior head, latent family `'gaussian'`: two linear maps of the features
+ * give the mean and the log-variance of a diagonal Gaussian.
  *
  * Mathematical details:
  * ```

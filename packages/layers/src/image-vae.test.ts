@@ -21,7 +21,8 @@ function images(n: number, seed: number): tf.Tensor3D {
   return tf.tensor3d(data, [n, 4, 4]);
 }
 
-async function roundTrip(vae: ImageVAE): Promise<ImageVAE> {
+/** The artifacts `vae.save` writes, the JSON parts through a JSON round trip (as on disk). */
+async function saved(vae: ImageVAE): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await vae.save(
     tf.io.withSaveHandler(async (a) => {
@@ -30,13 +31,17 @@ async function roundTrip(vae: ImageVAE): Promise<ImageVAE> {
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  return ImageVAE.load(tf.io.fromMemory(artifacts!));
+  return artifacts!;
+}
+
+async function roundTrip(vae: ImageVAE): Promise<ImageVAE> {
+  return ImageVAE.load(tf.io.fromMemory(await saved(vae)));
 }
 
 const config: ImageVAEConfig = {
   inputDim: 16,
   hiddenUnits: [12],
-  head: { family: 'bn-gaussian', latentDim: 3, gamma: 0.7 },
+  head: { family: 'bn', latentDim: 3, gamma: 0.7 },
   seed: 1,
 };
 
@@ -93,10 +98,7 @@ describe('ImageVAE', () => {
   });
 
   it('saves and loads with tf.io: identical outputs, BN running statistics included', async () => {
-    for (const head of [
-      config.head,
-      { family: 'bn-su-gaussian', latentDim: 3, tau: 0.4 } as const,
-    ]) {
+    for (const head of [config.head, { family: 'bn-su', latentDim: 3, tau: 0.4 } as const]) {
       const vae = new ImageVAE({ ...config, head, likelihood: 'gaussian' });
       const x = images(8, 7);
       for (let i = 0; i < 3; i++) vae.encode(x, { training: true }).dispose(); // moves the running statistics
@@ -109,6 +111,32 @@ describe('ImageVAE', () => {
       const pa = vae.decode(a.loc) as GaussianLikelihood;
       const pb = loaded.decode(a.loc) as GaussianLikelihood;
       expect(Array.from(pb.logProb(x).dataSync())).toEqual(Array.from(pa.logProb(x).dataSync()));
+      loaded.dispose();
+    }
+  });
+
+  it("loads models saved with the old family names ('bn-gaussian', 'bn-su-gaussian') as 'bn', 'bn-su'", async () => {
+    for (const [head, old] of [
+      [config.head, 'bn-gaussian'],
+      [{ family: 'bn-su', latentDim: 3, tau: 0.4 } as const, 'bn-su-gaussian'],
+    ] as const) {
+      const vae = new ImageVAE({ ...config, head });
+      const x = images(8, 3);
+      for (let i = 0; i < 2; i++) vae.encode(x, { training: true }).dispose();
+      const artifacts = await saved(vae);
+      // What @vaekit/layers 0.1 wrote: the old family name.
+      const topology = artifacts.modelTopology as { config: { head: { family: string } } };
+      expect(topology.config.head.family).toBe(head.family);
+      topology.config.head.family = old;
+      const loaded = await ImageVAE.load(tf.io.fromMemory(artifacts));
+      expect(loaded.config.head).toEqual(head);
+      expect(loaded.head.config.family).toBe(head.family);
+      const a = vae.encode(x) as DiagonalNormal;
+      const b = loaded.encode(x) as DiagonalNormal;
+      expect(Array.from(b.loc.dataSync())).toEqual(Array.from(a.loc.dataSync()));
+      expect(Array.from(b.scale.dataSync())).toEqual(Array.from(a.scale.dataSync()));
+      tf.dispose([x]);
+      vae.dispose();
       loaded.dispose();
     }
   });

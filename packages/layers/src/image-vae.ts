@@ -52,7 +52,7 @@ type FullImageVAEConfig = Required<Omit<ImageVAEConfig, 'seed'>> & { seed?: numb
  *
  * @example
  * ```ts
- * const vae = new ImageVAE({ inputDim: 784, head: { family: 'bn-gaussian', latentDim: 32, gamma: 0.6 } });
+ * const vae = new ImageVAE({ inputDim: 784, head: { family: 'bn', latentDim: 32, gamma: 0.6 } });
  * const optimizer = tf.train.adam(1e-3);
  * optimizer.minimize(() => {
  *   const q = vae.encode(x, { training: true });

@@ -9,6 +9,7 @@ export {
   type PosteriorHead,
   type PosteriorFamily,
   type PosteriorHeadConfig,
+  type PosteriorHeadConfigs,
   type PosteriorHeadOptions,
   type HeadApplyOptions,
   type GaussianHeadConfig,
@@ -16,6 +17,11 @@ export {
   type BNSuGaussianHeadConfig,
   type VMFHeadConfig,
 } from './posterior-head';
+export {
+  registerPosteriorHead,
+  posteriorHeadFamilies,
+  type PosteriorHeadFactory,
+} from './posterior-head-registry';
 export { GaussianHead, gaussianHead } from './gaussian-head';
 export { BNGaussianHead, bnGaussianHead } from './bn-gaussian-head';
 export { BNSuGaussianHead, bnSuGaussianHead } from './bn-su-gaussian-head';

@@ -1,14 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { BNGaussianHead } from './bn-gaussian-head';
-import { BNSuGaussianHead } from './bn-su-gaussian-head';
-import { GaussianHead } from './gaussian-head';
-import { check } from './internal/validate';
-import { VMFHead } from './vmf-head';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Distribution } from '@vaekit/distributions';
-
-/** The latent families a posterior head can produce. */
-export type PosteriorFamily = 'gaussian' | 'bn-gaussian' | 'bn-su-gaussian' | 'vmf';
+import { LEGACY_POSTERIOR_FAMILIES } from './internal/migrate-config';
+import { check } from './internal/validate';
+import { posteriorHeadFactory, posteriorHeadFamilies } from './posterior-head-registry';
 
 /** JSON configuration of a {@link gaussianHead}. */
 export interface GaussianHeadConfig {
@@ -17,9 +12,9 @@ export interface GaussianHeadConfig {
   latentDim: number;
 }
 
-/** JSON configuration of a {@link bnGaussianHead} (Zhu et al. 2020). */
+/** JSON configuration of a {@link bnGaussianHead} (Zhu et al. 2020): latent family `'bn'`. */
 export interface BNGaussianHeadConfig {
-  family: 'bn-gaussian';
+  family: 'bn';
   latentDim: number;
   /** Fixed batch-norm scale `gamma > 0` of the posterior mean. */
   gamma: number;
@@ -31,9 +26,9 @@ export interface BNGaussianHeadConfig {
   epsilon?: number;
 }
 
-/** JSON configuration of a {@link bnSuGaussianHead} (Su's scaler). */
+/** JSON configuration of a {@link bnSuGaussianHead} (Su's scaler): latent family `'bn-su'`. */
 export interface BNSuGaussianHeadConfig {
-  family: 'bn-su-gaussian';
+  family: 'bn-su';
   latentDim: number;
   /** `tau` in (0, 1) (default 0.5). */
   tau?: number;
@@ -56,12 +51,32 @@ export interface VMFHeadConfig {
   kappaMin?: number;
 }
 
+/**
+ * The JSON configuration of each latent family, by family name: `gaussian`, `bn` (BN-VAE), `bn-su`
+ * (Su's BN-VAE) and `vmf`. The family names are the user-facing latent kinds (the trainer's
+ * `latent` setting and the CLI's `--latent`).
+ *
+ * A family added with {@link registerPosteriorHead} outside this package declares its config
+ * type here by interface merging, so that {@link PosteriorHeadConfig} and the VAE configs accept
+ * it:
+ * ```ts
+ * declare module '@vaekit/layers' {
+ *   interface PosteriorHeadConfigs { laplace: { family: 'laplace'; latentDim: number } }
+ * }
+ * ```
+ */
+export interface PosteriorHeadConfigs {
+  gaussian: GaussianHeadConfig;
+  bn: BNGaussianHeadConfig;
+  'bn-su': BNSuGaussianHeadConfig;
+  vmf: VMFHeadConfig;
+}
+
+/** The latent families a posterior head can produce: `'gaussian' | 'bn' | 'bn-su' | 'vmf'`. */
+export type PosteriorFamily = keyof PosteriorHeadConfigs;
+
 /** The JSON configuration of any posterior head (what a run directory stores). */
-export type PosteriorHeadConfig =
-  | GaussianHeadConfig
-  | BNGaussianHeadConfig
-  | BNSuGaussianHeadConfig
-  | VMFHeadConfig;
+export type PosteriorHeadConfig = PosteriorHeadConfigs[PosteriorFamily];
 
 /** Options of {@link PosteriorHead.apply}. */
 export interface HeadApplyOptions {
@@ -81,7 +96,7 @@ export interface HeadApplyOptions {
  *
  * @example
  * ```ts
- * const head = posteriorHead({ family: 'bn-gaussian', latentDim: 32, gamma: 0.6 });
+ * const head = posteriorHead({ family: 'bn', latentDim: 32, gamma: 0.6 });
  * const q = head.apply(features, { training: true });   // DiagonalNormal, batch [B], event [32]
  * const kl = klDivergence(q, head.prior());
  * ```
@@ -109,40 +124,45 @@ export interface PosteriorHeadOptions {
   seed?: number;
 }
 
-const FAMILIES: readonly PosteriorFamily[] = ['gaussian', 'bn-gaussian', 'bn-su-gaussian', 'vmf'];
-
 /**
- * Build the posterior head described by a JSON config (the form a run directory stores):
- * `gaussian` (Kingma & Welling 2014), `bn-gaussian` (Zhu et al. 2020), `bn-su-gaussian` (Su's
- * scaler, kexue.fm 7381) or `vmf` (Davidson et al. 2018; Xu & Durrett 2018).
+ * Build the posterior head described by a JSON config (the form a run directory stores), with
+ * the factory its family registered ({@link registerPosteriorHead}): `gaussian` (Kingma &
+ * Welling 2014), `bn` (BN-VAE, Zhu et al. 2020), `bn-su` (Su's scaler, kexue.fm 7381) or `vmf`
+ * (Davidson et al. 2018; Xu & Durrett 2018), and any family registered since.
  *
- * @throws Error naming the valid families for an unknown `family`, or the head's own errors.
+ * ```
+ * posteriorHead({ family, ...settings }) = factory_family({ family, ...settings }, options)
+ * ```
+ *
+ * @throws Error naming the registered families for an unknown `family` (and the new name of a
+ * renamed one: `'bn-gaussian'` is `'bn'`, `'bn-su-gaussian'` is `'bn-su'`), or the head's own
+ * errors.
  * @example
  * ```ts
- * const head = posteriorHead({ family: 'bn-su-gaussian', latentDim: 32, tau: 0.5 }, { seed: 1 });
+ * const head = posteriorHead({ family: 'bn-su', latentDim: 32, tau: 0.5 }, { seed: 1 });
  * ```
  */
 export function posteriorHead(
   config: PosteriorHeadConfig,
   options: PosteriorHeadOptions = {},
 ): PosteriorHead {
-  check(
-    typeof config === 'object' && config !== null && FAMILIES.includes(config.family),
-    'posterior head family',
-    `one of ${FAMILIES.map((f) => `'${f}'`).join(', ')}`,
+  const family =
     typeof config === 'object' && config !== null
-      ? `'${(config as { family?: unknown }).family}'`
-      : config,
-  );
-  const { family: _family, ...rest } = config;
-  switch (config.family) {
-    case 'gaussian':
-      return new GaussianHead(rest as Omit<GaussianHeadConfig, 'family'>, options);
-    case 'bn-gaussian':
-      return new BNGaussianHead(rest as Omit<BNGaussianHeadConfig, 'family'>, options);
-    case 'bn-su-gaussian':
-      return new BNSuGaussianHead(rest as Omit<BNSuGaussianHeadConfig, 'family'>, options);
-    case 'vmf':
-      return new VMFHead(rest as Omit<VMFHeadConfig, 'family'>, options);
+      ? (config as { family?: unknown }).family
+      : undefined;
+  const factory = typeof family === 'string' ? posteriorHeadFactory(family) : undefined;
+  if (factory === undefined) {
+    const renamed = typeof family === 'string' ? LEGACY_POSTERIOR_FAMILIES[family] : undefined;
+    check(
+      false,
+      'posterior head family',
+      `one of ${posteriorHeadFamilies()
+        .map((f) => `'${f}'`)
+        .join(', ')}`,
+      typeof config === 'object' && config !== null
+        ? `'${family}'${renamed !== undefined ? ` (renamed '${renamed}'; saved models are migrated on load)` : ''}`
+        : config,
+    );
   }
+  return factory!(config, options);
 }

@@ -11,7 +11,7 @@ const config: TextVAEConfig = {
   vocabSize: 16,
   embeddingDim: 8,
   hiddenUnits: 10,
-  head: { family: 'bn-gaussian', latentDim: 4, gamma: 0.6 },
+  head: { family: 'bn', latentDim: 4, gamma: 0.6 },
   wordDropout: 0.25,
   seed: 3,
 };
@@ -86,7 +86,7 @@ describe('TextVAE', () => {
   it('trains: Adam on the negative ELBO lowers it; save/load then gives identical outputs and generations', async () => {
     const vae = new TextVAE({
       ...config,
-      head: { family: 'bn-su-gaussian', latentDim: 4, tau: 0.5 },
+      head: { family: 'bn-su', latentDim: 4, tau: 0.5 },
     });
     const data = sentences(16, 7, 2);
     const optimizer = tf.train.adam(0.01);
@@ -112,6 +112,18 @@ describe('TextVAE', () => {
     );
     const loaded = await TextVAE.load(tf.io.fromMemory(artifacts!));
     expect(loaded.config).toEqual(vae.config);
+    // A model saved by @vaekit/layers 0.1 names the family 'bn-su-gaussian': it loads as 'bn-su'.
+    const legacy = JSON.parse(JSON.stringify({ ...artifacts!, weightData: undefined }));
+    legacy.modelTopology.config.head.family = 'bn-su-gaussian';
+    const migrated = await TextVAE.load(
+      tf.io.fromMemory({ ...legacy, weightData: artifacts!.weightData }),
+    );
+    expect(migrated.config).toEqual(vae.config);
+    expect(migrated.head.config.family).toBe('bn-su');
+    const z0 = tf.zeros([2, 4]);
+    expect(migrated.generate(z0, { maxLength: 6 })).toEqual(vae.generate(z0, { maxLength: 6 }));
+    tf.dispose(z0);
+    migrated.dispose();
     const qa = vae.encode(data) as DiagonalNormal;
     const qb = loaded.encode(data) as DiagonalNormal;
     expect(Array.from(qb.loc.dataSync())).toEqual(Array.from(qa.loc.dataSync()));
@@ -154,7 +166,7 @@ describe('TextVAE', () => {
       /wordDropout must be a number in \[0, 1\]/,
     );
     expect(
-      () => new TextVAE({ ...config, head: { family: 'bn-gaussian', latentDim: 4, gamma: -1 } }),
+      () => new TextVAE({ ...config, head: { family: 'bn', latentDim: 4, gamma: -1 } }),
     ).toThrow(/gamma/);
   });
 });

@@ -64,7 +64,7 @@ type FullTextVAEConfig = Required<Omit<TextVAEConfig, 'seed'>> & { seed?: number
  *
  * @example
  * ```ts
- * const vae = new TextVAE({ vocabSize: 5000, head: { family: 'bn-gaussian', latentDim: 32, gamma: 0.6 }, wordDropout: 0.3 });
+ * const vae = new TextVAE({ vocabSize: 5000, head: { family: 'bn', latentDim: 32, gamma: 0.6 }, wordDropout: 0.3 });
  * optimizer.minimize(() => {
  *   const q = vae.encode(tokens, { training: true });
  *   const logLik = vae.decode(q.rsample(), { training: true }).logProb(tokens);

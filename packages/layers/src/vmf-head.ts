@@ -21,9 +21,9 @@ class OwnedVonMisesFisher extends VonMisesFisher {
 }
 
 /**
- * The hyperspherical posterior head (vMF-VAE): a linear map of the features, normalised to the
- * unit sphere, is the mean direction of a von Mises-Fisher posterior; the concentration is a
- * fixed hyperparameter (Xu & Durrett 2018: the KL is then a constant and cannot collapse) or
+ * The hyperspherical posterior head (vMF-VAE), latent family `'vmf'`: a linear map of the
+ * features, normalised to the unit sphere, is the mean direction of a von Mises-Fisher posterior;
+ * the concentration is a fixed hyperparameter (Xu & Durrett 2018: the KL is then a constant and cannot collapse) or
  * learned per example (Davidson et al. 2018).
  *
  * Mathematical details:

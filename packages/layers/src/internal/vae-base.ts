@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Distribution } from '@vaekit/distributions';
 import type { PosteriorHead } from '../posterior-head';
+import { migrateVAEConfig } from './migrate-config';
 import { assignWeights, loadArtifacts, saveModel } from './persistence';
 import { check } from './validate';
 import { namedWeightsOf, trainableVariablesOf } from './variables';
@@ -83,14 +84,17 @@ export abstract class VAEBase<Config extends object> {
   }
 }
 
-/** Load a model saved by {@link VAEBase.save}: rebuild it from its config, then assign the weights. */
+/**
+ * Load a model saved by {@link VAEBase.save}: migrate its config to the current names
+ * ({@link migrateVAEConfig}), rebuild the model from it, then assign the weights.
+ */
 export async function loadVAE<M extends VAEBase<object>>(
   kind: string,
   target: string | tf.io.IOHandler,
   build: (config: object) => M,
 ): Promise<M> {
   const { config, weights } = await loadArtifacts(kind, target);
-  const vae = build(config as object);
+  const vae = build(migrateVAEConfig(config) as object);
   assignWeights(vae.layers, weights);
   tf.dispose(Object.values(weights));
   return vae;
