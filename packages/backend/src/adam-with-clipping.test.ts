@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { adamStep, globalNormSquared } from './adam-step';
-import { AdamWithClipping } from './adam-with-clipping';
-import { seededTensor, tensorBytes } from './test-support/bits';
+import { AdamWithClipping, type NamedTensor } from './adam-with-clipping';
+import checkpoint from './test-support/adam-with-clipping-checkpoint.json';
+import { expectBitIdentical, seededTensor, tensorBytes } from './test-support/bits';
 
 function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
   return seededTensor(shape, seed, { float: (u) => (u() * 2 - 1) * scale });
@@ -21,6 +22,19 @@ function gradientsFor(variables: tf.Variable[], step: number, scale: number): tf
   );
 }
 
+/** A tensor from a fixture record (little-endian bytes, base64). */
+function fromRecord(r: { dtype: string; shape: number[]; data: string }): tf.Tensor {
+  const bytes = Buffer.from(r.data, 'base64');
+  const copy = new Uint8Array(bytes).buffer;
+  const values = r.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+  return tf.tensor(values, r.shape, r.dtype as 'int32' | 'float32');
+}
+
+function expectSameState(actual: NamedTensor[], expected: NamedTensor[]): void {
+  expect(actual.map((s) => s.name)).toEqual(expected.map((s) => s.name));
+  for (const [i, s] of actual.entries()) expectBitIdentical(s.tensor, expected[i]!.tensor);
+}
+
 describe('AdamWithClipping', () => {
   it('is bit-identical to tf.train.adam on the clipped gradients, with and without clipping', () => {
     for (const clipNorm of [0, 1]) {
@@ -28,13 +42,18 @@ describe('AdamWithClipping', () => {
       const theirs = makeVariables(`theirs-${clipNorm}`);
       const optimizer = new AdamWithClipping(3e-3, clipNorm);
       const reference = tf.train.adam(3e-3);
+      expect(optimizer.lastGradNorm).toBeNaN();
       let clipped = 0;
       for (let step = 0; step < 6; step++) {
         // Large gradients on even steps: clipping applies when clipNorm = 1.
         const scale = step % 2 === 0 ? 10 : 0.01;
         const g1 = gradientsFor(ours, step, scale);
         const g2 = gradientsFor(theirs, step, scale);
-        const norm = optimizer.apply(g1);
+        // Both forms of tfjs's applyGradients: a name -> gradient map and a { name, tensor } list.
+        optimizer.applyGradients(
+          step < 3 ? g1 : Object.entries(g1).map(([name, tensor]) => ({ name, tensor })),
+        );
+        const norm = optimizer.lastGradNorm;
         const expectedNorm = Math.sqrt(
           Object.values(g2).reduce(
             (s, g) => s + [...g.dataSync()].reduce((a, x) => a + x * x, 0),
@@ -53,49 +72,173 @@ describe('AdamWithClipping', () => {
           expect(Buffer.compare(tensorBytes(v), tensorBytes(theirs[i]!))).toBe(0);
       }
       expect(clipped).toBe(clipNorm > 0 ? 3 : 0);
+      expect(optimizer.iterations).toBe(6);
       optimizer.dispose();
       reference.dispose();
       tf.dispose([...ours, ...theirs]);
     }
   });
 
-  it('resumes bit for bit from its saved state, and leaks nothing', async () => {
+  it('follows tf.train.adam bit for bit through a change of learning rate', () => {
+    const ours = makeVariables('lr-ours');
+    const theirs = makeVariables('lr-theirs');
+    const optimizer = new AdamWithClipping(1e-2, 0);
+    const reference = tf.train.adam(1e-2);
+    for (let step = 0; step < 4; step++) {
+      if (step === 2) {
+        optimizer.learningRate = 1e-3;
+        // tfjs's AdamOptimizer keeps its learning rate in a protected field.
+        (reference as unknown as { learningRate: number }).learningRate = 1e-3;
+      }
+      const g1 = gradientsFor(ours, step, 1);
+      const g2 = gradientsFor(theirs, step, 1);
+      optimizer.applyGradients(g1);
+      reference.applyGradients(g2 as Record<string, tf.Variable>); // typed so in tfjs
+      tf.dispose([...Object.values(g1), ...Object.values(g2)]);
+    }
+    expect(optimizer.learningRate).toBe(1e-3);
+    for (const [i, v] of ours.entries()) expectBitIdentical(v, theirs[i]!);
+    optimizer.dispose();
+    reference.dispose();
+    tf.dispose([...ours, ...theirs]);
+  });
+
+  it('is a tf.Optimizer: minimize() steps as applyGradients() on the same gradients', () => {
+    const viaMinimize = makeVariables('minimize-a');
+    const viaApply = makeVariables('minimize-b');
+    const loss = (vars: tf.Variable[]) => () =>
+      tf.addN(vars.map((v, i) => tf.sum(tf.mul(tf.square(v), i + 1)))) as tf.Scalar;
+    const a = new AdamWithClipping(1e-2, 1);
+    const b = new AdamWithClipping(1e-2, 1);
+    expect(a).toBeInstanceOf(tf.Optimizer);
+    for (let step = 0; step < 3; step++) {
+      const cost = a.minimize(loss(viaMinimize), true, viaMinimize);
+      const { value, grads } = tf.variableGrads(loss(viaApply), viaApply);
+      b.applyGradients(grads);
+      expect(cost!.dataSync()[0]).toBe(value.dataSync()[0]);
+      expect(a.lastGradNorm).toBe(b.lastGradNorm);
+      tf.dispose([cost!, value, ...Object.values(grads)]);
+    }
+    expect(a.lastGradNorm).toBeGreaterThan(1); // clipped
+    for (const [i, v] of viaMinimize.entries()) expectBitIdentical(v, viaApply[i]!);
+    a.dispose();
+    b.dispose();
+    tf.dispose([...viaMinimize, ...viaApply]);
+  });
+
+  it('resumes bit for bit from getWeights/setWeights, and leaks nothing', async () => {
     const vars = makeVariables('resume');
     const first = new AdamWithClipping(1e-2, 5);
     const run = (opt: AdamWithClipping, step: number) => {
       const g = gradientsFor(vars, step, 3);
-      opt.apply(g);
+      opt.applyGradients(g);
       tf.dispose(Object.values(g));
     };
-    for (let step = 0; step < 3; step++) run(first, step);
+    const baseline = tf.memory().numTensors;
+    // At step 20, 1 - beta2^t from tfjs's repeated float32 products differs from a power's.
+    for (let step = 0; step < 20; step++) run(first, step);
     const saved = vars.map((v) => v.clone());
-    const state = await first.getState();
-    expect(state.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['iter', 'resume/0/m', 'resume/0/v', 'adam/accBeta1']),
-    );
+    const state = await first.getWeights();
+    expect(state.map((s) => s.name)).toEqual([
+      'iter',
+      ...SHAPES.map((_, i) => `resume/${i}/m`),
+      ...SHAPES.map((_, i) => `resume/${i}/v`),
+      'adam/accBeta1',
+      'adam/accBeta2',
+    ]);
+    expect(state[0]!.tensor.dtype).toBe('int32');
     const before = tf.memory().numTensors;
-    for (let step = 3; step < 6; step++) run(first, step);
+    for (let step = 20; step < 23; step++) run(first, step);
     expect(tf.memory().numTensors).toBe(before);
     const uninterrupted = vars.map((v) => v.clone());
 
     for (const [i, v] of vars.entries()) v.assign(saved[i]!);
     const second = new AdamWithClipping(1e-2, 5);
-    await second.setState(state);
-    expect(second.step).toBe(3);
-    for (let step = 3; step < 6; step++) run(second, step);
-    for (const [i, v] of vars.entries()) {
-      expect(Buffer.compare(tensorBytes(v), tensorBytes(uninterrupted[i]!))).toBe(0);
-    }
+    await second.setWeights(state);
+    expect(second.iterations).toBe(20);
+    for (let step = 20; step < 23; step++) run(second, step);
+    for (const [i, v] of vars.entries()) expectBitIdentical(v, uninterrupted[i]!);
     first.dispose();
     second.dispose();
-    tf.dispose([...vars, ...saved, ...uninterrupted, ...state.map((s) => s.tensor)]);
+    tf.dispose([...saved, ...uninterrupted, ...state.map((s) => s.tensor)]);
+    // The optimizers' moments and every copy are freed: only the variables are left.
+    expect(tf.memory().numTensors).toBe(baseline);
+    tf.dispose(vars);
+  });
+
+  it('restores a checkpoint written by @vaekit/backend 0.1 (getState) and continues it bit for bit', async () => {
+    // The variables of the fixture under other names: moments restore by position.
+    const vars = checkpoint.variables.map((r, i) =>
+      tf.variable(fromRecord(r), true, `restored-${i}`),
+    );
+    const state = checkpoint.state.map((r) => ({ name: r.name, tensor: fromRecord(r) }));
+    const optimizer = new AdamWithClipping(checkpoint.learningRate, checkpoint.clipNorm);
+    await optimizer.setWeights(state);
+    expect(optimizer.iterations).toBe(checkpoint.step);
+    // Saving again writes the very same names, dtypes, shapes and bytes.
+    const resaved = await optimizer.getWeights();
+    expectSameState(resaved, state);
+    for (const gradients of checkpoint.gradients) {
+      const g = gradients.map((r, i) => ({ name: vars[i]!.name, tensor: fromRecord(r) }));
+      optimizer.applyGradients(g);
+      tf.dispose(g.map((x) => x.tensor));
+    }
+    for (const [i, r] of checkpoint.after.entries()) {
+      const expected = fromRecord(r);
+      expectBitIdentical(vars[i]!, expected);
+      expected.dispose();
+    }
+    optimizer.dispose();
+    tf.dispose([...vars, ...state.map((s) => s.tensor), ...resaved.map((s) => s.tensor)]);
+  });
+
+  it('restores a tf.train.adam state (no beta^t products) as tfjs does', async () => {
+    const vars = makeVariables('from-tfjs');
+    const reference = tf.train.adam(1e-2);
+    const g = gradientsFor(vars, 0, 1);
+    reference.applyGradients(g as Record<string, tf.Variable>);
+    const optimizer = new AdamWithClipping(1e-2, 0);
+    await optimizer.setWeights(await reference.getWeights());
+    expect(optimizer.iterations).toBe(1);
+    const restored = await optimizer.getWeights();
+    const accBeta1 = restored.find((s) => s.name === 'adam/accBeta1')!.tensor.dataSync()[0];
+    expect(accBeta1).toBe(Math.fround(Math.fround(0.9) ** 2));
+    expect(restored.filter((s) => s.name.endsWith('/m'))).toHaveLength(SHAPES.length);
+    optimizer.dispose();
+    reference.dispose();
+    tf.dispose([...Object.values(g), ...vars, ...restored.map((s) => s.tensor)]);
+  });
+
+  it('is registered for tfjs serialization and round-trips its settings through getConfig', () => {
+    const optimizer = new AdamWithClipping(2e-3, 5, 0.8, 0.99, 1e-6);
+    expect(optimizer.getClassName()).toBe('AdamWithClipping');
+    const [cls, fromConfig] =
+      tf.serialization.SerializationMap.getMap().classNameMap['AdamWithClipping']!;
+    expect(cls).toBe(AdamWithClipping);
+    const copy = fromConfig(cls, optimizer.getConfig()) as AdamWithClipping;
+    expect(copy).toBeInstanceOf(AdamWithClipping);
+    expect(copy.getConfig()).toEqual({
+      learningRate: 2e-3,
+      clipNorm: 5,
+      beta1: 0.8,
+      beta2: 0.99,
+      epsilon: 1e-6,
+    });
+    expect(new AdamWithClipping(1e-3, 0).getConfig()['epsilon']).toBe(tf.backend().epsilon());
   });
 
   it('rejects bad settings and gradients without a variable, naming them', () => {
     expect(() => new AdamWithClipping(0, 1)).toThrow(/learningRate must be > 0/);
     expect(() => new AdamWithClipping(1e-3, -1)).toThrow(/clipNorm must be >= 0/);
+    expect(() => new AdamWithClipping(1e-3, 1, 1)).toThrow(/beta1 must be in \[0, 1\), got 1/);
+    expect(() => new AdamWithClipping(1e-3, 1, 0.9, -0.1)).toThrow(/beta2 must be in \[0, 1\)/);
+    expect(() => new AdamWithClipping(1e-3, 1, 0.9, 0.999, 0)).toThrow(/epsilon must be > 0/);
+    const optimizer = new AdamWithClipping(1e-3, 0);
+    expect(() => {
+      optimizer.learningRate = Number.NaN;
+    }).toThrow(/learningRate must be > 0, got NaN/);
     const g = tf.zeros([2]);
-    expect(() => new AdamWithClipping(1e-3, 0).apply({ 'no-such-variable': g })).toThrow(
+    expect(() => optimizer.applyGradients({ 'no-such-variable': g })).toThrow(
       /no variable named 'no-such-variable'/,
     );
     g.dispose();
