@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastShapes, toShape } from './internal/shapes';
 import { stopGradient } from './internal/stop-gradient';
+import type { Likelihood } from './latent-variable-model';
 
 /** Options of {@link Distribution.sample} and {@link Distribution.rsample}. */
 export interface SampleOptions {
@@ -44,13 +45,27 @@ export abstract class Distribution {
 
   /**
    * Draw samples without gradient: `sampleShape + batchShape + eventShape`.
+   *
+   * Called with options only (`sample({ seed })`), it draws once: `batchShape + eventShape`.
+   * That is the {@link Likelihood} signature, so a `Distribution` returned by a decoder (batch
+   * `[N]`, events shaped like one observation) is a `Likelihood` as it is: one draw is shaped
+   * like the observations `x` (`[N, ...]`).
    * @example
    * ```ts
    * new StandardNormal({ dim: 2 }).sample(3, { seed: 1 }).shape; // [3, 2]
+   * new StandardNormal({ dim: 2, batchShape: [5] }).sample({ seed: 1 }).shape; // [5, 2]
    * ```
    */
-  sample(sampleShape?: number | number[], options: SampleOptions = {}): tf.Tensor {
-    return tf.tidy(() => stopGradient(this._rsample(toShape(sampleShape), options.seed)));
+  sample(options?: SampleOptions): tf.Tensor;
+  sample(sampleShape?: number | number[], options?: SampleOptions): tf.Tensor;
+  sample(
+    shapeOrOptions?: number | number[] | SampleOptions,
+    options: SampleOptions = {},
+  ): tf.Tensor {
+    const optionsOnly = isSampleOptions(shapeOrOptions);
+    const sampleShape = optionsOnly ? [] : toShape(shapeOrOptions);
+    const { seed } = optionsOnly ? shapeOrOptions : options;
+    return tf.tidy(() => stopGradient(this._rsample(sampleShape, seed)));
   }
 
   /**
@@ -121,4 +136,9 @@ export abstract class Distribution {
   protected abstract _entropy(): tf.Tensor;
   protected abstract _mean(): tf.Tensor;
   protected abstract _detached(): Distribution;
+}
+
+/** Whether a `sample` argument is the options record rather than a sample shape. */
+function isSampleOptions(x: number | number[] | SampleOptions | undefined): x is SampleOptions {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

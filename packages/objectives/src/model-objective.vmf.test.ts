@@ -121,7 +121,12 @@ describe('modelObjective with a von Mises-Fisher posterior and a uniform prior',
       ...learned.model,
       prior: learned.model.prior,
       encode: (v) => learned.model.encode(v),
-      decode: (z) => ({ logProb: () => tf.zeros([z.shape[0]!]) }),
+      decode: (z) => ({
+        logProb: () => tf.zeros([z.shape[0]!]),
+        sample: () => {
+          throw new Error('this test likelihood is never sampled');
+        },
+      }),
     };
     const grad = tf.tidy(() => {
       const { grads } = tf.variableGrads(

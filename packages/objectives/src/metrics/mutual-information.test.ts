@@ -13,7 +13,13 @@ function constructed(
   return {
     encode: (x) => new DiagonalNormal(posterior(x)),
     prior: new StandardNormal({ dim }),
-    decode: () => ({ logProb: (v) => tf.zeros([v.shape[0]!]) }),
+    // A flat, z-independent likelihood (log p(x|z) = 0): MI depends on the encoder only.
+    decode: () => ({
+      logProb: (v) => tf.zeros([v.shape[0]!]),
+      sample: () => {
+        throw new Error('this test likelihood is never sampled');
+      },
+    }),
   };
 }
 

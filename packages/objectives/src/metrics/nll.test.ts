@@ -90,7 +90,10 @@ describe('importanceSampledNLL', () => {
       encode: (data) => model.encode(data),
       decode: (z) => {
         const likelihood = model.decode(z);
-        return { logProb: (v) => tf.sub(likelihood.logProb(v), 1e4) };
+        return {
+          logProb: (v) => tf.sub(likelihood.logProb(v), 1e4),
+          sample: (options) => likelihood.sample(options),
+        };
       },
     };
     const base = importanceSampledNLL(model, x, { k: 5000, seed: 3, chunkSize: 700 });

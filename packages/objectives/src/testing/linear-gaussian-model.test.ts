@@ -71,6 +71,42 @@ describe('linearGaussianModel', () => {
     expect(() => linearGaussianModel({ W, b: B, s: 0 })).toThrow(/^s must be a finite number > 0/);
   });
 
+  it("decoder's Likelihood samples p(x | z): seeded, shaped like x, mean W z + b, sd s", () => {
+    const m = linearGaussianModel({ W, b: B, s: S });
+    const n = 4000;
+    const zRows = [
+      [0.5, -1],
+      [-2, 0.25],
+    ];
+    tf.tidy(() => {
+      // n copies of each of two latents, interleaved: rows 2i and 2i + 1.
+      const z = tf.tile(tf.tensor2d(zRows), [n, 1]);
+      const likelihood = m.decode(z);
+      const draw = likelihood.sample({ seed: 11 });
+      expect(draw.shape).toEqual([2 * n, 3]);
+      expect(Array.from(draw.dataSync())).toEqual(
+        Array.from(likelihood.sample({ seed: 11 }).dataSync()),
+      );
+      expect(Array.from(draw.dataSync())).not.toEqual(
+        Array.from(likelihood.sample({ seed: 12 }).dataSync()),
+      );
+      const perLatent = tf.reshape(draw, [n, 2, 3]);
+      const mean = tf.mean(perLatent, 0).arraySync() as number[][];
+      const sd = tf.sqrt(tf.moments(perLatent, 0).variance).arraySync() as number[][];
+      zRows.forEach((zr, r) => {
+        W.forEach((wRow, i) => {
+          const expected = wRow[0]! * zr[0]! + wRow[1]! * zr[1]! + B[i]!;
+          // 4 standard errors of a mean of n draws with sd s; sd within 5% (SE ~ 1.1%).
+          expect(Math.abs(mean[r]![i]! - expected)).toBeLessThan((4 * S) / Math.sqrt(n));
+          expect(Math.abs(sd[r]![i]! / S - 1)).toBeLessThan(0.05);
+        });
+      });
+      // The draw is a valid observation batch: its log-density is [N] and finite.
+      expect(likelihood.logProb(draw).shape).toEqual([2 * n]);
+    });
+    m.dispose();
+  });
+
   it('leaks no tensors when its encoder and decoder are used inside tidy', async () => {
     const m = perturbedModel(0.1);
     const x = m.sample(3, 0);
