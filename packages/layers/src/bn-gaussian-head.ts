@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Distribution, StandardNormal } from '@vaekit/distributions';
+import type { Distribution } from '@vaekit/distributions';
 import { FixedGammaBatchNorm } from './fixed-gamma-batch-norm';
 import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
+import type { PriorConfig } from './priors';
 import type {
   BNGaussianHeadConfig,
   HeadApplyOptions,
@@ -33,6 +34,10 @@ import type {
  */
 export class BNGaussianHead extends HeadBase<BNGaussianHeadConfig> {
   readonly layers: tfl.layers.Layer[];
+  /** Gaussian posteriors live in `R^d`. */
+  readonly support = 'euclidean' as const;
+  /** `N(0, I_d)`. */
+  readonly defaultPrior: PriorConfig = { kind: 'standard-normal' };
   /** The batch-norm layer on the mean. */
   readonly batchNorm: FixedGammaBatchNorm;
   private readonly meanLayer: tfl.layers.Layer;
@@ -61,10 +66,6 @@ export class BNGaussianHead extends HeadBase<BNGaussianHeadConfig> {
       return [mean, tf.exp(tf.mul(logVar, 0.5))];
     });
     return new OwnedDiagonalNormal(loc!, scale!);
-  }
-
-  prior(): Distribution {
-    return new StandardNormal({ dim: this.latentDim });
   }
 }
 

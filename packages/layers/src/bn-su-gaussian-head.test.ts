@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DiagonalNormal, klDivergence } from '@vaekit/distributions';
+import { DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributions';
 import { expectNoLeaks, normalSamples } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { bnSuGaussianHead } from './bn-su-gaussian-head';
@@ -20,7 +20,8 @@ describe('bnSuGaussianHead', () => {
       const q = head.apply(h, { training: true }) as DiagonalNormal;
       expect(q).toBeInstanceOf(DiagonalNormal);
       expect(Math.min(...q.scale.dataSync())).toBeGreaterThan(0);
-      const kl = tf.mean(klDivergence(q, head.prior())).dataSync()[0]!;
+      expect([head.support, head.defaultPrior]).toEqual(['euclidean', { kind: 'standard-normal' }]);
+      const kl = tf.mean(klDivergence(q, new StandardNormal({ dim: d }))).dataSync()[0]!;
       expect(kl).toBeGreaterThanOrEqual((d / 2) * tau);
       expect(kl).toBeGreaterThanOrEqual(head.scaler.klLowerBound() * (1 - 1e-4));
       h.dispose();

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Distribution, StandardNormal } from '@vaekit/distributions';
+import type { Distribution } from '@vaekit/distributions';
 import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
+import type { PriorConfig } from './priors';
 import { PosteriorScaler } from './posterior-scaler';
 import type {
   BNSuGaussianHeadConfig,
@@ -36,6 +37,10 @@ const MIN_SCALE = 1e-6;
  */
 export class BNSuGaussianHead extends HeadBase<BNSuGaussianHeadConfig> {
   readonly layers: tfl.layers.Layer[];
+  /** Gaussian posteriors live in `R^d`. */
+  readonly support = 'euclidean' as const;
+  /** `N(0, I_d)`. */
+  readonly defaultPrior: PriorConfig = { kind: 'standard-normal' };
   /** The scaler applied to `[meanRaw, stdRaw]`. */
   readonly scaler: PosteriorScaler;
   private readonly meanLayer: tfl.layers.Layer;
@@ -59,10 +64,6 @@ export class BNSuGaussianHead extends HeadBase<BNSuGaussianHeadConfig> {
       return [mean!, tf.maximum(tf.abs(std!), MIN_SCALE)];
     });
     return new OwnedDiagonalNormal(loc!, scale!);
-  }
-
-  prior(): Distribution {
-    return new StandardNormal({ dim: this.latentDim });
   }
 }
 

@@ -3,9 +3,10 @@ import { DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributi
 import { expectAllClose, expectNoLeaks, normalSamples } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { gaussianHead } from './gaussian-head';
+import { createPrior } from './priors';
 
 describe('gaussianHead', () => {
-  it('maps features to N(W_mu h + b_mu, exp(W_v h + b_v)) with a standard normal prior', () => {
+  it('maps features to N(W_mu h + b_mu, exp(W_v h + b_v)); support R^d, default prior N(0, I)', () => {
     const head = gaussianHead({ latentDim: 3, seed: 1 });
     const h = tf.tensor2d(Float32Array.from(normalSamples(8, 2)), [2, 4]);
     const q = head.apply(h) as DiagonalNormal;
@@ -15,8 +16,11 @@ describe('gaussianHead', () => {
     const [wm, bm, wv, bv] = head.layers.flatMap((l) => l.getWeights());
     expectAllClose(q.loc, tf.add(tf.matMul(h, wm!), bm!), { rtol: 1e-5, atol: 1e-6 });
     expectAllClose(q.scale, tf.exp(tf.mul(tf.add(tf.matMul(h, wv!), bv!), 0.5)), { rtol: 1e-5 });
-    expect(head.prior()).toBeInstanceOf(StandardNormal);
-    expect(klDivergence(q, head.prior()).shape).toEqual([2]);
+    expect(head.support).toBe('euclidean');
+    expect(head.defaultPrior).toEqual({ kind: 'standard-normal' });
+    const prior = createPrior(head.defaultPrior, 3);
+    expect(prior).toBeInstanceOf(StandardNormal);
+    expect(klDivergence(q, prior).shape).toEqual([2]);
     expect(head.trainableVariables).toHaveLength(4);
     expect(head.config).toEqual({ family: 'gaussian', latentDim: 3 });
   });

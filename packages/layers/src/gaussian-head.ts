@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Distribution, StandardNormal } from '@vaekit/distributions';
+import type { Distribution } from '@vaekit/distributions';
 import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
+import type { PriorConfig } from './priors';
 import type { GaussianHeadConfig, HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
 
 /**
@@ -24,6 +25,10 @@ import type { GaussianHeadConfig, HeadApplyOptions, PosteriorHeadOptions } from 
  */
 export class GaussianHead extends HeadBase<GaussianHeadConfig> {
   readonly layers: tfl.layers.Layer[];
+  /** Gaussian posteriors live in `R^d`. */
+  readonly support = 'euclidean' as const;
+  /** `N(0, I_d)`. */
+  readonly defaultPrior: PriorConfig = { kind: 'standard-normal' };
   private readonly meanLayer: tfl.layers.Layer;
   private readonly logVarLayer: tfl.layers.Layer;
 
@@ -41,14 +46,10 @@ export class GaussianHead extends HeadBase<GaussianHeadConfig> {
     });
     return new OwnedDiagonalNormal(loc!, scale!);
   }
-
-  prior(): Distribution {
-    return new StandardNormal({ dim: this.latentDim });
-  }
 }
 
 /**
- * Create a {@link GaussianHead}: `q(z|x) = N(mu(x), diag(exp(logvar(x))))`, prior `N(0, I)`
+ * Create a {@link GaussianHead}: `q(z|x) = N(mu(x), diag(exp(logvar(x))))`, default prior `N(0, I)`
  * (Kingma & Welling 2014).
  *
  * @throws Error if `latentDim` is not a positive integer.

@@ -1,10 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DiagonalNormal, StandardNormal, klDivergence } from '@vaekit/distributions';
+import {
+  DiagonalNormal,
+  HypersphericalUniform,
+  StandardNormal,
+  klDivergence,
+} from '@vaekit/distributions';
 import { expectAllClose, expectNoLeaks, mulberry32 } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { BernoulliLikelihood, type GaussianLikelihood } from './image-likelihoods';
 import { ImageVAE, type ImageVAEConfig } from './image-vae';
+import { OwnedDiagonalNormal } from './internal/owned-normal';
 import type { LatentVariableModel } from './latent-variable-model';
+import { registerPrior } from './priors';
+
+declare module './priors' {
+  interface PriorConfigs {
+    'test-scaled-normal': { kind: 'test-scaled-normal'; scale: number };
+  }
+}
+registerPrior('test-scaled-normal', {
+  support: 'euclidean',
+  create: ({ scale }, d) => new OwnedDiagonalNormal(tf.zeros([d]), tf.fill([d], scale)),
+});
 
 /** Binary 4x4 "images": two prototypes with 10% flipped pixels. */
 function images(n: number, seed: number): tf.Tensor3D {
@@ -128,8 +145,11 @@ describe('ImageVAE', () => {
       const topology = artifacts.modelTopology as { config: { head: { family: string } } };
       expect(topology.config.head.family).toBe(head.family);
       topology.config.head.family = old;
+      delete (topology.config as { prior?: unknown }).prior; // 0.1 had no prior setting
+
       const loaded = await ImageVAE.load(tf.io.fromMemory(artifacts));
       expect(loaded.config.head).toEqual(head);
+      expect(loaded.config.prior).toEqual({ kind: 'standard-normal' });
       expect(loaded.head.config.family).toBe(head.family);
       const a = vae.encode(x) as DiagonalNormal;
       const b = loaded.encode(x) as DiagonalNormal;
@@ -139,6 +159,70 @@ describe('ImageVAE', () => {
       vae.dispose();
       loaded.dispose();
     }
+  });
+
+  it("uses the head family's default prior: N(0, I) for Gaussian families, uniform on the sphere for vMF", () => {
+    const bn = new ImageVAE(config);
+    expect(bn.prior).toBeInstanceOf(StandardNormal);
+    expect(bn.prior.eventShape).toEqual([3]);
+    expect(bn.config.prior).toEqual({ kind: 'standard-normal' });
+    const vmf = new ImageVAE({ ...config, head: { family: 'vmf', latentDim: 3, kappa: 5 } });
+    expect(vmf.prior).toBeInstanceOf(HypersphericalUniform);
+    expect(vmf.config.prior).toEqual({ kind: 'hyperspherical-uniform' });
+    bn.dispose();
+    vmf.dispose();
+  });
+
+  it('saves an explicit prior config with the model and restores it on load', async () => {
+    const vae = new ImageVAE({
+      ...config,
+      head: { family: 'gaussian', latentDim: 2 },
+      prior: { kind: 'test-scaled-normal', scale: 2.5 },
+    });
+    expect(vae.config.prior).toEqual({ kind: 'test-scaled-normal', scale: 2.5 });
+    expectAllClose((vae.prior as DiagonalNormal).scale, [2.5, 2.5]);
+    const artifacts = await saved(vae);
+    const topology = artifacts.modelTopology as { config: { prior: unknown } };
+    expect(topology.config.prior).toEqual({ kind: 'test-scaled-normal', scale: 2.5 });
+    const loaded = await ImageVAE.load(tf.io.fromMemory(artifacts));
+    expect(loaded.config).toEqual(vae.config);
+    expect(loaded.prior).toBeInstanceOf(OwnedDiagonalNormal);
+    expectAllClose((loaded.prior as DiagonalNormal).scale, [2.5, 2.5]);
+    // The explicit built-in prior round-trips too.
+    const sphere = new ImageVAE({
+      ...config,
+      head: { family: 'vmf', latentDim: 3, kappa: 5 },
+      prior: { kind: 'hyperspherical-uniform' },
+    });
+    const back = await roundTrip(sphere);
+    expect(back.config.prior).toEqual({ kind: 'hyperspherical-uniform' });
+    expect(back.prior).toBeInstanceOf(HypersphericalUniform);
+    for (const m of [vae, loaded, sphere, back]) m.dispose();
+  });
+
+  it("refuses a prior whose support is not the posterior's, naming both", () => {
+    expect(
+      () =>
+        new ImageVAE({
+          ...config,
+          head: { family: 'vmf', latentDim: 3 },
+          prior: { kind: 'standard-normal' },
+        }),
+    ).toThrow(
+      "ImageVAE prior must be a prior on the unit sphere S^{d-1}, the support of the 'vmf' posterior ('hyperspherical-uniform'), got 'standard-normal', a prior on Euclidean space R^d",
+    );
+    expect(() => new ImageVAE({ ...config, prior: { kind: 'hyperspherical-uniform' } })).toThrow(
+      /ImageVAE prior must be a prior on Euclidean space R\^d, the support of the 'bn' posterior \('standard-normal', 'test-scaled-normal'\), got 'hyperspherical-uniform', a prior on the unit sphere/,
+    );
+    expect(
+      () =>
+        new ImageVAE({
+          ...config,
+          prior: { kind: 'laplace' } as unknown as ImageVAEConfig['prior'],
+        }),
+    ).toThrow(
+      /prior kind must be one of 'standard-normal', 'hyperspherical-uniform'.*, got 'laplace'/,
+    );
   });
 
   it('gaussian likelihood with a fixed scale is the closed form', () => {

@@ -2,12 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '@vaekit/distributions';
 import type { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
 import { keepDistribution } from './internal/keep';
+import { resolvePrior } from './internal/resolve-prior';
 import { check } from './internal/validate';
 import { VAEBase, loadVAE } from './internal/vae-base';
 import type { LatentVariableModel, ModelCallOptions } from './latent-variable-model';
 import { MLPDecoder } from './mlp-decoder';
 import { type MLPActivation, MLPEncoder } from './mlp-encoder';
 import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './posterior-head';
+import { type PriorConfig, createPrior } from './priors';
 import { deriveSeed } from '@vaekit/distributions';
 
 /**
@@ -25,6 +27,12 @@ export interface ImageVAEConfig {
   activation?: MLPActivation;
   /** The posterior family and its settings (`latentDim` included). */
   head: PosteriorHeadConfig;
+  /**
+   * The prior `p(z)` (default: the head family's `defaultPrior`, `{ kind: 'standard-normal' }`
+   * for the Gaussian families, `{ kind: 'hyperspherical-uniform' }` for vMF). Its support must
+   * be the posterior's.
+   */
+  prior?: PriorConfig;
   /** Pixel likelihood: `'bernoulli'` (binarised pixels, default) or `'gaussian'`. */
   likelihood?: 'bernoulli' | 'gaussian';
   /** Gaussian likelihood: fixed pixel std `sigma > 0` or `'learned'` (default). */
@@ -41,7 +49,7 @@ type FullImageVAEConfig = Required<Omit<ImageVAEConfig, 'seed'>> & { seed?: numb
  * {@link LatentVariableModel}, so every objective of `@vaekit/objectives` trains it.
  *
  * ```
- * q(z|x) = head(MLP_enc(x)),   p(z) = head.prior(),   p(x|z) = Bernoulli(sigmoid(MLP_dec(z)))  or  N(MLP_dec(z), sigma^2)
+ * q(z|x) = head(MLP_enc(x)),   p(z) = createPrior(prior ?? head.defaultPrior, d),   p(x|z) = Bernoulli(sigmoid(MLP_dec(z)))  or  N(MLP_dec(z), sigma^2)
  * ```
  * The posterior head (and the BN-VAE scaler in it) belongs to the encoder: `encoderVariables`
  * are the inference network's parameters (phi), `decoderVariables` the generative network's
@@ -80,6 +88,10 @@ export class ImageVAE extends VAEBase<FullImageVAEConfig> implements LatentVaria
       'an object with a head',
       config,
     );
+    const head = posteriorHead(
+      { ...config.head },
+      { name: 'posterior', seed: deriveSeed(config.seed, 1) },
+    );
     const hiddenUnits = config.hiddenUnits ?? [512, 256];
     const full = {
       inputDim: config.inputDim,
@@ -87,6 +99,7 @@ export class ImageVAE extends VAEBase<FullImageVAEConfig> implements LatentVaria
       decoderHiddenUnits: [...(config.decoderHiddenUnits ?? [...hiddenUnits].reverse())],
       activation: config.activation ?? 'relu',
       head: { ...config.head },
+      prior: resolvePrior('ImageVAE', head, config.prior),
       likelihood: config.likelihood ?? 'bernoulli',
       gaussianScale: config.gaussianScale ?? 'learned',
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
@@ -96,7 +109,7 @@ export class ImageVAE extends VAEBase<FullImageVAEConfig> implements LatentVaria
       { inputDim: full.inputDim, hiddenUnits: full.hiddenUnits, activation: full.activation },
       { name: 'encoder', seed: deriveSeed(config.seed, 0) },
     );
-    this.head = posteriorHead(full.head, { name: 'posterior', seed: deriveSeed(config.seed, 1) });
+    this.head = head;
     this.decoder = new MLPDecoder(
       {
         latentDim: this.head.latentDim,
@@ -108,7 +121,7 @@ export class ImageVAE extends VAEBase<FullImageVAEConfig> implements LatentVaria
       },
       { name: 'decoder', seed: deriveSeed(config.seed, 2) },
     );
-    this.prior = keepDistribution(this.head.prior());
+    this.prior = keepDistribution(createPrior(this.config.prior, this.head.latentDim));
     // Build every layer now, so that weights exist before the first optimizer step.
     tf.tidy(() => {
       const q = this.encode(tf.zeros([2, full.inputDim]));

@@ -22,6 +22,19 @@ export {
   posteriorHeadFamilies,
   type PosteriorHeadFactory,
 } from './posterior-head-registry';
+export {
+  createPrior,
+  registerPrior,
+  priorKinds,
+  priorSupport,
+  type LatentSupport,
+  type PriorConfig,
+  type PriorConfigs,
+  type PriorKind,
+  type PriorRegistration,
+  type StandardNormalPriorConfig,
+  type HypersphericalUniformPriorConfig,
+} from './priors';
 export { GaussianHead, gaussianHead } from './gaussian-head';
 export { BNGaussianHead, bnGaussianHead } from './bn-gaussian-head';
 export { BNSuGaussianHead, bnSuGaussianHead } from './bn-su-gaussian-head';

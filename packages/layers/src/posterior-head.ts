@@ -4,6 +4,7 @@ import type { Distribution } from '@vaekit/distributions';
 import { LEGACY_POSTERIOR_FAMILIES } from './internal/migrate-config';
 import { check } from './internal/validate';
 import { posteriorHeadFactory, posteriorHeadFamilies } from './posterior-head-registry';
+import type { LatentSupport, PriorConfig } from './priors';
 
 /** JSON configuration of a {@link gaussianHead}. */
 export interface GaussianHeadConfig {
@@ -86,19 +87,28 @@ export interface HeadApplyOptions {
 
 /**
  * The small interface every posterior head implements: features in, a `@vaekit/distributions`
- * posterior `q(z|x)` out, plus the matching prior `p(z)`.
+ * posterior `q(z|x)` out. The prior is not the head's: a head declares the `support` of its
+ * posterior and the `defaultPrior` its family is trained against, and the model builds the prior
+ * ({@link createPrior}), so that another prior can be used with the same head.
  *
+ * ```
+ * q(z|x) = head.apply(encoder(x)),     p(z) = createPrior(prior ?? head.defaultPrior, d),
+ * support(p) = support(q) = head.support
+ * ```
  * A head owns tfjs-layers layers (Dense projections, the BN-VAE scalers); they are built on the
  * first `apply` and their trainable weights belong to the encoder (the inference network).
  *
  * The returned distribution has batch shape `[B]` and event shape `[d]`; its tensors live in the
  * current `tf.tidy` scope, and its `dispose()` frees all of them.
  *
+ * Reference: Kingma & Welling 2014, "Auto-Encoding Variational Bayes" (the amortised posterior).
+ *
  * @example
  * ```ts
  * const head = posteriorHead({ family: 'bn', latentDim: 32, gamma: 0.6 });
  * const q = head.apply(features, { training: true });   // DiagonalNormal, batch [B], event [32]
- * const kl = klDivergence(q, head.prior());
+ * const prior = createPrior(head.defaultPrior, head.latentDim); // StandardNormal
+ * const kl = klDivergence(q, prior);
  * ```
  */
 export interface PosteriorHead {
@@ -106,12 +116,17 @@ export interface PosteriorHead {
   readonly config: PosteriorHeadConfig;
   /** Latent dimension `d`. */
   readonly latentDim: number;
+  /** Where the posterior's samples live: `'euclidean'` (`R^d`) or `'sphere'` (`S^{d-1}`). */
+  readonly support: LatentSupport;
+  /**
+   * The prior of this family unless a model config names another: `{ kind: 'standard-normal' }`
+   * for the Gaussian families, `{ kind: 'hyperspherical-uniform' }` for vMF.
+   */
+  readonly defaultPrior: PriorConfig;
   /** The head's layers (named `<name>_<role>`), in a fixed order. */
   readonly layers: tfl.layers.Layer[];
   /** `q(z | features)` for features `[B, F]`. */
   apply(features: tf.Tensor, options?: HeadApplyOptions): Distribution;
-  /** The prior `p(z)` of this family: `N(0, I_d)`, or the uniform distribution on `S^{d-1}` for vMF. */
-  prior(): Distribution;
   /** The trainable variables of the head's layers. */
   readonly trainableVariables: tf.Variable[];
 }

@@ -168,5 +168,15 @@ describe('TextVAE', () => {
     expect(
       () => new TextVAE({ ...config, head: { family: 'bn', latentDim: 4, gamma: -1 } }),
     ).toThrow(/gamma/);
+    expect(
+      () =>
+        new TextVAE({
+          ...config,
+          head: { family: 'vmf', latentDim: 4 },
+          prior: { kind: 'standard-normal' },
+        }),
+    ).toThrow(
+      /TextVAE prior must be a prior on the unit sphere .*'vmf' posterior.*got 'standard-normal'/,
+    );
   });
 });

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '@vaekit/distributions';
 import { keepDistribution } from './internal/keep';
+import { resolvePrior } from './internal/resolve-prior';
 import { check } from './internal/validate';
 import { VAEBase, loadVAE } from './internal/vae-base';
 import type { LatentVariableModel, ModelCallOptions } from './latent-variable-model';
 import { LSTMTextDecoder, type TokenLikelihood } from './lstm-text-decoder';
 import { LSTMTextEncoder } from './lstm-text-encoder';
 import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './posterior-head';
+import { type PriorConfig, createPrior } from './priors';
 import { SPECIAL_TOKENS } from './special-tokens';
 import type { GenerateOptions } from './text-generation';
 import { deriveSeed } from '@vaekit/distributions';
@@ -26,6 +28,12 @@ export interface TextVAEConfig {
   decoderHiddenUnits?: number;
   /** The posterior family and its settings (`latentDim` included). */
   head: PosteriorHeadConfig;
+  /**
+   * The prior `p(z)` (default: the head family's `defaultPrior`, `{ kind: 'standard-normal' }`
+   * for the Gaussian families, `{ kind: 'hyperspherical-uniform' }` for vMF). Its support must
+   * be the posterior's.
+   */
+  prior?: PriorConfig;
   /** Word-dropout rate of the decoder inputs in training (Bowman et al. 2016; default 0). */
   wordDropout?: number;
   /** Id of `<pad>` (default {@link SPECIAL_TOKENS}`.pad` = 0). */
@@ -51,7 +59,7 @@ type FullTextVAEConfig = Required<Omit<TextVAEConfig, 'seed'>> & { seed?: number
  * Sentences are int32 `[B, T]` rows `<bos> w_1 .. w_n <eos> <pad> ..`, with the special-token ids
  * of {@link SPECIAL_TOKENS} (`<pad>` 0, `<unk>` 1, `<bos>` 2, `<eos>` 3) unless configured.
  * ```
- * q(z|x) = head(LSTM_enc(x)),   p(z) = head.prior(),
+ * q(z|x) = head(LSTM_enc(x)),   p(z) = createPrior(prior ?? head.defaultPrior, d),
  * log p(x|z) = sum_{t>=1, x_t != pad} log softmax(W_o h_t + b_o)[x_t],   h_t = LSTM_dec([E x_{t-1}; z], h_{t-1})
  * ```
  * The encoder embedding, encoder LSTM and posterior head (BN scaler included) are the inference
@@ -96,6 +104,10 @@ export class TextVAE extends VAEBase<FullTextVAEConfig> implements LatentVariabl
       'an integer >= 5 (4 special tokens and a word)',
       config.vocabSize,
     );
+    const head = posteriorHead(
+      { ...config.head },
+      { name: 'posterior', seed: deriveSeed(config.seed, 1) },
+    );
     const hiddenUnits = config.hiddenUnits ?? 256;
     const full: FullTextVAEConfig = {
       vocabSize: config.vocabSize,
@@ -103,6 +115,7 @@ export class TextVAE extends VAEBase<FullTextVAEConfig> implements LatentVariabl
       hiddenUnits,
       decoderHiddenUnits: config.decoderHiddenUnits ?? hiddenUnits,
       head: { ...config.head },
+      prior: resolvePrior('TextVAE', head, config.prior),
       wordDropout: config.wordDropout ?? 0,
       padId: config.padId ?? SPECIAL_TOKENS.pad,
       bosId: config.bosId ?? SPECIAL_TOKENS.bos,
@@ -120,7 +133,7 @@ export class TextVAE extends VAEBase<FullTextVAEConfig> implements LatentVariabl
       },
       { name: 'encoder', seed: deriveSeed(config.seed, 0) },
     );
-    this.head = posteriorHead(full.head, { name: 'posterior', seed: deriveSeed(config.seed, 1) });
+    this.head = head;
     this.decoder = new LSTMTextDecoder(
       {
         vocabSize: full.vocabSize,
@@ -135,7 +148,7 @@ export class TextVAE extends VAEBase<FullTextVAEConfig> implements LatentVariabl
       },
       { name: 'decoder', seed: deriveSeed(config.seed, 2) },
     );
-    this.prior = keepDistribution(this.head.prior());
+    this.prior = keepDistribution(createPrior(this.config.prior, this.head.latentDim));
     // Build every layer now, so that weights exist before the first optimizer step.
     tf.tidy(() => {
       const tokens = tf.tensor2d(

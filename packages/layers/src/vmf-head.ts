@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Distribution, HypersphericalUniform, VonMisesFisher } from '@vaekit/distributions';
+import { type Distribution, VonMisesFisher } from '@vaekit/distributions';
 import { HeadBase } from './internal/head-base';
 import { check } from './internal/validate';
 import type { HeadApplyOptions, PosteriorHeadOptions, VMFHeadConfig } from './posterior-head';
+import type { PriorConfig } from './priors';
 
 /** Default fixed concentration when neither `kappa` nor `learnKappa` is given. */
 const DEFAULT_KAPPA = 50;
@@ -40,11 +41,15 @@ class OwnedVonMisesFisher extends VonMisesFisher {
  * ```ts
  * const head = vmfHead({ latentDim: 32, kappa: 80 });
  * const q = head.apply(features);                    // VonMisesFisher, batch [B], event [32]
- * klDivergence(q, head.prior());                      // the same constant for every row
+ * klDivergence(q, createPrior(head.defaultPrior, 32)); // the same constant for every row
  * ```
  */
 export class VMFHead extends HeadBase<VMFHeadConfig> {
   readonly layers: tfl.layers.Layer[];
+  /** vMF posteriors live on the unit sphere `S^{d-1}`. */
+  readonly support = 'sphere' as const;
+  /** The uniform distribution on `S^{d-1}`. */
+  readonly defaultPrior: PriorConfig = { kind: 'hyperspherical-uniform' };
   /** The fixed concentration, or `null` when it is learned. */
   readonly kappa: number | null;
   private readonly directionLayer: tfl.layers.Layer;
@@ -100,16 +105,12 @@ export class VMFHead extends HeadBase<VMFHeadConfig> {
     });
     return new OwnedVonMisesFisher(direction!, kappa ?? (this.kappa as number));
   }
-
-  prior(): Distribution {
-    return new HypersphericalUniform({ dim: this.latentDim });
-  }
 }
 
 /**
  * Create a {@link VMFHead} (Davidson et al. 2018; Xu & Durrett 2018): a von Mises-Fisher
  * posterior with normalised mean direction and a fixed (`kappa`, default 50) or learned
- * (`learnKappa: true`) concentration; prior uniform on the sphere.
+ * (`learnKappa: true`) concentration; default prior uniform on the sphere.
  *
  * @throws Error if `latentDim < 2`, `kappa < 0`, or both `kappa` and `learnKappa` are given.
  * @example

@@ -7,6 +7,7 @@ import type {
   PosteriorHeadConfig,
   PosteriorHeadOptions,
 } from '../posterior-head';
+import type { LatentSupport, PriorConfig } from '../priors';
 import { check } from './validate';
 import { trainableVariablesOf } from './variables';
 import { deriveSeed } from '@vaekit/distributions';
@@ -48,6 +49,7 @@ export abstract class HeadBase<C extends PosteriorHeadConfig> implements Posteri
     return trainableVariablesOf(this.layers);
   }
 
+  abstract readonly support: LatentSupport;
+  abstract readonly defaultPrior: PriorConfig;
   abstract apply(features: tf.Tensor, options?: HeadApplyOptions): Distribution;
-  abstract prior(): Distribution;
 }
