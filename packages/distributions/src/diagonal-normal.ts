@@ -95,7 +95,7 @@ export class DiagonalNormal extends Distribution {
     );
   }
 
-  protected _entropy(): tf.Tensor {
+  protected override _entropy(): tf.Tensor {
     const perDim = tf.add(tf.log(this.scale), 0.5 + HALF_LOG_TWO_PI);
     return tf.sum(tf.broadcastTo(perDim, [...this.batchShape, ...this.eventShape]), -1);
   }

@@ -14,8 +14,16 @@ export interface SampleOptions {
 
 /**
  * Base class of every vaekit distribution: it owns shapes, argument checks, tensor clean-up and
- * the sample/rsample plumbing; subclasses implement the mathematics in `_rsample`, `_logProb`,
- * `_entropy` and `_mean`.
+ * the sample/rsample plumbing; subclasses implement the mathematics in `_rsample` (the sampler),
+ * `_logProb`, `_mean` and `_detached`, and where they have one, the closed-form `_entropy`.
+ *
+ * What a subclass declares:
+ * - `reparameterized` (default `true`): whether its sampler `_rsample` is differentiable in the
+ *   parameters (pathwise or implicit reparameterisation). A distribution without such a sampler
+ *   (a discrete one, say) overrides the getter to return `false`; its `_rsample` is then its plain
+ *   sampler, which `sample` uses and `rsample` refuses, throwing an Error naming the class.
+ * - `_entropy` (optional): the closed-form entropy. Without it `entropy()` throws an Error naming
+ *   the class (estimate it by Monte Carlo, `-mean(logProb(sample(n)))`).
  *
  * Shapes follow TensorFlow Probability: a distribution holds a batch of independent
  * distributions (`batchShape`), each over events of shape `eventShape`. `rsample(sampleShape)`
@@ -38,7 +46,22 @@ export abstract class Distribution {
     this.eventShape = [...eventShape];
   }
 
-  /** Whether `rsample` is differentiable in the parameters (true for every vaekit distribution). */
+  /**
+   * Whether `rsample` is differentiable in the parameters: `true` by default (every vaekit
+   * distribution is). A subclass without a reparameterised sampler overrides it to return
+   * `false`, and `rsample` then throws.
+   * @example
+   * ```ts
+   * class Coin extends Distribution {
+   *   override get reparameterized(): boolean {
+   *     return false; // Bernoulli draws are not differentiable in p
+   *   }
+   *   // ... _rsample (the plain sampler), _logProb, _mean, _detached
+   * }
+   * new Coin(p).sample(10);  // fine
+   * new Coin(p).rsample(10); // Error: Coin is not reparameterised ...
+   * ```
+   */
   get reparameterized(): boolean {
     return true;
   }
@@ -71,8 +94,14 @@ export abstract class Distribution {
   /**
    * Draw reparameterised samples `z = g(eps; params)`: gradients flow from `z` into the
    * parameters (pathwise or implicit reparameterisation). Shape `sampleShape + batchShape + eventShape`.
+   * @throws Error naming the class when it is not {@link Distribution.reparameterized}.
    */
   rsample(sampleShape?: number | number[], options: SampleOptions = {}): tf.Tensor {
+    if (!this.reparameterized) {
+      throw new Error(
+        `${this.constructor.name} is not reparameterised: rsample() has no gradient path into its parameters; use sample() for draws without gradient (and a score-function estimator for gradients)`,
+      );
+    }
     return tf.tidy(() => this._rsample(toShape(sampleShape), options.seed));
   }
 
@@ -82,7 +111,10 @@ export abstract class Distribution {
     return tf.tidy(() => this._logProb(value));
   }
 
-  /** Differential entropy, shape `batchShape`. */
+  /**
+   * Differential entropy `H = -E[log p(z)]`, shape `batchShape`, in closed form.
+   * @throws Error naming the class when it has no closed-form entropy (no `_entropy`).
+   */
   entropy(): tf.Tensor {
     return tf.tidy(() => this._entropy());
   }
@@ -131,9 +163,22 @@ export abstract class Distribution {
     broadcastShapes(value.shape.slice(0, value.rank - e), this.batchShape, `${name} batch shape`);
   }
 
+  /**
+   * The sampler: `sampleShape + batchShape + eventShape` draws, differentiable in the parameters
+   * when {@link Distribution.reparameterized} (`rsample`), behind a stop-gradient in `sample`.
+   */
   protected abstract _rsample(sampleShape: number[], seed: number | undefined): tf.Tensor;
   protected abstract _logProb(value: tf.Tensor): tf.Tensor;
-  protected abstract _entropy(): tf.Tensor;
+
+  /**
+   * The closed-form entropy, shape `batchShape`. Optional: subclasses that have one override it;
+   * this default throws an Error naming the class.
+   */
+  protected _entropy(): tf.Tensor {
+    throw new Error(
+      `${this.constructor.name} has no closed-form entropy; estimate it by Monte Carlo as -mean(logProb(sample(n)))`,
+    );
+  }
   protected abstract _mean(): tf.Tensor;
   protected abstract _detached(): Distribution;
 }

@@ -80,7 +80,7 @@ export class HypersphericalUniform extends Distribution {
     return tf.fill(shape, -this.logSurfaceArea());
   }
 
-  protected _entropy(): tf.Tensor {
+  protected override _entropy(): tf.Tensor {
     return tf.fill(this.batchShape, this.logSurfaceArea());
   }
 

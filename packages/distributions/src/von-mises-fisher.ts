@@ -234,7 +234,7 @@ export class VonMisesFisher extends Distribution {
     return tf.broadcastTo(lp, broadcastShapes(lp.shape, shape, 'value batch shape'));
   }
 
-  protected _entropy(): tf.Tensor {
+  protected override _entropy(): tf.Tensor {
     // -kappa A_d - log C_d, evaluated as log|S^{d-1}| - KL(vMF || U) without cancellation.
     return tf.broadcastTo(vmfEntropyTensor(this.dim, this.kappaTensor()), this.batchShape);
   }

@@ -49,7 +49,7 @@ describe('perDimensionKL', () => {
       protected _logProb(v: tf.Tensor): tf.Tensor {
         return tf.zeros(v.shape.slice(0, -1));
       }
-      protected _entropy(): tf.Tensor {
+      protected override _entropy(): tf.Tensor {
         return tf.zeros([1]);
       }
       protected _mean(): tf.Tensor {

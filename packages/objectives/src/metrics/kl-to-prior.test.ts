@@ -21,7 +21,7 @@ class WideGaussian extends Distribution {
     const c = -0.5 * this.dim * Math.log(2 * Math.PI * this.sigma * this.sigma);
     return tf.add(tf.mul(tf.sum(tf.square(v), -1), -0.5 / (this.sigma * this.sigma)), c);
   }
-  protected _entropy(): tf.Tensor {
+  protected override _entropy(): tf.Tensor {
     return tf.scalar(0.5 * this.dim * Math.log(2 * Math.PI * Math.E * this.sigma * this.sigma));
   }
   protected _mean(): tf.Tensor {
