@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type * as TF from '@tensorflow/tfjs-core';
 import type * as Backend from '@vaekit/backend';
+import type * as BackendInternal from '@vaekit/backend/internal';
 import type * as Distributions from '@vaekit/distributions';
 import type * as Layers from '@vaekit/layers';
 import type * as Objectives from '@vaekit/objectives';
 import type * as Trainer from '@vaekit/trainer';
+import type * as TrainerInternal from '@vaekit/trainer/internal';
 
 const workspaceRequire = createRequire(new URL('../apps/cli/package.json', import.meta.url));
 
@@ -26,10 +28,12 @@ async function load<T>(id: string): Promise<T> {
 
 export const tf = await load<typeof TF>('@tensorflow/tfjs-core');
 export const backend = await load<typeof Backend>('@vaekit/backend');
+export const backendInternal = await load<typeof BackendInternal>('@vaekit/backend/internal');
 export const distributions = await load<typeof Distributions>('@vaekit/distributions');
 export const layers = await load<typeof Layers>('@vaekit/layers');
 export const objectives = await load<typeof Objectives>('@vaekit/objectives');
 export const trainer = await load<typeof Trainer>('@vaekit/trainer');
+export const trainerInternal = await load<typeof TrainerInternal>('@vaekit/trainer/internal');
 export type { TF };
 
 /**

@@ -6,7 +6,7 @@
  *
  *   node --conditions=@vaekit/source --import tsx bench/gemm.ts
  */
-import { backend, setUpBackend, type TF, tf } from './deps';
+import { backendInternal as backend, setUpBackend, type TF, tf } from './deps';
 
 await setUpBackend('wasm');
 tf.env().set('PROD', true);

@@ -1,15 +1,3 @@
-export { registerWasmMatMulFix, isWasmMatMulFixRegistered } from './wasm-matmul';
-export { registerWasmGemmFix, isWasmGemmFixRegistered, previousWasmGemmKernel } from './wasm-gemm';
-export { registerWasmSliceFix, isWasmSliceFixRegistered } from './wasm-slice';
-export { registerWasmGatherFix, isWasmGatherFixRegistered } from './wasm-gather';
-export { registerWasmTileFix, isWasmTileFixRegistered } from './wasm-tile';
-export { registerWasmSumFix, isWasmSumFixRegistered } from './wasm-sum';
-export { registerWasmIdentityFix, isWasmIdentityFixRegistered } from './wasm-identity';
-export {
-  WASM_KERNEL_FIXES,
-  registerWasmKernelFixes,
-  registeredWasmKernelFixes,
-} from './wasm-kernel-fixes';
 export {
   BACKEND_CHOICES,
   registerGradients,
@@ -19,10 +7,14 @@ export {
   type SelectBackendOptions,
 } from './select-backend';
 export {
-  ADAM_STEP_KERNEL,
+  WASM_KERNEL_FIXES,
+  registerWasmKernelFixes,
+  registeredWasmKernelFixes,
+} from './wasm-kernel-fixes';
+export { AdamWithClipping, type NamedTensor } from './adam-with-clipping';
+export {
   adamStep,
   globalNormSquared,
   type AdamStepResult,
   type AdamStepScalars,
 } from './adam-step';
-export { AdamWithClipping, type NamedTensor } from './adam-with-clipping';

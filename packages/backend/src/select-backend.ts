@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernelFixes } from './wasm-kernel-fixes';
 
-/** Backends vaekit knows how to load. `auto` tries them fastest first. */
+/**
+ * Backends vaekit knows how to load (the names {@link selectBackend} accepts). `auto` tries them
+ * fastest first.
+ *
+ * @example
+ * ```ts
+ * BACKEND_CHOICES.includes(flag as BackendChoice); // validate a --backend flag
+ * ```
+ */
 export const BACKEND_CHOICES = [
   'auto',
   'node-gpu',
@@ -11,6 +19,7 @@ export const BACKEND_CHOICES = [
   'webgl',
   'cpu',
 ] as const;
+/** One of {@link BACKEND_CHOICES}. */
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** What {@link selectBackend} chose, and why the faster candidates were passed over. */
@@ -23,6 +32,7 @@ export interface BackendSelection {
   skipped: { choice: BackendChoice; reason: string }[];
 }
 
+/** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
   /**
    * Where the browser fetches `tfjs-backend-wasm-*.wasm` from (a folder URL ending in `/`, or a
@@ -94,6 +104,12 @@ export async function selectBackend(
  * Register tfjs-core's gradient functions (idempotent). tfjs-core alone registers none: the
  * `@tensorflow/tfjs` bundle does, so code that depends on tfjs-core only (as vaekit does) must
  * before calling `tf.grad`, `tf.variableGrads` or an optimizer. {@link selectBackend} calls it.
+ *
+ * @example
+ * ```ts
+ * await registerGradients();
+ * tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor([1, 2])); // [2, 4]
+ * ```
  */
 export async function registerGradients(): Promise<void> {
   if (tf.getGradient(tf.Sum) !== undefined) return;

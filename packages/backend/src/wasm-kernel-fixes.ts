@@ -21,18 +21,27 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
   },
 ];
 
-/** The names of vaekit's wasm kernel fixes, in the order {@link registerWasmKernelFixes} registers them. */
+/**
+ * The names of vaekit's wasm kernel fixes, in the order {@link registerWasmKernelFixes} registers
+ * them.
+ *
+ * @example
+ * ```ts
+ * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares']
+ * ```
+ */
 export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name);
 
 /**
  * Register every wasm kernel fix of vaekit (idempotent; {@link selectBackend} calls it when it
- * activates wasm): transposed matmuls ({@link registerWasmMatMulFix}), vaekit's own SIMD matmul
- * ({@link registerWasmGemmFix}; products it does not handle go to the transposing fix), slicing
- * ({@link registerWasmSliceFix}), gathers ({@link registerWasmGatherFix}), tiling
- * ({@link registerWasmTileFix}), sums over leading axes ({@link registerWasmSumFix}) and clones
- * ({@link registerWasmIdentityFix}). Each replaces kernels by ones whose results equal the
- * original kernels' bit for bit (the matmul fix: the original kernel's own product of explicitly
- * transposed operands), only faster; each has a test comparing it with the kernel it replaces.
+ * activates wasm): transposed matmuls (`transposed-matmul`), vaekit's own SIMD matmul
+ * (`simd-gemm`; products it does not handle go to the transposing fix), slicing
+ * (`slice-from-heap`), gathers (`gather-rows`), tiling (`tile-rows`), sums over leading axes
+ * (`sum-leading-axes`) and clones (`identity-shares`). Each replaces kernels by ones whose results
+ * equal the original kernels' bit for bit (the matmul fix: the original kernel's own product of
+ * explicitly transposed operands), only faster; each has a test comparing it with the kernel it
+ * replaces. The per-fix functions (`registerWasmGemmFix`, ...) are in
+ * `@vaekit/backend/internal`.
  *
  * @param only register only the fixes with these names (from {@link WASM_KERNEL_FIXES}; for
  *   measuring each fix's effect). Default: all.
