@@ -5,9 +5,13 @@ import {
   originalWasmGatherKernel,
   registerWasmGatherFix,
 } from './wasm-gather';
-import { expectBitIdentical, mulberry32, runKernel, seededTensor } from './test-support/bits';
-
-const onWasm = () => tf.getBackend() === 'wasm';
+import {
+  expectBitIdentical,
+  mulberry32,
+  onWasm,
+  runKernel,
+  seededTensor,
+} from './test-support/bits';
 
 function randomTensor(
   shape: number[],
@@ -31,46 +35,47 @@ function originalGather(x: tf.Tensor, indices: tf.Tensor, axis: number, batchDim
 }
 
 describe('registerWasmGatherFix', () => {
-  it('is registered by selectBackend on wasm, and idempotent', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmGatherFixRegistered()).toBe(true);
     expect(registerWasmGatherFix()).toEqual([]);
   });
 
-  it('tf.gather is bit-identical to the original kernel (axes, batchDims, dtypes, index shapes)', () => {
-    if (!onWasm()) return;
-    const u = mulberry32(3);
-    const cases: { shape: number[]; axis: number; batchDims: number; indexShape: number[] }[] = [
-      { shape: [50, 8], axis: 0, batchDims: 0, indexShape: [37] }, // embedding rows
-      { shape: [400], axis: 0, batchDims: 0, indexShape: [23] }, // flat, slices of 1
-      { shape: [6, 9, 4], axis: 1, batchDims: 0, indexShape: [5, 2] },
-      { shape: [6, 9, 4], axis: 2, batchDims: 0, indexShape: [7] },
-      // batchDims > 0 is handed to the original kernel (which crashes for batchDims 2 here).
-      { shape: [3, 5, 4, 2], axis: 2, batchDims: 1, indexShape: [3, 6] },
-      { shape: [5, 3], axis: -1, batchDims: 0, indexShape: [4] },
-    ];
-    let n = 0;
-    for (const { shape, axis, batchDims, indexShape } of cases)
-      for (const dtype of ['float32', 'int32', 'bool'] as const) {
-        tf.tidy(() => {
-          const x = randomTensor(shape, dtype, ++n);
-          const dim = shape.at(axis)!;
-          const size = indexShape.reduce((a, b) => a * b, 1);
-          const indices = tf.tensor(
-            Int32Array.from({ length: size }, () => Math.floor(u() * dim)),
-            indexShape,
-            'int32',
-          );
-          const actual = tf.gather(x, indices, axis, batchDims);
-          const expected = tf.reshape(
-            originalGather(x, indices, axis < 0 ? axis + shape.length : axis, batchDims),
-            actual.shape,
-          );
-          expectBitIdentical(actual, expected);
-        });
-      }
-    expect(n).toBe(cases.length * 3);
-  });
+  it.runIf(onWasm)(
+    'tf.gather is bit-identical to the original kernel (axes, batchDims, dtypes, index shapes)',
+    () => {
+      const u = mulberry32(3);
+      const cases: { shape: number[]; axis: number; batchDims: number; indexShape: number[] }[] = [
+        { shape: [50, 8], axis: 0, batchDims: 0, indexShape: [37] }, // embedding rows
+        { shape: [400], axis: 0, batchDims: 0, indexShape: [23] }, // flat, slices of 1
+        { shape: [6, 9, 4], axis: 1, batchDims: 0, indexShape: [5, 2] },
+        { shape: [6, 9, 4], axis: 2, batchDims: 0, indexShape: [7] },
+        // batchDims > 0 is handed to the original kernel (which crashes for batchDims 2 here).
+        { shape: [3, 5, 4, 2], axis: 2, batchDims: 1, indexShape: [3, 6] },
+        { shape: [5, 3], axis: -1, batchDims: 0, indexShape: [4] },
+      ];
+      let n = 0;
+      for (const { shape, axis, batchDims, indexShape } of cases)
+        for (const dtype of ['float32', 'int32', 'bool'] as const) {
+          tf.tidy(() => {
+            const x = randomTensor(shape, dtype, ++n);
+            const dim = shape.at(axis)!;
+            const size = indexShape.reduce((a, b) => a * b, 1);
+            const indices = tf.tensor(
+              Int32Array.from({ length: size }, () => Math.floor(u() * dim)),
+              indexShape,
+              'int32',
+            );
+            const actual = tf.gather(x, indices, axis, batchDims);
+            const expected = tf.reshape(
+              originalGather(x, indices, axis < 0 ? axis + shape.length : axis, batchDims),
+              actual.shape,
+            );
+            expectBitIdentical(actual, expected);
+          });
+        }
+      expect(n).toBe(cases.length * 3);
+    },
+  );
 
   it('gathers with batchDims as the cpu backend defines it (plain-JS reference)', () => {
     // [2, 2, 3, 1] with batchDims 1, axis 2: out[b, o, i] = x[b, o, idx[b, i]].
@@ -89,7 +94,7 @@ describe('registerWasmGatherFix', () => {
       );
       const y = tf.gather(x, idx, 2, 1);
       expect(y.shape).toEqual([2, 2, 2, 1]);
-      if (!onWasm()) expect(Array.from(y.dataSync())).toEqual([2, 0, 5, 3, 7, 7, 10, 10]);
+      if (!onWasm) expect(Array.from(y.dataSync())).toEqual([2, 0, 5, 3, 7, 7, 10, 10]);
     });
   });
 
@@ -103,8 +108,7 @@ describe('registerWasmGatherFix', () => {
     });
   });
 
-  it('rejects out-of-range indices as the original does', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('rejects out-of-range indices as the original does', () => {
     const table = tf.zeros([4, 2]);
     for (const bad of [4, -1]) {
       const indices = tf.tensor1d([0, bad], 'int32');
@@ -114,8 +118,7 @@ describe('registerWasmGatherFix', () => {
     table.dispose();
   });
 
-  it('reads no tensor out of the heap and leaks nothing', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('reads no tensor out of the heap and leaks nothing', () => {
     const table = randomTensor([500, 64], 'float32', 1);
     const indices = tf.tensor1d([5, 499, 0, 17], 'int32');
     const backend = tf.backend();

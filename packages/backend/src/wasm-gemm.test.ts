@@ -2,9 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmGemmFixRegistered, previousWasmGemmKernel, registerWasmGemmFix } from './wasm-gemm';
 import { WASM_KERNELS_SOURCE_SHA256 } from './wasm-kernels-binary';
-import { expectBitIdentical, runKernel, seededTensor, tensorBytes } from './test-support/bits';
-
-const onWasm = () => tf.getBackend() === 'wasm';
+import {
+  expectBitIdentical,
+  onWasm,
+  runKernel,
+  seededTensor,
+  tensorBytes,
+} from './test-support/bits';
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
   return seededTensor(shape, seed, { float: (u) => (u() * 2 - 1) * 3 });
@@ -61,8 +65,7 @@ const SHAPES: [number, number, number][] = [
 ];
 
 describe('registerWasmGemmFix', () => {
-  it('is registered by selectBackend on wasm, and idempotent', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmGemmFixRegistered()).toBe(true);
     expect(registerWasmGemmFix()).toEqual([]);
   });
@@ -74,31 +77,32 @@ describe('registerWasmGemmFix', () => {
     expect(createHash('sha256').update(source).digest('hex')).toBe(WASM_KERNELS_SOURCE_SHA256);
   });
 
-  it('multiplies bit-identically to the replaced kernel and to float32 sums in order, every layout', () => {
-    if (!onWasm()) return;
-    let seed = 1;
-    for (const [m, k, n] of SHAPES) {
-      for (const transposeA of [false, true]) {
-        for (const transposeB of [false, true]) {
-          const a = randomTensor(transposeA ? [k, m] : [m, k], seed++);
-          const b = randomTensor(transposeB ? [n, k] : [k, n], seed++);
-          const ours = tf.matMul(a, b, transposeA, transposeB);
-          // (the replaced kernel cannot take k = 0: XNNPACK refuses it and tfjs returns garbage)
-          const theirs =
-            k === 0
-              ? ours.clone()
-              : previousKernel(tf.BatchMatMul, { a, b }, { transposeA, transposeB });
-          expectBitIdentical(ours, theirs);
-          const reference = referenceProduct(a, b, transposeA, transposeB);
-          expect(Buffer.compare(tensorBytes(ours), Buffer.from(reference.buffer))).toBe(0);
-          tf.dispose([a, b, ours, theirs]);
+  it.runIf(onWasm)(
+    'multiplies bit-identically to the replaced kernel and to float32 sums in order, every layout',
+    () => {
+      let seed = 1;
+      for (const [m, k, n] of SHAPES) {
+        for (const transposeA of [false, true]) {
+          for (const transposeB of [false, true]) {
+            const a = randomTensor(transposeA ? [k, m] : [m, k], seed++);
+            const b = randomTensor(transposeB ? [n, k] : [k, n], seed++);
+            const ours = tf.matMul(a, b, transposeA, transposeB);
+            // (the replaced kernel cannot take k = 0: XNNPACK refuses it and tfjs returns garbage)
+            const theirs =
+              k === 0
+                ? ours.clone()
+                : previousKernel(tf.BatchMatMul, { a, b }, { transposeA, transposeB });
+            expectBitIdentical(ours, theirs);
+            const reference = referenceProduct(a, b, transposeA, transposeB);
+            expect(Buffer.compare(tensorBytes(ours), Buffer.from(reference.buffer))).toBe(0);
+            tf.dispose([a, b, ours, theirs]);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
-  it('fuses a bias and relu/relu6 exactly as the replaced _FusedMatMul', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('fuses a bias and relu/relu6 exactly as the replaced _FusedMatMul', () => {
     let seed = 100;
     for (const [m, k, n] of SHAPES.filter(([, k]) => k > 0)) {
       for (const activation of ['linear', 'relu', 'relu6'] as const) {
@@ -124,32 +128,33 @@ describe('registerWasmGemmFix', () => {
     }
   });
 
-  it('computes batched and broadcast products as the 2-D kernel on each matrix (with a correct bias)', () => {
-    if (!onWasm()) return;
-    const a = randomTensor([3, 2, 6, 10], 7);
-    const b = randomTensor([10, 9], 8);
-    const bias = randomTensor([9], 9);
-    const ours = tf.fused.matMul({ a, b, bias });
-    expect(ours.shape).toEqual([3, 2, 6, 9]);
-    const slices = tf.unstack(tf.reshape(a, [6, 6, 10]));
-    const expected = tf.reshape(
-      tf.stack(slices.map((s) => tf.fused.matMul({ a: s, b, bias }))),
-      [3, 2, 6, 9],
-    );
-    expectBitIdentical(ours, expected);
+  it.runIf(onWasm)(
+    'computes batched and broadcast products as the 2-D kernel on each matrix (with a correct bias)',
+    () => {
+      const a = randomTensor([3, 2, 6, 10], 7);
+      const b = randomTensor([10, 9], 8);
+      const bias = randomTensor([9], 9);
+      const ours = tf.fused.matMul({ a, b, bias });
+      expect(ours.shape).toEqual([3, 2, 6, 9]);
+      const slices = tf.unstack(tf.reshape(a, [6, 6, 10]));
+      const expected = tf.reshape(
+        tf.stack(slices.map((s) => tf.fused.matMul({ a: s, b, bias }))),
+        [3, 2, 6, 9],
+      );
+      expectBitIdentical(ours, expected);
 
-    const c = randomTensor([4, 5, 7], 10);
-    const d = randomTensor([4, 11, 7], 11);
-    const batched = tf.matMul(c, d, false, true);
-    const perMatrix = tf.stack(
-      tf.unstack(c).map((ci, i) => tf.matMul(ci, tf.unstack(d)[i]!, false, true)),
-    );
-    expectBitIdentical(batched, perMatrix);
-    tf.dispose([a, b, bias, ours, expected, ...slices, c, d, batched, perMatrix]);
-  });
+      const c = randomTensor([4, 5, 7], 10);
+      const d = randomTensor([4, 11, 7], 11);
+      const batched = tf.matMul(c, d, false, true);
+      const perMatrix = tf.stack(
+        tf.unstack(c).map((ci, i) => tf.matMul(ci, tf.unstack(d)[i]!, false, true)),
+      );
+      expectBitIdentical(batched, perMatrix);
+      tf.dispose([a, b, bias, ours, expected, ...slices, c, d, batched, perMatrix]);
+    },
+  );
 
-  it('leaves prelu, int32 and unsupported broadcasts to the replaced kernel', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('leaves prelu, int32 and unsupported broadcasts to the replaced kernel', () => {
     const a = randomTensor([4, 6], 20);
     const b = randomTensor([6, 5], 21);
     const alpha = randomTensor([5], 22);
@@ -164,8 +169,7 @@ describe('registerWasmGemmFix', () => {
     tf.dispose([a, b, alpha, ours, theirs]);
   });
 
-  it('frees what it allocates and differentiates as before', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('frees what it allocates and differentiates as before', () => {
     const a = randomTensor([16, 32], 30);
     const w = tf.variable(randomTensor([32, 8], 31));
     const before = tf.memory().numTensors;

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
+import { onWasm } from './test-support/bits';
 
-const onWasm = () => tf.getBackend() === 'wasm';
 const dataIds = () => (tf.backend() as tf.KernelBackend & { numDataIds(): number }).numDataIds();
 
 describe('registerWasmIdentityFix', () => {
-  it('is registered by selectBackend on wasm, and idempotent', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmIdentityFixRegistered()).toBe(true);
     expect(registerWasmIdentityFix()).toEqual([]);
   });
@@ -17,8 +16,8 @@ describe('registerWasmIdentityFix', () => {
     const bytes = tf.memory().numBytes;
     const x = tf.tensor2d([1, -0, Number.NaN, 4], [2, 2]);
     const y = tf.clone(x);
-    if (onWasm()) expect(dataIds()).toBe(before + 1); // shared, not copied
-    expect(y.dataId === x.dataId || !onWasm()).toBe(true);
+    if (onWasm) expect(dataIds()).toBe(before + 1); // shared, not copied
+    expect(y.dataId === x.dataId || !onWasm).toBe(true);
     const yv = y.dataSync();
     expect(Object.is(yv[1], -0) && Number.isNaN(yv[2]!) && yv[3] === 4).toBe(true);
     x.dispose();

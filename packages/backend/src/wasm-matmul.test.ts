@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
-import { seededTensor } from './test-support/bits';
+import { onWasm, seededTensor } from './test-support/bits';
 
 function expectAllClose(
   actual: tf.Tensor,
@@ -45,8 +45,7 @@ function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float6
 }
 
 describe('registerWasmMatMulFix', () => {
-  it('is registered by selectBackend on wasm, and idempotent', () => {
-    if (tf.getBackend() !== 'wasm') return;
+  it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmMatMulFixRegistered()).toBe(true);
     expect(registerWasmMatMulFix()).toEqual([]);
   });

@@ -5,9 +5,13 @@ import {
   originalWasmSliceKernel,
   registerWasmSliceFix,
 } from './wasm-slice';
-import { expectBitIdentical, mulberry32, runKernel, seededTensor } from './test-support/bits';
-
-const onWasm = () => tf.getBackend() === 'wasm';
+import {
+  expectBitIdentical,
+  mulberry32,
+  onWasm,
+  runKernel,
+  seededTensor,
+} from './test-support/bits';
 
 const SPECIAL = [-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 
@@ -43,36 +47,36 @@ function randomSlice(shape: number[], u: () => number): { begin: number[]; size:
 }
 
 describe('registerWasmSliceFix', () => {
-  it('is registered by selectBackend on wasm, and idempotent', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmSliceFixRegistered()).toBe(true);
     expect(registerWasmSliceFix()).toEqual([]);
   });
 
-  it('tf.slice is bit-identical to the original kernel (ranks 1-5, float32, int32, bool, contiguous or not)', () => {
-    if (!onWasm()) return;
-    const u = mulberry32(7);
-    const shapes = [[13], [7, 9], [5, 4, 6], [3, 4, 2, 5], [2, 3, 2, 3, 4], [1, 8, 1]];
-    let cases = 0;
-    for (const shape of shapes)
-      for (const dtype of ['float32', 'int32', 'bool'] as const) {
-        const x = randomTensor(shape, dtype, cases + 1);
-        for (let trial = 0; trial < 12; trial++) {
-          const { begin, size } = randomSlice(shape, u);
-          tf.tidy(() => {
-            const actual = tf.slice(x, begin, size);
-            const [expected] = runOriginal(tf.Slice, { x }, { begin, size });
-            expectBitIdentical(actual, expected!);
-          });
-          cases++;
+  it.runIf(onWasm)(
+    'tf.slice is bit-identical to the original kernel (ranks 1-5, float32, int32, bool, contiguous or not)',
+    () => {
+      const u = mulberry32(7);
+      const shapes = [[13], [7, 9], [5, 4, 6], [3, 4, 2, 5], [2, 3, 2, 3, 4], [1, 8, 1]];
+      let cases = 0;
+      for (const shape of shapes)
+        for (const dtype of ['float32', 'int32', 'bool'] as const) {
+          const x = randomTensor(shape, dtype, cases + 1);
+          for (let trial = 0; trial < 12; trial++) {
+            const { begin, size } = randomSlice(shape, u);
+            tf.tidy(() => {
+              const actual = tf.slice(x, begin, size);
+              const [expected] = runOriginal(tf.Slice, { x }, { begin, size });
+              expectBitIdentical(actual, expected!);
+            });
+            cases++;
+          }
+          x.dispose();
         }
-        x.dispose();
-      }
-    expect(cases).toBe(shapes.length * 3 * 12);
-  });
+      expect(cases).toBe(shapes.length * 3 * 12);
+    },
+  );
 
-  it('tf.unstack along every axis is bit-identical to the original kernel', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('tf.unstack along every axis is bit-identical to the original kernel', () => {
     for (const [shape, dtype] of [
       [[6, 4, 5], 'float32'],
       [[3, 7], 'int32'],
@@ -91,26 +95,28 @@ describe('registerWasmSliceFix', () => {
     }
   });
 
-  it('tf.split (equal parts, sizes, -1, empty parts) is bit-identical to the original kernel', () => {
-    if (!onWasm()) return;
-    const x = randomTensor([12, 6, 5], 'float32', 3);
-    const cases: [number | number[], number][] = [
-      [3, 0],
-      [[5, 0, 7], 0],
-      [[2, -1, 1], 1],
-      [5, -1],
-      [[1, 1, 1, 1, 1], 2],
-    ];
-    for (const [splits, axis] of cases) {
-      tf.tidy(() => {
-        const actual = tf.split(x, splits, axis);
-        const expected = runOriginal(tf.SplitV, { x }, { numOrSizeSplits: splits, axis });
-        expect(actual.length).toBe(expected.length);
-        for (const [i, a] of actual.entries()) expectBitIdentical(a, expected[i]!);
-      });
-    }
-    x.dispose();
-  });
+  it.runIf(onWasm)(
+    'tf.split (equal parts, sizes, -1, empty parts) is bit-identical to the original kernel',
+    () => {
+      const x = randomTensor([12, 6, 5], 'float32', 3);
+      const cases: [number | number[], number][] = [
+        [3, 0],
+        [[5, 0, 7], 0],
+        [[2, -1, 1], 1],
+        [5, -1],
+        [[1, 1, 1, 1, 1], 2],
+      ];
+      for (const [splits, axis] of cases) {
+        tf.tidy(() => {
+          const actual = tf.split(x, splits, axis);
+          const expected = runOriginal(tf.SplitV, { x }, { numOrSizeSplits: splits, axis });
+          expect(actual.length).toBe(expected.length);
+          for (const [i, a] of actual.entries()) expectBitIdentical(a, expected[i]!);
+        });
+      }
+      x.dispose();
+    },
+  );
 
   it('matches an independent plain-JS slice', () => {
     tf.tidy(() => {
@@ -128,31 +134,32 @@ describe('registerWasmSliceFix', () => {
     });
   });
 
-  it('does not copy the whole input out of the heap (no readSync) and leaks no tensors', () => {
-    if (!onWasm()) return;
-    const x = randomTensor([64, 8, 16], 'float32', 5);
-    const backend = tf.backend();
-    const readSync = backend.readSync;
-    let reads = 0;
-    backend.readSync = function (this: tf.KernelBackend, dataId: object) {
-      reads++;
-      return readSync.call(this, dataId);
-    };
-    const before = tf.memory().numTensors;
-    try {
-      tf.dispose(tf.unstack(x));
-      tf.dispose(tf.split(x, [10, 54]));
-      tf.slice(x, [3, 1, 2], [5, 6, 7]).dispose();
-    } finally {
-      backend.readSync = readSync;
-    }
-    expect(reads).toBe(0);
-    expect(tf.memory().numTensors).toBe(before);
-    x.dispose();
-  });
+  it.runIf(onWasm)(
+    'does not copy the whole input out of the heap (no readSync) and leaks no tensors',
+    () => {
+      const x = randomTensor([64, 8, 16], 'float32', 5);
+      const backend = tf.backend();
+      const readSync = backend.readSync;
+      let reads = 0;
+      backend.readSync = function (this: tf.KernelBackend, dataId: object) {
+        reads++;
+        return readSync.call(this, dataId);
+      };
+      const before = tf.memory().numTensors;
+      try {
+        tf.dispose(tf.unstack(x));
+        tf.dispose(tf.split(x, [10, 54]));
+        tf.slice(x, [3, 1, 2], [5, 6, 7]).dispose();
+      } finally {
+        backend.readSync = readSync;
+      }
+      expect(reads).toBe(0);
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    },
+  );
 
-  it('slices stay correct when allocating the output grows the heap', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('slices stay correct when allocating the output grows the heap', () => {
     // A 64 MiB tensor sliced into a near-copy of itself forces new heap allocations.
     const n = 16 * 2 ** 20;
     const x = tf.tidy(() => tf.cast(tf.range(0, n, 1, 'int32'), 'int32'));

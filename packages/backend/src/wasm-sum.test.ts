@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmSumFixRegistered, originalWasmSumKernel, registerWasmSumFix } from './wasm-sum';
-import { expectBitIdentical, runKernel, seededTensor } from './test-support/bits';
-
-const onWasm = () => tf.getBackend() === 'wasm';
+import { expectBitIdentical, onWasm, runKernel, seededTensor } from './test-support/bits';
 
 /** Values of mixed magnitudes (so the order of the additions shows), with -0 columns. */
 function randomTensor(shape: number[], seed: number): tf.Tensor {
@@ -18,14 +16,12 @@ function originalSum(x: tf.Tensor, axis: number[], keepDims: boolean): tf.Tensor
 }
 
 describe('registerWasmSumFix', () => {
-  it('is registered by selectBackend on wasm, and idempotent', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmSumFixRegistered()).toBe(true);
     expect(registerWasmSumFix()).toEqual([]);
   });
 
-  it('sums over leading axes bit-identically to the original kernel', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('sums over leading axes bit-identically to the original kernel', () => {
     const cases: [number[], number[]][] = [
       [[128, 64], [0]], // a bias gradient
       [
@@ -92,8 +88,7 @@ describe('registerWasmSumFix', () => {
     });
   });
 
-  it('reads no tensor out of the heap and leaks nothing', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('reads no tensor out of the heap and leaks nothing', () => {
     const x = randomTensor([64, 32], 1);
     const backend = tf.backend();
     const readSync = backend.readSync;

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmTileFixRegistered, originalWasmTileKernel, registerWasmTileFix } from './wasm-tile';
-import { expectBitIdentical, runKernel, seededTensor } from './test-support/bits';
-
-const onWasm = () => tf.getBackend() === 'wasm';
+import { expectBitIdentical, onWasm, runKernel, seededTensor } from './test-support/bits';
 
 function randomTensor(
   shape: number[],
@@ -18,59 +16,60 @@ function originalTile(x: tf.Tensor, reps: number[]): tf.Tensor {
 }
 
 describe('registerWasmTileFix', () => {
-  it('is registered by selectBackend on wasm, and idempotent', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmTileFixRegistered()).toBe(true);
     expect(registerWasmTileFix()).toEqual([]);
   });
 
-  it('tf.tile is bit-identical to the original kernel (ranks 1-5, float32, int32, bool)', () => {
-    if (!onWasm()) return;
-    const cases: [number[], number[]][] = [
-      [[7], [3]],
-      [[7], [1]],
-      [
-        [4, 6],
-        [5, 1],
-      ], // an importance-weighted bound's tile(x, [K, 1])
-      [
-        [4, 6],
-        [1, 3],
-      ],
-      [
-        [4, 6],
-        [2, 3],
-      ],
-      [
-        [3, 1, 5],
-        [2, 4, 1],
-      ],
-      [
-        [2, 3, 4],
-        [3, 2, 2],
-      ],
-      [
-        [2, 2, 3, 2],
-        [1, 2, 2, 3],
-      ],
-      [
-        [1, 2, 1, 3, 2],
-        [2, 1, 3, 1, 2],
-      ],
-      [
-        [3, 4],
-        [0, 2],
-      ],
-    ];
-    let n = 0;
-    for (const [shape, reps] of cases)
-      for (const dtype of ['float32', 'int32', 'bool'] as const)
-        tf.tidy(() => {
-          const x = randomTensor(shape, dtype, ++n);
-          expectBitIdentical(tf.tile(x, reps), originalTile(x, reps));
-        });
-    expect(n).toBe(cases.length * 3);
-  });
+  it.runIf(onWasm)(
+    'tf.tile is bit-identical to the original kernel (ranks 1-5, float32, int32, bool)',
+    () => {
+      const cases: [number[], number[]][] = [
+        [[7], [3]],
+        [[7], [1]],
+        [
+          [4, 6],
+          [5, 1],
+        ], // an importance-weighted bound's tile(x, [K, 1])
+        [
+          [4, 6],
+          [1, 3],
+        ],
+        [
+          [4, 6],
+          [2, 3],
+        ],
+        [
+          [3, 1, 5],
+          [2, 4, 1],
+        ],
+        [
+          [2, 3, 4],
+          [3, 2, 2],
+        ],
+        [
+          [2, 2, 3, 2],
+          [1, 2, 2, 3],
+        ],
+        [
+          [1, 2, 1, 3, 2],
+          [2, 1, 3, 1, 2],
+        ],
+        [
+          [3, 4],
+          [0, 2],
+        ],
+      ];
+      let n = 0;
+      for (const [shape, reps] of cases)
+        for (const dtype of ['float32', 'int32', 'bool'] as const)
+          tf.tidy(() => {
+            const x = randomTensor(shape, dtype, ++n);
+            expectBitIdentical(tf.tile(x, reps), originalTile(x, reps));
+          });
+      expect(n).toBe(cases.length * 3);
+    },
+  );
 
   it('matches an independent plain-JS tile', () => {
     tf.tidy(() => {
@@ -95,8 +94,7 @@ describe('registerWasmTileFix', () => {
     });
   });
 
-  it('reads no tensor out of the heap and leaks nothing', () => {
-    if (!onWasm()) return;
+  it.runIf(onWasm)('reads no tensor out of the heap and leaks nothing', () => {
     const x = randomTensor([16, 32], 'float32', 1);
     const backend = tf.backend();
     const readSync = backend.readSync;

@@ -2,6 +2,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
+/**
+ * Whether this test run is on the wasm backend (`VAEKIT_TEST_BACKEND`, which the set-up
+ * activates), known when tests are collected: `it.runIf(onWasm)` for wasm-only tests, which then
+ * report as skipped on cpu.
+ */
+export const onWasm = process.env.VAEKIT_TEST_BACKEND === 'wasm';
+
 /** A small seeded uniform generator on [0, 1) (Mulberry32), for reproducible test inputs. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
