@@ -55,7 +55,12 @@ export type { Likelihood, LatentVariableModel, ModelCallOptions } from './latent
 export { ImageVAE, type ImageVAEConfig } from './image-vae';
 export { wordDropout, type WordDropoutOptions } from './word-dropout';
 export { LSTMTextEncoder, type LSTMTextEncoderConfig } from './lstm-text-encoder';
-export { LSTMTextDecoder, TokenLikelihood, type LSTMTextDecoderConfig } from './lstm-text-decoder';
+export {
+  LSTMTextDecoder,
+  TokenLikelihood,
+  type LSTMTextDecoderConfig,
+  type TokenSampleOptions,
+} from './lstm-text-decoder';
 export { generateTokens, type GenerateOptions, type TextStepModel } from './text-generation';
 export { TextVAE, type TextVAEConfig } from './text-vae';
 export { SPECIAL_TOKENS, SPECIAL_TOKEN_NAMES } from './special-tokens';

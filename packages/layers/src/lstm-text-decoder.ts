@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { categoricalLogProb } from './categorical-log-prob';
 import { FusedLSTM } from './fused-lstm';
+import { gumbelMax } from './internal/gumbel-max';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import type { Likelihood } from './latent-variable-model';
@@ -9,7 +10,7 @@ import { SPECIAL_TOKENS } from './special-tokens';
 import { type GenerateOptions, type TextStepModel, generateTokens } from './text-generation';
 import { TokenEmbedding } from './token-embedding';
 import { wordDropout } from './word-dropout';
-import { deriveSeed } from '@vaekit/distributions';
+import { type SampleOptions, deriveSeed } from '@vaekit/distributions';
 
 /** Configuration of an {@link LSTMTextDecoder} (JSON). */
 export interface LSTMTextDecoderConfig {
@@ -238,17 +239,40 @@ export class LSTMTextDecoder implements TextStepModel {
   }
 }
 
+/** Options of {@link TokenLikelihood.sample}. */
+export interface TokenSampleOptions extends SampleOptions {
+  /**
+   * Ancestral sampling: the most tokens drawn after `<bos>`, `<eos>` included (default 30); the
+   * result has `maxLength + 1` columns.
+   */
+  maxLength?: number;
+  /**
+   * Sentences `x` `[N, T]` to condition on instead: each position is drawn from the
+   * teacher-forced conditional `p(x_t | x_<t, z)` given the prefix of `x` (what `logProb(x)`
+   * scores), independently, and the result is shaped like `x`.
+   */
+  teacherForcing?: tf.Tensor;
+}
+
 /**
  * The token likelihood `p(x | z)` of an {@link LSTMTextDecoder}: `logProb(x)` for sentences `x`
  * `[N, T]` (`<bos> w_1 .. w_n <eos> <pad> ..`) is `sum_t log p(x_t | x_<t, z)` over the non-pad
- * targets `x_1 .. x_{T-1}`, with the `<eos>` token counted; shape `[N]`.
+ * targets `x_1 .. x_{T-1}`, with the `<eos>` token counted; shape `[N]`. `sample` draws sentences
+ * from it.
  *
+ * ```
+ * log p(x | z) = sum_{t >= 1, x_t != pad} log softmax(logits_t(x_<t, z))[x_t]
+ * sample():                    x~_t ~ p(x_t | x~_<t, z), t = 1, 2, .. until <eos> (ancestral: x~ ~ p(x | z))
+ * sample({ teacherForcing: x }):  x~_t ~ p(x_t | x_<t, z) independently for every non-pad target of x
+ * ```
  * Reference: Bowman et al. 2016, "Generating Sentences from a Continuous Space".
  *
  * @example
  * ```ts
  * const px = decoder.apply(z, { training: true, seed: 3 });
- * px.logProb(tokens); // [N]
+ * px.logProb(tokens);                          // [N]
+ * px.sample({ seed: 1, maxLength: 20 });       // int32 [N, 21]: <bos> w.. <eos> <pad>..
+ * px.sample({ seed: 1, teacherForcing: tokens }); // int32, shaped like tokens
  * ```
  */
 export class TokenLikelihood implements Likelihood {
@@ -289,5 +313,56 @@ export class TokenLikelihood implements Likelihood {
       const targets = tf.slice(tf.cast(x, 'int32'), [0, 1], [N, T - 1]);
       return categoricalLogProb(this.logits(x), targets, { padId: this.decoder.config.padId });
     });
+  }
+
+  /**
+   * One sentence per latent, int32, without gradient. By default a draw `x~ ~ p(x | z)` by
+   * ancestral sampling (temperature 1, no word dropout): rows `<bos> w_1 .. w_n <eos> <pad> ..`
+   * of `maxLength + 1` tokens, a sentence without `<eos>` after `maxLength` tokens cut there. With
+   * `teacherForcing: x`, one categorical draw per position under the teacher-forced logits of
+   * `x` (word-dropped in training mode, as in `logProb`): shaped like `x`, `<bos>` and the
+   * padding of `x` kept. The same seed on the same backend gives the same draw.
+   *
+   * @throws Error if `maxLength` is not a positive integer, or `teacherForcing` is not `[N, T >= 2]`.
+   */
+  sample(options: TokenSampleOptions = {}): tf.Tensor2D {
+    const { seed, maxLength = 30, teacherForcing } = options;
+    if (teacherForcing !== undefined) return this.sampleTeacherForced(teacherForcing, seed);
+    check(
+      Number.isInteger(maxLength) && maxLength >= 1,
+      'TokenLikelihood sample maxLength',
+      'a positive integer',
+      maxLength,
+    );
+    const { padId, bosId, eosId } = this.decoder.config;
+    const sentences = this.decoder.generate(this.z, {
+      method: 'sample',
+      temperature: 1,
+      maxLength,
+      seed: deriveSeed(seed, 0),
+    });
+    const T = maxLength + 1;
+    const ids = new Int32Array(sentences.length * T).fill(padId);
+    sentences.forEach((words, n) => {
+      const row = [bosId, ...words, ...(words.length < maxLength ? [eosId] : [])];
+      ids.set(row, n * T);
+    });
+    return tf.tensor2d(ids, [sentences.length, T], 'int32');
+  }
+
+  private sampleTeacherForced(x: tf.Tensor, seed: number | undefined): tf.Tensor2D {
+    return tf.tidy(() => {
+      const logits = this.logits(x); // checks x
+      const [N, T] = x.shape as [number, number];
+      const V = this.decoder.config.vocabSize;
+      const draws = tf.reshape(
+        gumbelMax(tf.reshape(logits, [N * (T - 1), V]) as tf.Tensor2D, 1, deriveSeed(seed, 0)),
+        [N, T - 1],
+      );
+      const ids = tf.cast(x, 'int32');
+      const targets = tf.slice(ids, [0, 1], [N, T - 1]);
+      const pad = tf.equal(targets, tf.scalar(this.decoder.config.padId, 'int32'));
+      return tf.concat([tf.slice(ids, [0, 0], [N, 1]), tf.where(pad, targets, draws)], 1);
+    }) as tf.Tensor2D;
   }
 }

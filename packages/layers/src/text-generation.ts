@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gumbelMax } from './internal/gumbel-max';
 import { check } from './internal/validate';
 import { deriveSeed } from '@vaekit/distributions';
 
@@ -80,17 +81,6 @@ export function generateTokens(
   return method === 'beam'
     ? beamSearch(model, z, maxLength, beamWidth)
     : stepwise(model, z, maxLength, method === 'sample' ? temperature : null, seed);
-}
-
-/**
- * One draw per row from `softmax(logits / temperature)` by the Gumbel-max trick,
- * `argmax_v (logits_v / temperature - log(-log u_v))`, `u ~ U(0, 1)`. (tf.multinomial is not used:
- * with a seed, the cpu backend restarts its generator for every row, so all rows of a batch
- * would share one uniform draw per step.)
- */
-function gumbelMax(logits: tf.Tensor2D, temperature: number, seed: number | undefined): tf.Tensor {
-  const u = tf.randomUniform(logits.shape, 0, 1, 'float32', seed);
-  return tf.argMax(tf.sub(tf.div(logits, temperature), tf.log(tf.neg(tf.log(u)))), 1);
 }
 
 function stepwise(
