@@ -8,13 +8,25 @@ export type { LatentVariableModel, Likelihood, ModelCallOptions } from './model'
 export { importanceLogWeights, type LogWeightsOptions } from './log-weights';
 export {
   GRADIENT_ESTIMATORS,
-  OBJECTIVE_KINDS,
   resolveObjectiveOptions,
   type GradientEstimator,
-  type ObjectiveKind,
   type ObjectiveOptions,
   type ResolvedObjectiveOptions,
 } from './objective-options';
+export type {
+  DregTerms,
+  ObjectiveOptionName,
+  ObjectiveSpec,
+  ObjectiveTerms,
+} from './objective-spec';
+export {
+  OBJECTIVES,
+  OBJECTIVE_KINDS,
+  objectiveSpec,
+  registerObjective,
+  type ObjectiveKind,
+} from './objective-registry';
+export { dregIwaeSurrogate } from './dreg-surrogate';
 export { modelObjective, type ObjectiveResult } from './model-objective';
 export {
   disposeObjectiveGradients,

@@ -1,21 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Distribution, hasKL, klDivergence } from '@vaekit/distributions';
-import { ciwae } from './bounds/ciwae';
-import { elbo } from './bounds/elbo';
-import { iwae } from './bounds/iwae';
-import { miwae } from './bounds/miwae';
+import { stopGradient } from '@vaekit/distributions';
 import { freeBitsKL } from './free-bits';
 import { checkPosterior, combineLogWeights, logWeightTerms } from './internal/log-weight-terms';
-import { logMeanExp } from './log-mean-exp';
+import { modelCallOptions } from './internal/seed';
 import type { LatentVariableModel } from './model';
 import {
   type ObjectiveOptions,
   type ResolvedObjectiveOptions,
   resolveObjectiveOptions,
 } from './objective-options';
+import { objectiveSpec } from './objective-registry';
+import type { DregTerms, ObjectiveTerms } from './objective-spec';
 import { perDimensionKL } from './per-dimension-kl';
-import { modelCallOptions } from './internal/seed';
-import { stopGradient } from '@vaekit/distributions';
 
 /** What {@link modelObjective} returns. Every tensor lives in the caller's scope. */
 export interface ObjectiveResult {
@@ -49,8 +46,15 @@ export interface ObjectiveResult {
 
 /**
  * The training losses of a latent-variable model on a batch, one per network, for the ELBO,
- * IWAE, MIWAE, CIWAE or PIWAE, with the reparameterised or the doubly reparameterised (DReG)
- * gradient for the encoder.
+ * IWAE, MIWAE, CIWAE or PIWAE (or an objective added with {@link registerObjective}), with the
+ * reparameterised or the doubly reparameterised (DReG) gradient for the encoder.
+ *
+ * The bounds, the per-network bounds and the DReG surrogates come from the objective's
+ * {@link ObjectiveSpec} in the registry ({@link objectiveSpec}); this function draws the samples,
+ * builds the `[K, B]` log-weight terms and turns the spec's bounds into losses. One case is its
+ * own: the ELBO with an analytic KL (a closed form registered for the posterior-prior pair, or
+ * `kl: 'analytic'`) replaces the sampled `log q - log p` by `KL(q || p)`, which is about the
+ * KL, not the bound.
  *
  * Mathematical details (`z_k ~ q(z|x)` by reparameterisation, `K` per example, decoded in one
  * `[K * B, ...]` batch; `w~` the weights normalised over the samples of one bound; `sg` stop
@@ -106,6 +110,8 @@ export function modelObjective(
     const q = model.encode(x, modelCallOptions(o.training, o.seed, 1));
     checkPosterior(q, x);
     const b = x.shape[0]!;
+    // The analytic-KL ELBO is special-cased here, not in the registry: it replaces the sampled
+    // KL by the closed form (and allows free bits), which is about the KL, not the bound.
     if (o.objective === 'elbo' && o.kl === 'analytic') {
       // klDivergence throws, naming both classes, when no closed form is registered.
       return analyticElbo(model, x, q, tf.broadcastTo(klDivergence(q, model.prior), [b]), o);
@@ -173,52 +179,26 @@ function importanceWeighted(
   const sampledKL = tf.mean(tf.sub(terms.logPosterior, terms.logPrior), 0);
   const kl = analyticKL === undefined ? sampledKL : tf.broadcastTo(analyticKL, [b]);
 
-  let bound: tf.Tensor;
-  let decoderBound: tf.Tensor;
-  let encoderBound: tf.Tensor;
+  // The objective's bounds and DReG surrogate, from its spec in the registry.
+  const spec = objectiveSpec(o.objective);
+  const bound = spec.bound(logW, o);
+  const objectiveTerms: ObjectiveTerms = {
+    logWeights: logW,
+    logLikelihood: terms.logLikelihood,
+    logPrior: terms.logPrior,
+    logPosterior: terms.logPosterior,
+    bound,
+  };
+  const decoderBound = spec.decoderBound?.(objectiveTerms, o) ?? bound;
+  const encoderBound = spec.encoderBound?.(objectiveTerms, o) ?? decoderBound;
   let encoderSurrogate: tf.Tensor | undefined;
-  switch (o.objective) {
-    case 'elbo': {
-      bound = elbo(logW);
-      // Weighted log-weights: log p(x|z) + klWeight * (log p(z) - log q(z|x)).
-      const weighted = (logPosterior: tf.Tensor) =>
-        tf.add(terms.logLikelihood, tf.mul(tf.sub(terms.logPrior, logPosterior), o.klWeight));
-      decoderBound = o.klWeight === 1 ? bound : tf.mean(weighted(terms.logPosterior), 0);
-      encoderBound = decoderBound;
-      if (dreg) {
-        encoderSurrogate = tf.mean(weighted(logPosteriorDetached), 0);
-      }
-      break;
-    }
-    case 'iwae':
-      bound = iwae(logW);
-      decoderBound = bound;
-      encoderBound = bound;
-      if (dreg) encoderSurrogate = dregSurrogate(logWDetached, 1);
-      break;
-    case 'miwae':
-      bound = miwae(logW, { groups: o.groups });
-      decoderBound = bound;
-      encoderBound = bound;
-      if (dreg) encoderSurrogate = dregSurrogate(logWDetached, o.groups);
-      break;
-    case 'ciwae':
-      bound = ciwae(logW, { beta: o.beta });
-      decoderBound = bound;
-      encoderBound = bound;
-      if (dreg) {
-        encoderSurrogate = tf.add(
-          tf.mul(elbo(logW), o.beta),
-          tf.mul(dregSurrogate(logWDetached, 1), 1 - o.beta),
-        );
-      }
-      break;
-    case 'piwae':
-      bound = iwae(logW);
-      decoderBound = bound;
-      encoderBound = miwae(logW, { groups: o.groups });
-      if (dreg) encoderSurrogate = dregSurrogate(logWDetached, o.groups);
-      break;
+  if (dreg) {
+    const dregTerms: DregTerms = {
+      ...objectiveTerms,
+      logPosteriorDetached,
+      logWeightsDetached: logWDetached,
+    };
+    encoderSurrogate = spec.dregSurrogate!(dregTerms, o);
   }
   const decoderLoss = tf.neg(tf.mean(decoderBound)) as tf.Scalar;
   let encoderLoss: tf.Scalar;
@@ -234,17 +214,4 @@ function importanceWeighted(
       encoderBound === decoderBound ? decoderLoss : (tf.neg(tf.mean(encoderBound)) as tf.Scalar);
   }
   return { encoderLoss, decoderLoss, bound, reconstruction, kl };
-}
-
-/**
- * Tucker et al.'s DReG surrogate per example, `[B]`, for `M` groups of IWAE bounds:
- * `(1/M) sum_m sum_j sg(w~_{m,j}^2) log w_{m,j}`, `w~` normalised within each group.
- */
-function dregSurrogate(logW: tf.Tensor, groups: number): tf.Tensor {
-  const [kTotal, b] = logW.shape as [number, number];
-  const k = kTotal / groups;
-  const grouped = tf.reshape(logW, [groups, k, b]);
-  const logNormaliser = tf.add(tf.expandDims(logMeanExp(grouped, 1), 1), Math.log(k));
-  const normalised = stopGradient(tf.exp(tf.sub(grouped, logNormaliser)));
-  return tf.mean(tf.sum(tf.mul(tf.square(normalised), grouped), 1), 0);
 }

@@ -1,22 +1,5 @@
-import {
-  check,
-  checkGroups,
-  checkNonNegative,
-  checkPositiveInteger,
-  checkUnitInterval,
-} from './internal/validate';
-
-/** The objectives {@link modelObjective} can build. */
-export type ObjectiveKind = 'elbo' | 'iwae' | 'miwae' | 'ciwae' | 'piwae';
-
-/** The objectives, in a fixed order (for CLIs and validation messages). */
-export const OBJECTIVE_KINDS: readonly ObjectiveKind[] = [
-  'elbo',
-  'iwae',
-  'miwae',
-  'ciwae',
-  'piwae',
-];
+import { check, checkNonNegative, checkPositiveInteger } from './internal/validate';
+import { type ObjectiveKind, objectiveSpec } from './objective-registry';
 
 /**
  * The encoder's gradient estimator: `reparameterized` (the pathwise gradient of the bound
@@ -32,8 +15,11 @@ export const GRADIENT_ESTIMATORS: readonly GradientEstimator[] = ['reparameteriz
  * can pass its configuration through; the fields that apply depend on `objective`.
  */
 export interface ObjectiveOptions {
-  /** Which bound: `elbo`, `iwae`, `miwae`, `ciwae` or `piwae`. */
-  objective: ObjectiveKind;
+  /**
+   * Which bound: `elbo`, `iwae`, `miwae`, `ciwae` or `piwae` (see {@link OBJECTIVES}), or the
+   * name of one added with {@link registerObjective}.
+   */
+  objective: ObjectiveKind | (string & {});
   /**
    * Importance samples per example, all of them: `K` (= M * k for miwae and piwae). Default 1
    * for `elbo`; required (a positive integer) for the others.
@@ -67,7 +53,7 @@ export interface ObjectiveOptions {
 
 /** {@link ObjectiveOptions} with every default filled in and every field checked. */
 export interface ResolvedObjectiveOptions {
-  objective: ObjectiveKind;
+  objective: ObjectiveKind | (string & {});
   k: number;
   groups: number;
   beta: number;
@@ -97,40 +83,20 @@ export function resolveObjectiveOptions(options: ObjectiveOptions): ResolvedObje
     options,
   );
   const { objective } = options;
-  check(
-    OBJECTIVE_KINDS.includes(objective),
-    'objective',
-    `one of ${OBJECTIVE_KINDS.join(', ')}`,
-    objective,
-  );
-  const k = options.k ?? (objective === 'elbo' ? 1 : undefined);
+  // Throws "objective must be one of ..." naming every registered objective.
+  const spec = objectiveSpec(objective);
+  const k = options.k ?? spec.defaultK;
   check(
     typeof k === 'number' && Number.isInteger(k) && k >= 1,
     'k',
-    `a positive integer (the number of importance samples K${objective === 'elbo' ? '' : `, required for objective '${objective}'`})`,
+    `a positive integer (the number of importance samples K${spec.defaultK === undefined ? `, required for objective '${objective}'` : ''})`,
     k,
   );
   const kk = k as number;
-  let groups = 1;
-  if (objective === 'miwae' || objective === 'piwae') {
-    check(
-      options.groups !== undefined,
-      'groups',
-      `given for objective '${objective}' (a positive integer dividing k = ${kk})`,
-      options.groups,
-    );
-    groups = checkGroups(options.groups, kk);
-  }
-  let beta = 0;
-  if (objective === 'ciwae') {
-    check(
-      options.beta !== undefined,
-      'beta',
-      "given for objective 'ciwae' (a number in [0, 1])",
-      options.beta,
-    );
-    beta = checkUnitInterval(options.beta, 'beta');
-  }
+  // The objective's own checks (groups for miwae and piwae, beta for ciwae, ...).
+  spec.validate?.(options, kk);
+  const groups = spec.uses.includes('groups') ? (options.groups as number) : 1;
+  const beta = spec.uses.includes('beta') ? (options.beta as number) : 0;
   const gradientEstimator = options.gradientEstimator ?? 'reparameterized';
   check(
     GRADIENT_ESTIMATORS.includes(gradientEstimator),
@@ -142,7 +108,7 @@ export function resolveObjectiveOptions(options: ObjectiveOptions): ResolvedObje
   check(['auto', 'analytic', 'sampled'].includes(kl), 'kl', 'one of auto, analytic, sampled', kl);
   const klWeight = checkNonNegative(options.klWeight ?? 1, 'klWeight');
   const freeBits = checkNonNegative(options.freeBits ?? 0, 'freeBits');
-  if (objective !== 'elbo') {
+  if (!(['klWeight', 'freeBits', 'kl'] as const).every((name) => spec.uses.includes(name))) {
     check(
       klWeight === 1 && freeBits === 0 && kl === 'auto',
       'klWeight, freeBits and kl',
@@ -159,6 +125,12 @@ export function resolveObjectiveOptions(options: ObjectiveOptions): ResolvedObje
     );
   }
   if (gradientEstimator === 'dreg') {
+    check(
+      spec.dregSurrogate !== undefined,
+      'gradientEstimator',
+      `'reparameterized' for objective '${objective}' (it defines no DReG surrogate)`,
+      gradientEstimator,
+    );
     check(
       kl !== 'analytic',
       'kl',
@@ -191,9 +163,12 @@ export function resolveObjectiveOptions(options: ObjectiveOptions): ResolvedObje
 }
 
 /**
- * Whether the objective gives both networks the same loss, so one backward pass serves both
- * (every reparameterised objective except PIWAE).
+ * Whether the objective gives both networks the same loss, so one backward pass serves both:
+ * a reparameterised objective whose spec has no separate `encoderBound` (every one but PIWAE).
  */
 export function sharesOneLoss(options: ResolvedObjectiveOptions): boolean {
-  return options.gradientEstimator === 'reparameterized' && options.objective !== 'piwae';
+  return (
+    options.gradientEstimator === 'reparameterized' &&
+    objectiveSpec(options.objective).encoderBound === undefined
+  );
 }

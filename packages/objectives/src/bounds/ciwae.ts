@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shiftedMean } from '../internal/shifted-mean';
-import { checkLogWeights, checkUnitInterval } from '../internal/validate';
+import { dregIwaeSurrogate } from '../dreg-surrogate';
+import { checkGiven, checkLogWeights, checkUnitInterval } from '../internal/validate';
 import { logMeanExp } from '../log-mean-exp';
+import type { ObjectiveSpec } from '../objective-spec';
+import { elbo } from './elbo';
 
 /** Options of {@link ciwae}. */
 export interface CiwaeOptions {
@@ -36,3 +39,42 @@ export function ciwae(logWeights: tf.Tensor, { beta }: CiwaeOptions): tf.Tensor 
     tf.add(tf.mul(shiftedMean(logWeights, 0), beta), tf.mul(logMeanExp(logWeights, 0), 1 - beta)),
   );
 }
+
+/**
+ * CIWAE in the objective registry: `ciwae(logWeights, { beta })` per example, ascended by both
+ * networks; `beta` in [0, 1] is required. Its DReG surrogate mixes the ELBO (ordinary
+ * reparameterised gradient, posterior attached) with IWAE's DReG surrogate.
+ *
+ * Mathematical details:
+ * ```
+ * bound         = beta * ELBO + (1 - beta) * IWAE_K
+ * dregSurrogate = beta * (1/K) sum_k log w_k + (1 - beta) * sum_k sg(w~_k^2) log w'_k
+ *   (log w' with log q(z|x) at stopped posterior parameters)
+ * ```
+ * Reference: Rainforth et al. 2018, "Tighter Variational Bounds are Not Necessarily Better";
+ * Tucker et al. 2018 (DReG).
+ *
+ * @example
+ * ```ts
+ * ciwaeObjective.validate?.({ objective: 'ciwae', k: 4, beta: 2 }, 4);
+ * // Error: beta must be a number in [0, 1], got 2
+ * ```
+ */
+export const ciwaeObjective: ObjectiveSpec = {
+  name: 'ciwae',
+  label: 'CIWAE',
+  reference:
+    'Rainforth, Kosiorek, Le, Maddison, Igl, Wood & Teh 2018, "Tighter Variational Bounds are Not Necessarily Better"',
+  description: 'beta * ELBO + (1 - beta) * IWAE_K from the same K samples (needs --beta in [0, 1])',
+  uses: ['k', 'beta'],
+  validate(options) {
+    checkGiven(options.beta, 'beta', 'ciwae', 'a number in [0, 1]');
+    checkUnitInterval(options.beta, 'beta');
+  },
+  bound: (logWeights, { beta }) => ciwae(logWeights, { beta }),
+  dregSurrogate: (terms, { beta }) =>
+    tf.add(
+      tf.mul(elbo(terms.logWeights), beta),
+      tf.mul(dregIwaeSurrogate(terms.logWeightsDetached, 1), 1 - beta),
+    ),
+};

@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { dregIwaeSurrogate } from '../dreg-surrogate';
 import { checkLogWeights } from '../internal/validate';
 import { logMeanExp } from '../log-mean-exp';
+import type { ObjectiveSpec } from '../objective-spec';
 
 /**
  * The importance-weighted bound `IWAE_K` per example.
@@ -27,3 +29,30 @@ export function iwae(logWeights: tf.Tensor): tf.Tensor {
   checkLogWeights(logWeights);
   return logMeanExp(logWeights, 0);
 }
+
+/**
+ * IWAE in the objective registry: `iwae(logWeights)` per example, ascended by both networks;
+ * its DReG surrogate is Tucker et al.'s for one group of `K`.
+ *
+ * Mathematical details:
+ * ```
+ * bound         = IWAE_K = log (1/K) sum_k w_k
+ * dregSurrogate = sum_k sg(w~_k^2) log w_k
+ * ```
+ * Reference: Burda, Grosse & Salakhutdinov 2015, "Importance Weighted Autoencoders"; Tucker et
+ * al. 2018 (DReG).
+ *
+ * @example
+ * ```ts
+ * iwaeObjective.bound(logWeights, resolveObjectiveOptions({ objective: 'iwae', k: 8 })); // [B]
+ * ```
+ */
+export const iwaeObjective: ObjectiveSpec = {
+  name: 'iwae',
+  label: 'IWAE',
+  reference: 'Burda, Grosse & Salakhutdinov 2015, "Importance Weighted Autoencoders"',
+  description: 'importance-weighted bound log mean_k w_k over K samples',
+  uses: ['k'],
+  bound: (logWeights) => iwae(logWeights),
+  dregSurrogate: (terms) => dregIwaeSurrogate(terms.logWeightsDetached, 1),
+};

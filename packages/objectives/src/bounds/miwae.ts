@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shiftedMean } from '../internal/shifted-mean';
-import { checkGroups, checkLogWeights } from '../internal/validate';
+import { dregIwaeSurrogate } from '../dreg-surrogate';
+import { checkGiven, checkGroups, checkLogWeights } from '../internal/validate';
 import { logMeanExp } from '../log-mean-exp';
+import type { ObjectiveSpec } from '../objective-spec';
 
 /** Options of {@link miwae}. */
 export interface MiwaeOptions {
@@ -38,3 +40,36 @@ export function miwae(logWeights: tf.Tensor, { groups }: MiwaeOptions): tf.Tenso
     return shiftedMean(logMeanExp(grouped, 1), 0);
   });
 }
+
+/**
+ * MIWAE in the objective registry: `miwae(logWeights, { groups })` per example, ascended by both
+ * networks; `groups` (`M`) is required and must divide `k`. Its DReG surrogate averages Tucker
+ * et al.'s over the `M` groups.
+ *
+ * Mathematical details:
+ * ```
+ * bound         = MIWAE(M, K/M) = (1/M) sum_m log (M/K) sum_j w_{m,j}
+ * dregSurrogate = (1/M) sum_m sum_j sg(w~_{m,j}^2) log w_{m,j}   (w~ normalised within group m)
+ * ```
+ * Reference: Rainforth et al. 2018, "Tighter Variational Bounds are Not Necessarily Better".
+ *
+ * @example
+ * ```ts
+ * miwaeObjective.validate?.({ objective: 'miwae', k: 8, groups: 3 }, 8);
+ * // Error: groups must be a positive integer dividing the number of samples K = 8, got 3
+ * ```
+ */
+export const miwaeObjective: ObjectiveSpec = {
+  name: 'miwae',
+  label: 'MIWAE',
+  reference:
+    'Rainforth, Kosiorek, Le, Maddison, Igl, Wood & Teh 2018, "Tighter Variational Bounds are Not Necessarily Better"',
+  description: 'mean over M groups of IWAE_{K/M} bounds (needs --groups dividing k)',
+  uses: ['k', 'groups'],
+  validate(options, k) {
+    checkGiven(options.groups, 'groups', 'miwae', `a positive integer dividing k = ${k}`);
+    checkGroups(options.groups, k);
+  },
+  bound: (logWeights, { groups }) => miwae(logWeights, { groups }),
+  dregSurrogate: (terms, { groups }) => dregIwaeSurrogate(terms.logWeightsDetached, groups),
+};

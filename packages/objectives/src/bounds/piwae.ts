@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkGroups, checkLogWeights } from '../internal/validate';
+import { dregIwaeSurrogate } from '../dreg-surrogate';
+import { checkGiven, checkGroups, checkLogWeights } from '../internal/validate';
+import type { ObjectiveSpec } from '../objective-spec';
 import { iwae } from './iwae';
 import { miwae } from './miwae';
 
@@ -46,3 +48,39 @@ export function piwae(logWeights: tf.Tensor, { groups }: PiwaeOptions): PiwaeBou
     inference: miwae(logWeights, { groups }),
   }));
 }
+
+/**
+ * PIWAE in the objective registry: one bound per network. The generative network ascends
+ * `IWAE_K` (also the logged `bound`), the inference network `MIWAE(M, K/M)`, so every gradient
+ * step takes two passes. `groups` (`M`) is required and must divide `k`. The DReG surrogate is
+ * MIWAE's.
+ *
+ * Mathematical details:
+ * ```
+ * bound = decoderBound = IWAE_K
+ * encoderBound         = MIWAE(M, K/M)
+ * dregSurrogate        = (1/M) sum_m sum_j sg(w~_{m,j}^2) log w_{m,j}
+ * ```
+ * Reference: Rainforth et al. 2018, "Tighter Variational Bounds are Not Necessarily Better".
+ *
+ * @example
+ * ```ts
+ * piwaeObjective.validate?.({ objective: 'piwae', k: 9, groups: 2 }, 9);
+ * // Error: groups must be a positive integer dividing the number of samples K = 9, got 2
+ * ```
+ */
+export const piwaeObjective: ObjectiveSpec = {
+  name: 'piwae',
+  label: 'PIWAE',
+  reference:
+    'Rainforth, Kosiorek, Le, Maddison, Igl, Wood & Teh 2018, "Tighter Variational Bounds are Not Necessarily Better"',
+  description: 'IWAE_K for the decoder, MIWAE(M, K/M) for the encoder (needs --groups dividing k)',
+  uses: ['k', 'groups'],
+  validate(options, k) {
+    checkGiven(options.groups, 'groups', 'piwae', `a positive integer dividing k = ${k}`);
+    checkGroups(options.groups, k);
+  },
+  bound: (logWeights) => iwae(logWeights),
+  encoderBound: (terms, { groups }) => miwae(terms.logWeights, { groups }),
+  dregSurrogate: (terms, { groups }) => dregIwaeSurrogate(terms.logWeightsDetached, groups),
+};

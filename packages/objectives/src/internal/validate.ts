@@ -60,3 +60,13 @@ export function checkNonNegative(value: unknown, name: string): number {
   );
   return value as number;
 }
+
+/** Check that an objective's required option was given: `groups` for MIWAE and PIWAE, etc. */
+export function checkGiven(
+  value: unknown,
+  name: string,
+  objective: string,
+  expected: string,
+): void {
+  check(value !== undefined, name, `given for objective '${objective}' (${expected})`, value);
+}
