@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@vaekit/backend';
-import { categoricalLogProb, fusedLSTM } from '../src/index';
+import { fusedLSTM } from '../src/index';
+import { categoricalLogProb } from '../src/internal/index';
 if (process.env.NOFIX === '1') {
   await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');

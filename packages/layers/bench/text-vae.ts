@@ -24,7 +24,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registeredWasmKernelFixes, selectBackend } from '@vaekit/backend';
 import { klDivergence } from '@vaekit/distributions';
-import { TextVAE, categoricalLogProb, fusedLSTM, tokenEmbedding } from '../src/index';
+import { TextVAE, fusedLSTM, tokenEmbedding } from '../src/index';
+import { categoricalLogProb } from '../src/internal/index';
 
 const B = 32;
 const T = 20;

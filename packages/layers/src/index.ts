@@ -40,20 +40,12 @@ export { BNGaussianHead, bnGaussianHead } from './bn-gaussian-head';
 export { BNSuGaussianHead, bnSuGaussianHead } from './bn-su-gaussian-head';
 export { VMFHead, vmfHead } from './vmf-head';
 export { FusedLSTM, fusedLSTM, type FusedLSTMArgs } from './fused-lstm';
-export {
-  TokenEmbedding,
-  tokenEmbedding,
-  embeddingLookup,
-  type TokenEmbeddingArgs,
-} from './token-embedding';
-export { categoricalLogProb, type CategoricalLogProbOptions } from './categorical-log-prob';
-export { bernoulliLogProb } from './bernoulli-log-prob';
+export { TokenEmbedding, tokenEmbedding, type TokenEmbeddingArgs } from './token-embedding';
 export { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
 export { MLPEncoder, type MLPEncoderConfig, type MLPActivation } from './mlp-encoder';
 export { MLPDecoder, type MLPDecoderConfig } from './mlp-decoder';
 export type { Likelihood, LatentVariableModel, ModelCallOptions } from './latent-variable-model';
 export { ImageVAE, type ImageVAEConfig } from './image-vae';
-export { wordDropout, type WordDropoutOptions } from './word-dropout';
 export { LSTMTextEncoder, type LSTMTextEncoderConfig } from './lstm-text-encoder';
 export {
   LSTMTextDecoder,

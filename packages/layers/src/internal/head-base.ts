@@ -10,9 +10,34 @@ import type {
 import type { LatentSupport, PriorConfig } from '../priors';
 import { check } from './validate';
 import { trainableVariablesOf } from './variables';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
-/** Shared plumbing of the posterior heads: layer naming, seeding, weights. */
+/**
+ * Shared plumbing of the posterior heads (exported from `@vaekit/layers/internal` for new latent
+ * families): the `latentDim` check, layer naming `<name>_<role>`, seeded Glorot-uniform Dense
+ * projections (the `k`-th projection gets `deriveSeed(seed, k)`), and the trainable variables of
+ * `layers`. A subclass sets `layers`, `support` and `defaultPrior` and implements `apply`.
+ *
+ * ```
+ * dense(role, units):  h -> W h + b,   W ~ GlorotUniform(seed_k),  named `${name}_${role}`
+ * ```
+ * Reference: Glorot & Bengio 2010, "Understanding the difficulty of training deep feedforward
+ * neural networks" (the initializer).
+ *
+ * @example
+ * ```ts
+ * class LaplaceHead extends HeadBase<LaplaceHeadConfig> {
+ *   readonly support = 'euclidean' as const;
+ *   readonly defaultPrior = { kind: 'standard-normal' } as const;
+ *   readonly layers = [this.dense('loc', this.latentDim), this.dense('logscale', this.latentDim)];
+ *   constructor(config: Omit<LaplaceHeadConfig, 'family'>, options: PosteriorHeadOptions = {}) {
+ *     super({ ...config, family: 'laplace' }, options);
+ *   }
+ *   apply(features: tf.Tensor): Distribution { ... }
+ * }
+ * registerPosteriorHead('laplace', (config, options) => new LaplaceHead(config, options));
+ * ```
+ */
 export abstract class HeadBase<C extends PosteriorHeadConfig> implements PosteriorHead {
   readonly config: C;
   readonly latentDim: number;
