@@ -5,11 +5,21 @@ import { FixedGammaBatchNorm } from './fixed-gamma-batch-norm';
 import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
 import type { PriorConfig } from './priors';
-import type {
-  BNGaussianHeadConfig,
-  HeadApplyOptions,
-  PosteriorHeadOptions,
-} from './posterior-head';
+import type { HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
+
+/** JSON configuration of a {@link bnGaussianHead} (Zhu et al. 2020): latent family `'bn'`. */
+export interface BNGaussianHeadConfig {
+  family: 'bn';
+  latentDim: number;
+  /** Fixed batch-norm scale `gamma > 0` of the posterior mean. */
+  gamma: number;
+  /** Train the shift `beta` (default true). */
+  learnBeta?: boolean;
+  /** Running-statistics momentum (default 0.99). */
+  momentum?: number;
+  /** Batch-norm epsilon (default 1e-8). */
+  epsilon?: number;
+}
 
 /**
  * The BN-VAE posterior head of Zhu et al. (2020), latent family `'bn'`: a Gaussian head whose

@@ -5,11 +5,19 @@ import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
 import type { PriorConfig } from './priors';
 import { PosteriorScaler } from './posterior-scaler';
-import type {
-  BNSuGaussianHeadConfig,
-  HeadApplyOptions,
-  PosteriorHeadOptions,
-} from './posterior-head';
+import type { HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
+
+/** JSON configuration of a {@link bnSuGaussianHead} (Su's scaler): latent family `'bn-su'`. */
+export interface BNSuGaussianHeadConfig {
+  family: 'bn-su';
+  latentDim: number;
+  /** `tau` in (0, 1) (default 0.5). */
+  tau?: number;
+  /** Running-statistics momentum (default 0.99). */
+  momentum?: number;
+  /** Batch-norm epsilon (default 1e-8). */
+  epsilon?: number;
+}
 
 /** Smallest |sigma| passed to the distribution (keeps log sigma^2 finite). */
 const MIN_SCALE = 1e-6;

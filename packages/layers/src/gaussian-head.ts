@@ -4,7 +4,14 @@ import type { Distribution } from '@vaekit/distributions';
 import { HeadBase } from './internal/head-base';
 import { OwnedDiagonalNormal } from './internal/owned-normal';
 import type { PriorConfig } from './priors';
-import type { GaussianHeadConfig, HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
+import type { HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
+
+/** JSON configuration of a {@link gaussianHead}. */
+export interface GaussianHeadConfig {
+  family: 'gaussian';
+  /** Latent dimension `d`. */
+  latentDim: number;
+}
 
 /**
  * The standard VAE posterior head, latent family `'gaussian'`: two linear maps of the features

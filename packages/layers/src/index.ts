@@ -9,17 +9,13 @@ export {
   type PosteriorHead,
   type PosteriorFamily,
   type PosteriorHeadConfig,
-  type PosteriorHeadConfigs,
   type PosteriorHeadOptions,
   type HeadApplyOptions,
-  type GaussianHeadConfig,
-  type BNGaussianHeadConfig,
-  type BNSuGaussianHeadConfig,
-  type VMFHeadConfig,
 } from './posterior-head';
 export {
   registerPosteriorHead,
   posteriorHeadFamilies,
+  type PosteriorHeadConfigs,
   type PosteriorHeadFactory,
 } from './posterior-head-registry';
 export {
@@ -35,10 +31,14 @@ export {
   type StandardNormalPriorConfig,
   type HypersphericalUniformPriorConfig,
 } from './priors';
-export { GaussianHead, gaussianHead } from './gaussian-head';
-export { BNGaussianHead, bnGaussianHead } from './bn-gaussian-head';
-export { BNSuGaussianHead, bnSuGaussianHead } from './bn-su-gaussian-head';
-export { VMFHead, vmfHead } from './vmf-head';
+export { GaussianHead, gaussianHead, type GaussianHeadConfig } from './gaussian-head';
+export { BNGaussianHead, bnGaussianHead, type BNGaussianHeadConfig } from './bn-gaussian-head';
+export {
+  BNSuGaussianHead,
+  bnSuGaussianHead,
+  type BNSuGaussianHeadConfig,
+} from './bn-su-gaussian-head';
+export { VMFHead, vmfHead, type VMFHeadConfig } from './vmf-head';
 export { FusedLSTM, fusedLSTM, type FusedLSTMArgs } from './fused-lstm';
 export { TokenEmbedding, tokenEmbedding, type TokenEmbeddingArgs } from './token-embedding';
 export { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';

@@ -7,7 +7,7 @@ import { type PosteriorHeadConfig, posteriorHead } from './posterior-head';
 import { posteriorHeadFamilies, registerPosteriorHead } from './posterior-head-registry';
 
 // A family from outside the package declares its config type by interface merging.
-declare module './posterior-head' {
+declare module './posterior-head-registry' {
   interface PosteriorHeadConfigs {
     'test-wide-gaussian': { family: 'test-wide-gaussian'; latentDim: number; scale: number };
   }

@@ -1,18 +1,44 @@
-import { BNGaussianHead } from './bn-gaussian-head';
-import { BNSuGaussianHead } from './bn-su-gaussian-head';
-import { GaussianHead } from './gaussian-head';
+import { BNGaussianHead, type BNGaussianHeadConfig } from './bn-gaussian-head';
+import { BNSuGaussianHead, type BNSuGaussianHeadConfig } from './bn-su-gaussian-head';
+import { GaussianHead, type GaussianHeadConfig } from './gaussian-head';
 import { check } from './internal/validate';
-import type {
-  PosteriorFamily,
-  PosteriorHead,
-  PosteriorHeadConfigs,
-  PosteriorHeadOptions,
-} from './posterior-head';
-import { VMFHead } from './vmf-head';
+import type { PosteriorFamily, PosteriorHead, PosteriorHeadOptions } from './posterior-head';
+import { VMFHead, type VMFHeadConfig } from './vmf-head';
+
+/**
+ * The JSON configuration of each latent family, by family name: `gaussian`, `bn` (BN-VAE), `bn-su`
+ * (Su's BN-VAE) and `vmf`. The family names are the user-facing latent kinds (the trainer's
+ * `latent` setting and the CLI's `--latent`).
+ *
+ * A family of this package adds its config here and its {@link registerPosteriorHead} line at
+ * the bottom of this file. A family added outside this package declares its config type by
+ * interface merging, so that {@link PosteriorHeadConfig} and the VAE configs accept it:
+ * ```ts
+ * declare module '@vaekit/layers' {
+ *   interface PosteriorHeadConfigs { laplace: { family: 'laplace'; latentDim: number } }
+ * }
+ * ```
+ */
+export interface PosteriorHeadConfigs {
+  gaussian: GaussianHeadConfig;
+  bn: BNGaussianHeadConfig;
+  'bn-su': BNSuGaussianHeadConfig;
+  vmf: VMFHeadConfig;
+}
 
 /**
  * Builds the posterior head of one latent family from its JSON config (`family` included) and
  * the naming/seeding options; what {@link registerPosteriorHead} stores.
+ *
+ * ```
+ * factory({ family, latentDim, ...settings }, { name, seed }) -> PosteriorHead with q(z|x) of that family
+ * ```
+ * Reference: Kingma & Welling 2014, "Auto-Encoding Variational Bayes" (the amortised posterior).
+ *
+ * @example
+ * ```ts
+ * const factory: PosteriorHeadFactory<'vmf'> = (config, options) => new VMFHead(config, options);
+ * ```
  */
 export type PosteriorHeadFactory<F extends PosteriorFamily = PosteriorFamily> = (
   config: PosteriorHeadConfigs[F],
@@ -95,7 +121,7 @@ export function posteriorHeadFactory(family: string): PosteriorHeadFactory | und
   return factories.get(family);
 }
 
-// The built-in families: one line each.
+// The built-in families: one line each (and one entry each in PosteriorHeadConfigs above).
 registerPosteriorHead('gaussian', (config, options) => new GaussianHead(config, options));
 registerPosteriorHead('bn', (config, options) => new BNGaussianHead(config, options));
 registerPosteriorHead('bn-su', (config, options) => new BNSuGaussianHead(config, options));

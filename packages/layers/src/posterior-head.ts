@@ -3,75 +3,12 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Distribution } from '@vaekit/distributions';
 import { LEGACY_POSTERIOR_FAMILIES } from './internal/migrate-config';
 import { check } from './internal/validate';
-import { posteriorHeadFactory, posteriorHeadFamilies } from './posterior-head-registry';
+import {
+  type PosteriorHeadConfigs,
+  posteriorHeadFactory,
+  posteriorHeadFamilies,
+} from './posterior-head-registry';
 import type { LatentSupport, PriorConfig } from './priors';
-
-/** JSON configuration of a {@link gaussianHead}. */
-export interface GaussianHeadConfig {
-  family: 'gaussian';
-  /** Latent dimension `d`. */
-  latentDim: number;
-}
-
-/** JSON configuration of a {@link bnGaussianHead} (Zhu et al. 2020): latent family `'bn'`. */
-export interface BNGaussianHeadConfig {
-  family: 'bn';
-  latentDim: number;
-  /** Fixed batch-norm scale `gamma > 0` of the posterior mean. */
-  gamma: number;
-  /** Train the shift `beta` (default true). */
-  learnBeta?: boolean;
-  /** Running-statistics momentum (default 0.99). */
-  momentum?: number;
-  /** Batch-norm epsilon (default 1e-8). */
-  epsilon?: number;
-}
-
-/** JSON configuration of a {@link bnSuGaussianHead} (Su's scaler): latent family `'bn-su'`. */
-export interface BNSuGaussianHeadConfig {
-  family: 'bn-su';
-  latentDim: number;
-  /** `tau` in (0, 1) (default 0.5). */
-  tau?: number;
-  /** Running-statistics momentum (default 0.99). */
-  momentum?: number;
-  /** Batch-norm epsilon (default 1e-8). */
-  epsilon?: number;
-}
-
-/** JSON configuration of a {@link vmfHead} (Davidson et al. 2018; Xu & Durrett 2018). */
-export interface VMFHeadConfig {
-  family: 'vmf';
-  /** Ambient dimension `d >= 2` (the latent lives on `S^{d-1}`). */
-  latentDim: number;
-  /** Fixed concentration `kappa >= 0` (default 50 when `learnKappa` is false). */
-  kappa?: number;
-  /** Learn `kappa = softplus(Dense(features)) + kappaMin` per example instead. Default false. */
-  learnKappa?: boolean;
-  /** Lower bound added to a learned kappa (default 1). */
-  kappaMin?: number;
-}
-
-/**
- * The JSON configuration of each latent family, by family name: `gaussian`, `bn` (BN-VAE), `bn-su`
- * (Su's BN-VAE) and `vmf`. The family names are the user-facing latent kinds (the trainer's
- * `latent` setting and the CLI's `--latent`).
- *
- * A family added with {@link registerPosteriorHead} outside this package declares its config
- * type here by interface merging, so that {@link PosteriorHeadConfig} and the VAE configs accept
- * it:
- * ```ts
- * declare module '@vaekit/layers' {
- *   interface PosteriorHeadConfigs { laplace: { family: 'laplace'; latentDim: number } }
- * }
- * ```
- */
-export interface PosteriorHeadConfigs {
-  gaussian: GaussianHeadConfig;
-  bn: BNGaussianHeadConfig;
-  'bn-su': BNSuGaussianHeadConfig;
-  vmf: VMFHeadConfig;
-}
 
 /** The latent families a posterior head can produce: `'gaussian' | 'bn' | 'bn-su' | 'vmf'`. */
 export type PosteriorFamily = keyof PosteriorHeadConfigs;

@@ -3,8 +3,21 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Distribution, VonMisesFisher } from '@vaekit/distributions';
 import { HeadBase } from './internal/head-base';
 import { check } from './internal/validate';
-import type { HeadApplyOptions, PosteriorHeadOptions, VMFHeadConfig } from './posterior-head';
+import type { HeadApplyOptions, PosteriorHeadOptions } from './posterior-head';
 import type { PriorConfig } from './priors';
+
+/** JSON configuration of a {@link vmfHead} (Davidson et al. 2018; Xu & Durrett 2018). */
+export interface VMFHeadConfig {
+  family: 'vmf';
+  /** Ambient dimension `d >= 2` (the latent lives on `S^{d-1}`). */
+  latentDim: number;
+  /** Fixed concentration `kappa >= 0` (default 50 when `learnKappa` is false). */
+  kappa?: number;
+  /** Learn `kappa = softplus(Dense(features)) + kappaMin` per example instead. Default false. */
+  learnKappa?: boolean;
+  /** Lower bound added to a learned kappa (default 1). */
+  kappaMin?: number;
+}
 
 /** Default fixed concentration when neither `kappa` nor `learnKappa` is given. */
 const DEFAULT_KAPPA = 50;
