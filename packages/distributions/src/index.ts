@@ -41,7 +41,3 @@ export {
   vmfKLToUniformTensor,
   vmfEntropyTensor,
 } from './special/tensor';
-
-// Utilities shared by the vaekit packages.
-export { deriveSeed } from './internal/seed';
-export { stopGradient } from './internal/stop-gradient';

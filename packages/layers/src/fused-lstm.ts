@@ -9,7 +9,7 @@ import {
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { lstmSequence } from './internal/lstm-sequence';
 import { check } from './internal/validate';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Arguments of {@link fusedLSTM} / {@link FusedLSTM}. */
 export interface FusedLSTMArgs extends LayerArgs {

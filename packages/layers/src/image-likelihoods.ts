@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type SampleOptions, deriveSeed, stopGradient } from '@vaekit/distributions';
+import type { SampleOptions } from '@vaekit/distributions';
+import { deriveSeed, stopGradient } from '@vaekit/distributions/internal';
 import { bernoulliLogProb } from './bernoulli-log-prob';
 import { check } from './internal/validate';
 import type { Likelihood } from './latent-variable-model';

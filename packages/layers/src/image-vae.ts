@@ -10,7 +10,7 @@ import { MLPDecoder } from './mlp-decoder';
 import { type MLPActivation, MLPEncoder } from './mlp-encoder';
 import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './posterior-head';
 import { type PriorConfig, createPrior } from './priors';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /**
  * Configuration of an {@link ImageVAE}: plain JSON, so a run directory can store it and rebuild

@@ -10,7 +10,8 @@ import { SPECIAL_TOKENS } from './special-tokens';
 import { type GenerateOptions, type TextStepModel, generateTokens } from './text-generation';
 import { TokenEmbedding } from './token-embedding';
 import { wordDropout } from './word-dropout';
-import { type SampleOptions, deriveSeed } from '@vaekit/distributions';
+import type { SampleOptions } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Configuration of an {@link LSTMTextDecoder} (JSON). */
 export interface LSTMTextDecoderConfig {

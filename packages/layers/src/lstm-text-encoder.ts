@@ -5,7 +5,7 @@ import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import { SPECIAL_TOKENS } from './special-tokens';
 import { TokenEmbedding } from './token-embedding';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Configuration of an {@link LSTMTextEncoder} (JSON). */
 export interface LSTMTextEncoderConfig {

@@ -4,7 +4,7 @@ import { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import { type MLPActivation, checkMLP } from './mlp-encoder';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Configuration of an {@link MLPDecoder} (JSON). */
 export interface MLPDecoderConfig {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Hidden-layer activations of the MLPs. */
 export type MLPActivation = 'relu' | 'tanh' | 'elu' | 'softplus' | 'sigmoid';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gumbelMax } from './internal/gumbel-max';
 import { check } from './internal/validate';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Options of text generation ({@link LSTMTextDecoder.generate}, {@link TextVAE.generate}). */
 export interface GenerateOptions {

@@ -11,7 +11,7 @@ import { type PosteriorHead, type PosteriorHeadConfig, posteriorHead } from './p
 import { type PriorConfig, createPrior } from './priors';
 import { SPECIAL_TOKENS } from './special-tokens';
 import type { GenerateOptions } from './text-generation';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /**
  * Configuration of a {@link TextVAE}: plain JSON, so a run directory can store it and rebuild

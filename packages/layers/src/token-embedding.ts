@@ -9,7 +9,7 @@ import {
 } from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { check } from './internal/validate';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Arguments of {@link tokenEmbedding} / {@link TokenEmbedding}. */
 export interface TokenEmbeddingArgs extends LayerArgs {

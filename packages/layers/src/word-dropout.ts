@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from './internal/validate';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Options of {@link wordDropout}. */
 export interface WordDropoutOptions {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from '@vaekit/distributions';
+import { stopGradient } from '@vaekit/distributions/internal';
 import { checkGroups, checkLogWeights } from './internal/validate';
 import { logMeanExp } from './log-mean-exp';
 

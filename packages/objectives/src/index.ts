@@ -22,6 +22,7 @@ export type {
 export {
   OBJECTIVES,
   OBJECTIVE_KINDS,
+  objectiveNames,
   objectiveSpec,
   registerObjective,
   type ObjectiveKind,
@@ -66,8 +67,3 @@ export {
   type GradientSNRSummary,
   type ObjectiveGradientSNROptions,
 } from './metrics/gradient-snr';
-export {
-  linearGaussianModel,
-  type LinearGaussianModel,
-  type LinearGaussianModelArgs,
-} from './testing/linear-gaussian-model';

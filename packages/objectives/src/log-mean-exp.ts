@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from './internal/validate';
-import { stopGradient } from '@vaekit/distributions';
+import { stopGradient } from '@vaekit/distributions/internal';
 
 /**
  * Numerically stable `log(mean(exp(x)))` along `axis` (default 0, the sample axis of `[K, B]`

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Distribution, hasKL, klDivergence } from '@vaekit/distributions';
-import { stopGradient } from '@vaekit/distributions';
+import { stopGradient } from '@vaekit/distributions/internal';
 import { freeBitsKL } from './free-bits';
 import { checkPosterior, combineLogWeights, logWeightTerms } from './internal/log-weight-terms';
 import { modelCallOptions } from './internal/seed';

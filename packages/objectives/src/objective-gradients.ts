@@ -154,7 +154,7 @@ function checkVariables(variables: ObjectiveVariables): ObjectiveVariables {
  * @example
  * ```ts
  * const g = objectiveGradients(model, x, { objective: 'iwae', k: 5 }, variables);
- * optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
+ * optimizer.applyGradients({ ...g.encoderGrads, ...g.decoderGrads });
  * disposeObjectiveGradients(g);
  * ```
  */

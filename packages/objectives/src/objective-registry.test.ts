@@ -13,6 +13,7 @@ import { type ObjectiveOptions, resolveObjectiveOptions } from './objective-opti
 import {
   OBJECTIVE_KINDS,
   OBJECTIVES,
+  objectiveNames,
   objectiveSpec,
   registerObjective,
 } from './objective-registry';
@@ -161,6 +162,7 @@ describe('objectiveSpec', () => {
     );
     const unregister = registerObjective(midpoint);
     try {
+      expect(objectiveNames()).toEqual([...OBJECTIVE_KINDS, 'midpoint']);
       expect(() => objectiveSpec('vae')).toThrow(
         /^objective must be one of elbo, iwae, miwae, ciwae, piwae, midpoint, got "vae"$/,
       );
@@ -168,6 +170,7 @@ describe('objectiveSpec', () => {
       unregister();
     }
     expect(() => objectiveSpec('midpoint')).toThrow(/^objective must be one of .*piwae, got/);
+    expect(objectiveNames()).toEqual([...OBJECTIVE_KINDS]);
   });
 });
 

@@ -121,8 +121,17 @@ export function registerObjective(spec: ObjectiveSpec): () => void {
   };
 }
 
-/** Every objective name, built-in first, then the registered ones in registration order. */
-function objectiveNames(): string[] {
+/**
+ * Every objective's name: the built-in ones ({@link OBJECTIVE_KINDS}) first, then those added
+ * with {@link registerObjective}, in registration order. What a CLI or a form offers.
+ *
+ * @example
+ * ```ts
+ * objectiveNames(); // ['elbo', 'iwae', 'miwae', 'ciwae', 'piwae']
+ * objectiveNames().map((name) => objectiveSpec(name).label); // ['ELBO', 'IWAE', ...]
+ * ```
+ */
+export function objectiveNames(): string[] {
   return [...OBJECTIVE_KINDS, ...registered.keys()];
 }
 

@@ -1,4 +1,4 @@
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 /** A fresh random seed, for when one call must reuse the same draws twice. */
 export function freshSeed(): number {
   return Math.floor(Math.random() * 0x100000000) >>> 0;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from '@vaekit/distributions';
+import { stopGradient } from '@vaekit/distributions/internal';
 
 /**
  * `mean(x, axis)` computed as `m + mean(x - m)` with `m` the (stop-gradient) maximum along

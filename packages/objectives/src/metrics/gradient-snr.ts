@@ -3,7 +3,7 @@ import { check, checkPositiveInteger } from '../internal/validate';
 import type { LatentVariableModel } from '../model';
 import { type ObjectiveVariables, objectiveGradients } from '../objective-gradients';
 import type { ObjectiveOptions } from '../objective-options';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Gradient signal-to-noise ratios of one parameter group (see {@link gradientSNR}). */
 export interface GradientSNRSummary {

@@ -3,7 +3,7 @@ import { checkPosterior, combineLogWeights, logWeightTerms } from '../internal/l
 import { checkPositiveInteger } from '../internal/validate';
 import { logMeanExp } from '../log-mean-exp';
 import type { LatentVariableModel } from '../model';
-import { deriveSeed } from '@vaekit/distributions';
+import { deriveSeed } from '@vaekit/distributions/internal';
 
 /** Importance samples for the NLL of image models (Burda et al. 2015 use 5000 on MNIST). */
 export const NLL_SAMPLES_IMAGES = 5000;

@@ -1,0 +1,13 @@
+/**
+ * `@vaekit/distributions/internal`: helpers the vaekit packages share (`@vaekit/objectives`,
+ * `@vaekit/layers`), for them, tests and benchmarks. Not a stable API: it may change in any
+ * release. Applications use the package root.
+ *
+ * - `deriveSeed(seed, index)`: a splitmix32-style hash of `(seed, index)` into a non-zero tfjs
+ *   seed, one independent stream per index (`undefined` stays `undefined`).
+ * - `stopGradient(x)`: the identity with a zero gradient, `sg(x)`.
+ *
+ * @packageDocumentation
+ */
+export { deriveSeed } from './internal/seed';
+export { stopGradient } from './internal/stop-gradient';
