@@ -6,7 +6,7 @@
  * Environment: BENCH_BACKEND (default auto), BENCH_WASM_FIXES (see bench/run.ts), PROFILE_STEPS (default 3 profiled steps after 2
  * warm-up steps), PROFILE_TOP (default 25 kernels).
  */
-import { setUpBackend, tf, trainer } from './deps';
+import { backend, setUpBackend, tf } from './deps';
 import { mlpVAE, trainerStep } from './vaekit-items';
 import { layers } from './deps';
 
@@ -26,7 +26,7 @@ const model =
         seed: 1,
       })
     : mlpVAE(1);
-const optimizer = new trainer.AdamWithClipping(1e-3, 5);
+const optimizer = new backend.AdamWithClipping(1e-3, 5);
 const x =
   kind === 'text'
     ? tf.concat(

@@ -4,8 +4,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataParallelGradients } from '../packages/trainer/src/parallel/data-parallel-gradients';
-import { distributions, layers, objectives, type TF, tf, trainer } from './deps';
+import type { DataParallelGradients } from '@vaekit/trainer/internal';
+import {
+  backend,
+  distributions,
+  layers,
+  objectives,
+  type TF,
+  tf,
+  trainer,
+  trainerInternal,
+} from './deps';
 
 /** Run `step` `warmup` times, then until `seconds` have passed (at least 3 times). */
 export async function timeSteps(
@@ -65,7 +74,7 @@ export async function trainerStep(
     encoderVariables: TF.Variable[];
     decoderVariables: TF.Variable[];
   } & Parameters<typeof objectives.objectiveGradients>[0],
-  optimizer: InstanceType<typeof trainer.AdamWithClipping>,
+  optimizer: InstanceType<typeof backend.AdamWithClipping>,
   x: TF.Tensor,
   options: { objective: 'elbo' | 'iwae'; k: number; seed: number },
   parallel: DataParallelGradients | null = null,
@@ -82,7 +91,7 @@ export async function trainerStep(
   const stats = tf.tidy(() => tf.stack([g.encoderLoss, tf.mean(g.bound), tf.mean(g.kl)]));
   const [loss] = await stats.data();
   stats.dispose();
-  optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
+  optimizer.applyGradients({ ...g.encoderGrads, ...g.decoderGrads });
   objectives.disposeObjectiveGradients(g);
   return loss!;
 }
@@ -97,8 +106,9 @@ export async function mlpTraining(
   threads = 1,
 ): Promise<{ examplesPerSec: number; steps: number; seconds: number; cpuSeconds: number }> {
   const model = mlpVAE(1);
-  const optimizer = new trainer.AdamWithClipping(1e-3, 5);
-  const parallel = threads >= 2 ? await DataParallelGradients.create(model, { threads }) : null;
+  const optimizer = new backend.AdamWithClipping(1e-3, 5);
+  const parallel =
+    threads >= 2 ? await trainerInternal.DataParallelGradients.create(model, { threads }) : null;
   const batches = Array.from({ length: 8 }, (_, i) => {
     const start = (i * item.batch) % (data.count - item.batch);
     return tf.tensor2d(data.images.subarray(start * 784, (start + item.batch) * 784), [
@@ -157,8 +167,9 @@ export async function textTraining(
     wordDropout: 0.3,
     seed: 1,
   });
-  const optimizer = new trainer.AdamWithClipping(1e-3, 5);
-  const parallel = threads >= 2 ? await DataParallelGradients.create(model, { threads }) : null;
+  const optimizer = new backend.AdamWithClipping(1e-3, 5);
+  const parallel =
+    threads >= 2 ? await trainerInternal.DataParallelGradients.create(model, { threads }) : null;
   // Random sentences [B, T + 1]: <bos> then T tokens in [4, V) (no padding), as the Python side.
   const data = [20, 21].map((seed) =>
     tf.tidy(() =>

@@ -32,6 +32,7 @@ const PACKAGES = {
   distributions: 'packages/distributions',
   objectives: 'packages/objectives',
   layers: 'packages/layers',
+  core: 'packages/core',
   trainer: 'packages/trainer',
   cli: 'apps/cli',
 };

@@ -1,10 +1,10 @@
-import type { TrainConfig } from '@vaekit/trainer';
+import type { TrainConfig } from '@vaekit/core';
 
 /** A command-line flag: its name, how its value parses, and its help line. */
 export interface FlagSpec {
   /** Kebab-case flag name without dashes, e.g. `latent-dim`. */
   name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'choice';
+  type: 'string' | 'integer' | 'number' | 'number-or-learned' | 'boolean' | 'list' | 'choice';
   choices?: readonly string[];
   /** The TrainConfig key it sets, for training flags. */
   key?: keyof TrainConfig;
@@ -92,6 +92,11 @@ function convert(spec: FlagSpec, raw: string): unknown {
     case 'number': {
       const n = Number(raw);
       return Number.isFinite(n) && raw.trim() !== '' ? n : bad('a number');
+    }
+    case 'number-or-learned': {
+      if (raw === 'learned') return raw;
+      const n = Number(raw);
+      return Number.isFinite(n) && raw.trim() !== '' ? n : bad("a number or 'learned'");
     }
     case 'list': {
       const parts = raw.split(',').map((s) => Number(s.trim()));

@@ -1,22 +1,19 @@
 /**
  * Prints timings of the data pipeline, checkpoints and rendering (not a test):
- *   cd packages/trainer && node --import tsx bench/data-pipeline.ts
+ *   cd packages/trainer && node --conditions=@vaekit/source --import tsx bench/data-pipeline.ts
  */
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { Rng, TextDataset, imageGridPng, trainingCurvesSvg } from '@vaekit/core';
 import {
-  Rng,
-  TextDataset,
-  imageGridPng,
   loadBrownCorpus,
   loadImageSplits,
   loadMnist,
   readCheckpoint,
   svgToPng,
-  trainingCurvesSvg,
   writeCheckpoint,
 } from '../src/index';
 

@@ -1,7 +1,32 @@
-// Random numbers
-export { Rng } from './random/rng';
+// @vaekit/trainer: the Node layer over @vaekit/core. Files, checkpoints, run directories, PNG
+// writing and worker threads; everything else (configuration, registries, models, data
+// transforms, the training step, evaluation, rendering) is in @vaekit/core.
 
-// Data: images
+// Training runs
+export {
+  train,
+  type StepEvent,
+  type TrainEvents,
+  type TrainOptions,
+  type TrainResult,
+} from './train/train';
+export { openRun, type OpenedRun } from './train/open-run';
+export { writeCurves, writeRunArtifacts } from './train/run-artifacts';
+
+// Data from files
+export {
+  loadTrainingData,
+  DATA_LOADERS,
+  FASHION_MNIST_DIR,
+  type DataLoader,
+} from './data/load-training-data';
+export { loadMnist, mnistDataDir, type LoadMnistOptions } from './data/load-mnist';
+export {
+  loadIdxImages,
+  type IdxSplit,
+  type LoadIdxImagesOptions,
+} from './data/load-idx-images';
+export { loadImageSplits } from './data/load-image-splits';
 export {
   readIdx,
   encodeIdx,
@@ -11,26 +36,6 @@ export {
   type IdxType,
   type ReadIdxOptions,
 } from './data/read-idx';
-export {
-  loadIdxImages,
-  type IdxSplit,
-  type ImageSet,
-  type LoadIdxImagesOptions,
-} from './data/load-idx-images';
-export { loadMnist, mnistDataDir, type LoadMnistOptions } from './data/load-mnist';
-export {
-  ImageDataset,
-  splitImageSet,
-  loadImageSplits,
-  type Binarization,
-  type EpochOptions,
-  type EpochPlan,
-  type ImageBatch,
-  type ImageSplits,
-  type SplitOptions,
-} from './data/image-dataset';
-
-// Data: text
 export { loadTextCorpus } from './data/load-text-corpus';
 export {
   loadBrownCorpus,
@@ -39,38 +44,8 @@ export {
   type BrownCategory,
   type LoadBrownCorpusOptions,
 } from './data/load-brown-corpus';
-export { tokenize, type TokenizeOptions } from './data/tokenize';
-export {
-  Vocabulary,
-  SPECIAL_TOKENS,
-  type VocabularyJSON,
-  type VocabularyOptions,
-} from './data/vocabulary';
-export { capLength, type CappedSentences, type LengthOverflow } from './data/cap-length';
-export {
-  padSequences,
-  textBatchTensors,
-  type PadOptions,
-  type PaddedSequences,
-  type TextBatch,
-} from './data/pad-sequences';
-export {
-  TextDataset,
-  type IndexedTextBatch,
-  type TextDatasetOptions,
-  type TextEpochOptions,
-} from './data/text-dataset';
-export { splitSentences, type SentenceSplitOptions } from './data/split-sentences';
 
-// Checkpoints
-export {
-  MANIFEST_FILE,
-  PREVIOUS_MANIFEST_FILE,
-  type CheckpointManifest,
-  type JsonValue,
-  type TensorData,
-  type TensorEntry,
-} from './checkpoint/checkpoint-manifest';
+// Checkpoints and run directories
 export { writeCheckpoint, type CheckpointData } from './checkpoint/write-checkpoint';
 export {
   readCheckpoint,
@@ -78,80 +53,10 @@ export {
   type Checkpoint,
   type ReadCheckpointOptions,
 } from './checkpoint/read-checkpoint';
-export { snapshotTensors, restoreTensors } from './checkpoint/tensor-record';
-export { writeFileAtomic } from './checkpoint/write-file-atomic';
-
-// Rendering
-export { encodePng, crc32, type EncodePngOptions } from './render/encode-png';
-export {
-  imageGrid,
-  imageGridPng,
-  imageGridSvg,
-  type GrayImage,
-  type ImageGridOptions,
-} from './render/image-grid';
-export {
-  trainingCurvesSvg,
-  type CurvePanel,
-  type MetricRow,
-  type TrainingCurvesOptions,
-} from './render/training-curves';
-export { svgToPng, type SvgToPngOptions } from './render/svg-to-png';
-
-// Run directories
-export {
-  RunDirectory,
-  RUN_MARKER_FILE,
-  type CreateRunOptions,
-  type MetricsRow,
-} from './run/run-directory';
-
-// Configuration
-export {
-  DEFAULT_TRAIN_CONFIG,
-  DATA_CHOICES,
-  LATENT_KINDS,
-  MODEL_KINDS,
-  isTextData,
-  resolveModelKind,
-  type GradientEstimatorKind,
-  type LatentKind,
-  type ModelKind,
-  type ObjectiveKind,
-  type TrainConfig,
-} from './config/train-config';
-export { ConfigError, resolveConfig } from './config/validate-config';
-
-// Training
-export {
-  train,
-  NonFiniteLossError,
-  type StepEvent,
-  type TrainEvents,
-  type TrainOptions,
-  type TrainResult,
-} from './train/train';
-export { evaluate, type EvaluateOptions, type EvaluationResult } from './train/evaluate';
-export { AdamWithClipping, type NamedTensor } from '@vaekit/backend';
-export {
-  createModel,
-  headConfig,
-  posteriorCenter,
-  type Decoded,
-  type RunModel,
-} from './train/create-model';
-export type { TrainableModel } from './train/trainable-model';
-export {
-  loadTrainingData,
-  FASHION_MNIST_DIR,
-  type DataSplit,
-  type TrainingData,
-} from './train/training-data';
-export {
-  sampleFromPrior,
-  reconstruct,
-  writeCurves,
-  writeRunArtifacts,
-} from './train/run-artifacts';
-export { openRun, type OpenedRun } from './train/open-run';
+export type { CheckpointManifest, TensorEntry } from './checkpoint/checkpoint-manifest';
+export { RunDirectory, type CreateRunOptions, type MetricsRow } from './run/run-directory';
 export { fileIOHandler } from './io/file-io-handler';
+
+// Rendering to files
+export { svgToPng, type SvgToPngOptions } from './render/svg-to-png';
+export { zlibDeflate } from './render/zlib-deflate';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { posteriorCenter } from '@vaekit/trainer';
+import { posteriorCenter } from '@vaekit/core';
 import { runCommand } from './run-command';
 
 /** `vaekit encode <run>`: posterior centres of a split as JSON or CSV. */

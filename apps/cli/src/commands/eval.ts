@@ -1,4 +1,4 @@
-import { evaluate } from '@vaekit/trainer';
+import { evaluate } from '@vaekit/core';
 import { runCommand } from './run-command';
 
 /** `vaekit eval <run>`: the paper metrics on a split, printed and written to `eval.json`. */

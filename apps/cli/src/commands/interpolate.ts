@@ -1,37 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { posteriorCenter } from '@vaekit/trainer';
+import { LATENT_FAMILIES, latentPath, posteriorCenter } from '@vaekit/core';
 import { UsageError } from '../flags';
 import { writeDecoded } from './output';
 import { runCommand } from './run-command';
-
-/**
- * Points between latents `a` and `b`: linear `(1-t) a + t b` for Euclidean latents, or spherical
- * `slerp(a, b; t) = sin((1-t) w)/sin w a + sin(t w)/sin w b` (w the angle between them;
- * Shoemake 1985) for vMF latents, which stays on the sphere.
- */
-export function interpolateLatents(
-  a: tf.Tensor1D,
-  b: tf.Tensor1D,
-  steps: number,
-  spherical: boolean,
-): tf.Tensor2D {
-  return tf.tidy(() => {
-    const t = tf.reshape(tf.linspace(0, 1, steps), [steps, 1]);
-    if (!spherical) return tf.add(tf.mul(tf.sub(1, t), a), tf.mul(t, b)) as tf.Tensor2D;
-    const cos = Math.min(1, Math.max(-1, tf.sum(tf.mul(a, b)).dataSync()[0]!));
-    const omega = Math.acos(cos);
-    if (omega < 1e-6) return tf.add(tf.mul(tf.sub(1, t), a), tf.mul(t, b)) as tf.Tensor2D;
-    const wa = tf.div(tf.sin(tf.mul(tf.sub(1, t), omega)), Math.sin(omega));
-    const wb = tf.div(tf.sin(tf.mul(t, omega)), Math.sin(omega));
-    return tf.add(tf.mul(wa, a), tf.mul(wb, b)) as tf.Tensor2D;
-  });
-}
 
 /** `vaekit interpolate <run>`: decode a path between two test inputs. */
 export const interpolateCommand = runCommand({
   name: 'interpolate',
   summary:
-    'Encode two test examples, then decode evenly spaced points between their posterior centres:\nlinear for Gaussian latents, spherical (slerp) for vMF latents.',
+    'Encode two test examples, then decode evenly spaced points between their posterior centres:\nlinear for Euclidean latents, spherical (slerp) for latents on the sphere (vMF).',
   flags: [
     {
       name: 'from',
@@ -81,7 +58,12 @@ export const interpolateCommand = runCommand({
         tf.squeeze(tf.slice(centres, from, 1), [0]),
         tf.squeeze(tf.slice(centres, to, 1), [0]),
       ];
-      return interpolateLatents(a as tf.Tensor1D, b as tf.Tensor1D, steps, config.latent === 'vmf');
+      return latentPath(
+        a as tf.Tensor1D,
+        b as tf.Tensor1D,
+        steps,
+        LATENT_FAMILIES.get(config.latent).spherical,
+      );
     });
     x.dispose();
     try {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { type Decoded, imageGridPng } from '@vaekit/trainer';
+import { type Decoded, imageGridPng } from '@vaekit/core';
+import { zlibDeflate } from '@vaekit/trainer';
 import type { CommandContext } from './context';
 
 /**
@@ -20,7 +21,10 @@ export function writeDecoded(
     return out;
   }
   const path = out ?? defaultImagePath;
-  writeFileSync(path, imageGridPng(decoded as Float32Array[], { cols, scale: 2 }));
+  writeFileSync(
+    path,
+    imageGridPng(decoded as Float32Array[], { cols, scale: 2, compress: zlibDeflate }),
+  );
   ctx.stdout.write(`wrote ${path}\n`);
   return path;
 }

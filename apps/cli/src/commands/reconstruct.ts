@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { reconstruct } from '@vaekit/trainer';
+import { reconstruct } from '@vaekit/core';
 import { writeDecoded } from './output';
 import { runCommand } from './run-command';
 

@@ -1,4 +1,4 @@
-import { sampleFromPrior } from '@vaekit/trainer';
+import { sampleFromPrior } from '@vaekit/core';
 import { writeDecoded } from './output';
 import { runCommand } from './run-command';
 

@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, type TrainConfig, resolveConfig, train } from '@vaekit/trainer';
+import {
+  ConfigError,
+  DATA_SOURCES,
+  LATENT_FAMILIES,
+  type TrainConfig,
+  dataSpecSyntax,
+  ignoredSettings,
+  resolveConfig,
+} from '@vaekit/core';
+import { objectiveNames, objectiveSpec } from '@vaekit/objectives';
+import { train } from '@vaekit/trainer';
 import { type FlagSpec, UsageError, formatFlagHelp, parseFlags } from '../flags';
 import { ProgressReporter } from '../progress';
 import { TRAIN_FLAGS, flagsToConfig } from '../train-flags';
@@ -15,6 +25,15 @@ ELBO, 3 epochs — a few minutes on 2 CPU cores.
 
 Options:
 ${formatFlagHelp(TRAIN_FLAGS)}
+
+Latent families (--latent):
+${choiceHelp(LATENT_FAMILIES.list().map((f) => [f.name, f.description]))}
+
+Objectives (--objective):
+${choiceHelp(objectiveNames().map((name) => [name, objectiveSpec(name).description]))}
+
+Data (--data):
+${choiceHelp(DATA_SOURCES.list().map((s) => [dataSpecSyntax(s), s.description]))}
 
 Examples:
   vaekit train                                          # BN-VAE on MNIST
@@ -55,6 +74,10 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   const out = resume ?? (values['out'] as string | undefined) ?? defaultRunDir(config);
   const quiet = values['quiet'] === true;
   const progress = new ProgressReporter(ctx.stderr, { quiet });
+  for (const { key, reason } of ignoredSettings(config, Object.keys(flagsToConfig(values)))) {
+    const flag = TRAIN_FLAGS.find((f) => f.key === key)!.name;
+    progress.log(`note: --${flag} has no effect here: ${reason}`);
+  }
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -103,6 +126,12 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** Aligned `name  description` lines for the choices of a registry. */
+function choiceHelp(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([name]) => name.length)) + 4;
+  return rows.map(([name, text]) => `  ${name.padEnd(width)}${text}`).join('\n');
 }
 
 function readConfigFile(path: string): Partial<TrainConfig> {

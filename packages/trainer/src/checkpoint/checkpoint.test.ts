@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeaks } from '@vaekit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng } from '../random/rng';
+import { Rng } from '@vaekit/core';
 import { type CheckpointData, writeCheckpoint } from './write-checkpoint';
 import { hasCheckpoint, readCheckpoint } from './read-checkpoint';
 import { restoreTensors, snapshotTensors } from './tensor-record';

@@ -1,22 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ImageSet } from '@vaekit/core';
 import { readIdx } from './read-idx';
 
 /** Which file of an IDX image set: `'train'` (`train-*`) or `'test'` (`t10k-*`). */
 export type IdxSplit = 'train' | 'test';
-
-/** A set of grayscale images with labels, as loaded from IDX files. */
-export interface ImageSet {
-  /** `count * height * width` intensities in `[0, 1]` (byte / 255), row-major `[N, H*W]`. */
-  images: Float32Array;
-  /** `count` class labels. */
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  /** Where the images came from (the image file path). */
-  source: string;
-}
 
 /** Options of {@link loadIdxImages}. */
 export interface LoadIdxImagesOptions {

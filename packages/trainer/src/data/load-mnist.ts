@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type IdxSplit, type ImageSet, loadIdxImages } from './load-idx-images';
+import type { ImageSet } from '@vaekit/core';
+import { type IdxSplit, loadIdxImages } from './load-idx-images';
 
 /** Options of {@link loadMnist}. */
 export interface LoadMnistOptions {

@@ -74,7 +74,7 @@ export function shardSizes(b: number, n: number): number[] {
  * ```ts
  * const parallel = await DataParallelGradients.create(vae, { threads: 2 });
  * const g = await parallel.objectiveGradients(x, { objective: 'iwae', k: 5, seed: step, training: true });
- * optimizer.apply({ ...g.encoderGrads, ...g.decoderGrads });
+ * optimizer.applyGradients({ ...g.encoderGrads, ...g.decoderGrads });
  * disposeObjectiveGradients(g);
  * await parallel.dispose();
  * ```

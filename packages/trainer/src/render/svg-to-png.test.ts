@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodePng } from './__fixtures__/decode-png';
-import { imageGridSvg } from './image-grid';
+import { decodePng } from '../../../core/src/render/__fixtures__/decode-png';
+import { imageGridSvg, trainingCurvesSvg } from '@vaekit/core';
 import { svgToPng } from './svg-to-png';
-import { trainingCurvesSvg } from './training-curves';
 
 describe('svgToPng (resvg)', () => {
   it('rasterises a training-curves chart at the requested scale', () => {

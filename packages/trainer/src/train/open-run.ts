@@ -1,12 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@vaekit/backend';
+import {
+  type RunModel,
+  type TrainConfig,
+  type TrainingData,
+  createModel,
+  modelData,
+  resolveConfig,
+} from '@vaekit/core';
 import { readCheckpoint } from '../checkpoint/read-checkpoint';
 import { restoreTensors } from '../checkpoint/tensor-record';
-import type { TrainConfig } from '../config/train-config';
-import { resolveConfig } from '../config/validate-config';
 import { RunDirectory } from '../run/run-directory';
-import { type RunModel, createModel } from './create-model';
-import { type TrainingData, loadTrainingData } from './training-data';
+import { readRunVocabulary } from '../run/run-vocabulary';
+import { loadTrainingData } from '../data/load-training-data';
 
 /** A trained run, loaded: its configuration, data and model (the caller disposes the model). */
 export interface OpenedRun {
@@ -22,7 +28,7 @@ export interface OpenedRun {
 
 /**
  * Open a run directory written by `train`: check it is one, read and validate its
- * `config.json`, load its data (for the vocabulary and the evaluation splits), rebuild the model
+ * `config.json`, load its data (encoded with the run's own vocabulary, for text), rebuild the model
  * and load the weights of its latest checkpoint, verifying the checkpoint's checksum.
  *
  * @throws Error naming the directory when it is not a vaekit run, has no checkpoint, or its
@@ -44,8 +50,9 @@ export async function openRun(dir: string, options: { backend?: string } = {}): 
   const config = resolveConfig(saved as Partial<TrainConfig>);
   const backend = await selectBackend(options.backend ?? config.backend);
   const checkpoint = await readCheckpoint(run.checkpointDir);
-  const data = loadTrainingData(config);
-  const model = createModel(config, data);
+  const vocabulary = readRunVocabulary(run);
+  const data = loadTrainingData(config, vocabulary ? { vocabulary } : {});
+  const model = createModel(config, modelData(data));
   const weights = restoreTensors(checkpoint.weights);
   try {
     model.loadNamedWeights(weights);

@@ -1,13 +1,21 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { TrainConfig } from '../config/train-config';
-import { imageGridPng } from '../render/image-grid';
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type EvaluationResult,
+  type MetricRow,
+  type RunModel,
+  type TrainConfig,
+  type TrainingData,
+  evaluate,
+  imageGridPng,
+  reconstruct,
+  sampleFromPrior,
+  trainingCurvesSvg,
+} from '@vaekit/core';
+import { fileIOHandler } from '../io/file-io-handler';
+import { zlibDeflate } from '../render/zlib-deflate';
 import { svgToPng } from '../render/svg-to-png';
-import { type MetricRow, trainingCurvesSvg } from '../render/training-curves';
 import type { MetricsRow, RunDirectory } from '../run/run-directory';
-import { type Decoded, type RunModel, posteriorCenter } from './create-model';
-import { type EvaluationResult, evaluate } from './evaluate';
 import type { TrainEvents } from './train';
-import type { TrainingData } from './training-data';
 
 /** Examples shown in `samples.png` and `reconstructions.png` (an 8x8 grid; 8 pairs of rows). */
 const GRID = 64;
@@ -33,7 +41,7 @@ export async function writeRunArtifacts(
     batchSize: config.batchSize,
   });
   run.writeJson('eval.json', { split: 'test', ...test });
-  await model.save(run.file('model'));
+  await model.save(fileIOHandler(run.file('model')));
   run.writeJson('model/vaekit.json', {
     format: 'vaekit-model',
     kind: data.kind,
@@ -47,30 +55,13 @@ export async function writeRunArtifacts(
   return test;
 }
 
-/** Decode `n` draws from the prior. */
-export function sampleFromPrior(model: RunModel, n: number, seed: number): Decoded {
-  const z = model.prior.sample(n, { seed });
-  try {
-    return model.decodeLatents(z.rank === 3 ? tf.reshape(z, [n, model.latentDim]) : z, { seed });
-  } finally {
-    z.dispose();
-  }
-}
-
-/** Decode the posterior centres of `x`. */
-export function reconstruct(model: RunModel, x: tf.Tensor): Decoded {
-  const z = tf.tidy(() => posteriorCenter(model.encode(x, { training: false })));
-  try {
-    return model.decodeLatents(z);
-  } finally {
-    z.dispose();
-  }
-}
-
 function writeSamples(run: RunDirectory, model: RunModel, seed: number): void {
   const samples = sampleFromPrior(model, model.kind === 'image' ? GRID : 20, seed);
   if (model.kind === 'image')
-    run.writeFile('samples.png', imageGridPng(samples as Float32Array[], { cols: 8, scale: 2 }));
+    run.writeFile(
+      'samples.png',
+      imageGridPng(samples as Float32Array[], { cols: 8, scale: 2, compress: zlibDeflate }),
+    );
   else run.writeFile('samples.txt', `${(samples as string[]).join('\n')}\n`);
 }
 
@@ -88,7 +79,10 @@ function writeReconstructions(run: RunDirectory, model: RunModel, data: Training
           ...(recon as Float32Array[]).slice(r * 8, r * 8 + 8),
         );
       }
-      run.writeFile('reconstructions.png', imageGridPng(rows, { cols: 8, scale: 2 }));
+      run.writeFile(
+        'reconstructions.png',
+        imageGridPng(rows, { cols: 8, scale: 2, compress: zlibDeflate }),
+      );
     } else {
       const originals = reconstructTargets(x, data);
       run.writeFile(

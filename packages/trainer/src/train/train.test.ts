@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../checkpoint/read-checkpoint';
-import type { TrainConfig } from '../config/train-config';
+import { NonFiniteLossError, type TrainConfig } from '@vaekit/core';
 import { RunDirectory } from '../run/run-directory';
 import { openRun } from './open-run';
-import { NonFiniteLossError, train } from './train';
+import { train } from './train';
 
 const dirs: string[] = [];
 function tempRun(): string {

@@ -1,19 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@vaekit/backend';
-import { disposeObjectiveGradients, objectiveGradients, parseKLSchedule } from '@vaekit/objectives';
-import { readCheckpoint, hasCheckpoint } from '../checkpoint/read-checkpoint';
+import { AdamWithClipping, type NamedTensor, selectBackend } from '@vaekit/backend';
+import {
+  type EvaluationResult,
+  NonFiniteLossError,
+  Rng,
+  type TrainConfig,
+  type TrainableModel,
+  createModel,
+  evaluate,
+  modelData,
+  resolveConfig,
+  trainStep,
+} from '@vaekit/core';
+import { parseKLSchedule } from '@vaekit/objectives';
+import { hasCheckpoint, readCheckpoint } from '../checkpoint/read-checkpoint';
 import { restoreTensors, snapshotTensors } from '../checkpoint/tensor-record';
 import { writeCheckpoint } from '../checkpoint/write-checkpoint';
-import type { TrainConfig } from '../config/train-config';
-import { resolveConfig } from '../config/validate-config';
-import { Rng } from '../random/rng';
+import { loadTrainingData } from '../data/load-training-data';
 import { RunDirectory } from '../run/run-directory';
-import { AdamWithClipping, type NamedTensor } from '@vaekit/backend';
-import { createModel } from './create-model';
-import { type EvaluationResult, evaluate } from './evaluate';
+import { VOCABULARY_FILE, readRunVocabulary } from '../run/run-vocabulary';
 import { writeRunArtifacts } from './run-artifacts';
-import { type TrainingData, loadTrainingData } from './training-data';
-import type { TrainableModel } from './trainable-model';
 
 /** Progress of one optimizer step, as sent to {@link TrainEvents.onStep}. */
 export interface StepEvent {
@@ -78,19 +84,6 @@ export interface TrainResult {
   test?: EvaluationResult;
 }
 
-/** A step whose loss or gradient was NaN or infinite: training stops, the last good checkpoint stays. */
-export class NonFiniteLossError extends Error {
-  constructor(
-    readonly step: number,
-    what: string,
-  ) {
-    super(
-      `training diverged at step ${step}: the ${what} is not finite. The last good checkpoint was kept; lower --lr or --clip-norm and resume with --resume.`,
-    );
-    this.name = 'NonFiniteLossError';
-  }
-}
-
 interface LoopState {
   step: number;
   epoch: number;
@@ -152,12 +145,14 @@ export async function train(
     }
   }
   const backend = await selectBackend(config.backend);
-  const data = loadTrainingData(config);
+  const savedVocabulary = resuming ? readRunVocabulary(RunDirectory.open(options.out)) : undefined;
+  const data = loadTrainingData(config, savedVocabulary ? { vocabulary: savedVocabulary } : {});
   const run = RunDirectory.create(options.out, {
     resume: options.resume === true,
     config: config as never,
   });
-  const model = createModel(config, data);
+  if (data.vocabulary && !savedVocabulary) run.writeJson(VOCABULARY_FILE, data.vocabulary.toJSON());
+  const model = createModel(config, modelData(data));
   const optimizer = new AdamWithClipping(config.lr, config.clipNorm);
   const dataRng = new Rng(config.seed);
   const state: LoopState = {
@@ -182,7 +177,6 @@ export async function train(
       : config.epochs * stepsPerEpoch;
   const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
   const klSchedule = parseKLSchedule(config.klAnneal);
-  const variables = { encoder: model.encoderVariables, decoder: model.decoderVariables };
   events.onStart?.({
     config,
     backend: backend.choice,
@@ -200,7 +194,7 @@ export async function train(
   const checkpoint = async () => {
     const path = await writeCheckpoint(run.checkpointDir, {
       weights: await snapshotTensorsAndDispose(model.namedWeights()),
-      optimizerState: await snapshotTensorsAndDispose(await optimizer.getState()),
+      optimizerState: await snapshotTensorsAndDispose(await optimizer.getWeights()),
       rngState: state.epochRngState,
       step: state.step,
       epoch: state.epoch,
@@ -264,11 +258,9 @@ export async function train(
         startBatch: state.startBatch,
       })) {
         const klWeight = klSchedule(state.step);
-        const stepSeed = Rng.derive(config.seed, 7, state.step).nextUint32();
-        const g = objectiveGradients(
-          model,
-          x,
-          {
+        let result: Awaited<ReturnType<typeof trainStep>>;
+        try {
+          result = await trainStep(model, optimizer, x, {
             objective: config.objective,
             k: config.k,
             groups: config.groups,
@@ -276,30 +268,22 @@ export async function train(
             gradientEstimator: config.gradientEstimator,
             klWeight,
             freeBits: config.freeBits,
-            seed: stepSeed,
+            seed: Rng.derive(config.seed, 7, state.step).nextUint32(),
             training: true,
-          },
-          variables,
-        );
-        const batchSize = x.shape[0]!;
-        x.dispose();
-        const stats = tf.tidy(() => tf.stack([g.encoderLoss, tf.mean(g.bound), tf.mean(g.kl)]));
-        const [loss, bound, kl] = await stats.data();
-        stats.dispose();
-        const grads = { ...g.encoderGrads, ...g.decoderGrads };
-        if (!Number.isFinite(loss!)) {
-          disposeObjectiveGradients(g);
-          throw new NonFiniteLossError(state.step + 1, `loss (${loss})`);
+            step: state.step + 1,
+          });
+        } catch (error) {
+          if (error instanceof NonFiniteLossError) throw divergedError(error, run, state.step);
+          throw error;
+        } finally {
+          x.dispose();
         }
-        const gradNorm = optimizer.apply(grads);
-        disposeObjectiveGradients(g);
-        if (!Number.isFinite(gradNorm))
-          throw new NonFiniteLossError(state.step + 1, `gradient norm (${gradNorm})`);
+        const { loss, bound, kl, gradNorm, examples: batchSize } = result;
         state.step++;
         state.startBatch = batch + 1;
-        window.loss += loss!;
-        window.bound += bound!;
-        window.kl += kl!;
+        window.loss += loss;
+        window.bound += bound;
+        window.kl += kl;
         window.steps++;
         window.examples += batchSize;
         const examplesPerSec = window.examples / Math.max(1e-3, (Date.now() - window.since) / 1000);
@@ -308,9 +292,9 @@ export async function train(
           totalSteps,
           epoch: state.epoch + 1,
           totalEpochs,
-          loss: loss!,
-          bound: bound!,
-          kl: kl!,
+          loss,
+          bound,
+          kl,
           klWeight,
           gradNorm,
           lr: state.lr,
@@ -398,7 +382,7 @@ async function restore(
   model.loadNamedWeights(weights);
   tf.dispose(Object.values(weights));
   const moments = restoreTensors(saved.optimizerState);
-  await optimizer.setState(Object.entries(moments).map(([name, tensor]) => ({ name, tensor })));
+  await optimizer.setWeights(Object.entries(moments).map(([name, tensor]) => ({ name, tensor })));
   const extra = saved.extra as unknown as {
     startBatch: number;
     best: number | null;
@@ -434,4 +418,16 @@ function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-export type { TrainingData };
+/**
+ * The error a diverged run ends with: what was not finite, at which step, and what to do,
+ * true to the run directory's state (a checkpoint to resume from, or none).
+ */
+function divergedError(error: NonFiniteLossError, run: RunDirectory, step: number): Error {
+  const saved = hasCheckpoint(run.checkpointDir);
+  const advice = saved
+    ? `The last checkpoint in ${run.path} was kept; start a new run with a lower --lr or --clip-norm`
+    : `No checkpoint was written before step ${step + 1}; start a new run with a lower --lr or --clip-norm`;
+  const out = new NonFiniteLossError(error.step, error.what);
+  out.message = `${error.message}. ${advice}.`;
+  return out;
+}

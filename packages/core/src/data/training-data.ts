@@ -1,0 +1,199 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../random/rng';
+import type { ImageDataset } from './image-dataset';
+import { sentenceRows } from './pad-sequences';
+import { splitSentences } from './split-sentences';
+import { TextDataset } from './text-dataset';
+import type { Vocabulary } from './vocabulary';
+import type { ModelData } from '../model/create-model';
+
+/** One split of the training data, seen uniformly whether it holds images or sentences. */
+export interface DataSplit {
+  readonly size: number;
+  /** Batches of one epoch, in a seeded order; the caller disposes each `x`. */
+  batches(
+    rng: Rng,
+    options: { batchSize: number; startBatch?: number; shuffle?: boolean },
+  ): Iterable<{ x: tf.Tensor; batch: number }>;
+  /** The number of batches of an epoch. */
+  numBatches(batchSize: number): number;
+  /** The first `n` examples (in split order) as one tensor, for evaluation and pictures. */
+  head(n: number): tf.Tensor;
+}
+
+/** Train, validation and test splits plus what the model builder needs to know. */
+export interface TrainingData {
+  kind: 'image' | 'text';
+  train: DataSplit;
+  validation: DataSplit;
+  test: DataSplit;
+  /** Image height and width (images). */
+  imageShape?: [number, number];
+  /** The vocabulary (text). */
+  vocabulary?: Vocabulary;
+  /** The sentence length cap in tokens (text). */
+  maxLength?: number;
+  /** One line for logs, e.g. `mnist: 55000 train / 5000 validation / 10000 test images 28x28`. */
+  summary: string;
+}
+
+/** Options of {@link imageTrainingData}. */
+export interface ImageTrainingDataOptions {
+  /** `'bernoulli'` trains on dynamically binarised pixels (Salakhutdinov & Murray 2008). */
+  likelihood: 'bernoulli' | 'gaussian';
+  /** The data's name in the summary line, e.g. `mnist`. */
+  name: string;
+}
+
+/**
+ * Training data from image splits: the training split is dynamically binarised for a
+ * Bernoulli likelihood (each epoch redraws each pixel), validation and test splits use one
+ * fixed binarisation, so evaluations compare like with like across steps.
+ *
+ * @example
+ * ```ts
+ * const data = imageTrainingData({ ...splitImageSet(set), test }, { likelihood: 'bernoulli', name: 'digits' });
+ * ```
+ */
+export function imageTrainingData(
+  splits: { train: ImageDataset; validation: ImageDataset; test: ImageDataset },
+  options: ImageTrainingDataOptions,
+): TrainingData {
+  const binarize = options.likelihood === 'bernoulli' ? 'dynamic' : 'none';
+  const { height, width } = splits.train;
+  return {
+    kind: 'image',
+    train: imageSplit(splits.train, binarize),
+    validation: imageSplit(splits.validation, binarize === 'dynamic' ? 'static' : 'none'),
+    test: imageSplit(splits.test, binarize === 'dynamic' ? 'static' : 'none'),
+    imageShape: [height, width],
+    summary: `${options.name}: ${splits.train.size} train / ${splits.validation.size} validation / ${splits.test.size} test images ${height}x${width}${binarize === 'dynamic' ? ', dynamically binarised' : ''}`,
+  };
+}
+
+/** Options of {@link textTrainingData}. */
+export interface TextTrainingDataOptions {
+  /** Sentence length cap in tokens (longer sentences are cut). */
+  maxLength: number;
+  /** Vocabulary cap (special tokens included) and minimum count. */
+  vocabSize: number;
+  minCount: number;
+  /** The data's name in the summary line, e.g. `brown`. */
+  name: string;
+  /**
+   * Use this vocabulary instead of building one on the training split (`vocabSize` and
+   * `minCount` are then ignored): a saved run's own, so a reopened model reads the ids it was
+   * trained on.
+   */
+  vocabulary?: Vocabulary;
+}
+
+/**
+ * Training data from sentences: a fixed 90/5/5 split (seed 0, whatever the run's seed, so runs
+ * with different seeds are evaluated on the same sentences), {@link tokenize}d, with the
+ * vocabulary built on the training split (or the one given).
+ *
+ * @example
+ * ```ts
+ * const data = textTrainingData(lines, { maxLength: 30, vocabSize: 10000, minCount: 1, name: 'my-corpus' });
+ * data.vocabulary!.size;
+ * ```
+ */
+export function textTrainingData(
+  sentences: readonly string[],
+  options: TextTrainingDataOptions,
+): TrainingData {
+  const split = splitSentences(sentences, { validation: 0.05, test: 0.05, seed: 0 });
+  const train = TextDataset.fromSentences(split.train, {
+    maxLength: options.maxLength,
+    ...(options.vocabulary
+      ? { vocabulary: options.vocabulary }
+      : { vocabularyOptions: { maxSize: options.vocabSize, minCount: options.minCount } }),
+  });
+  const datasetOptions = { vocabulary: train.vocabulary, maxLength: options.maxLength };
+  const validation = TextDataset.fromSentences(split.validation, datasetOptions);
+  const test = TextDataset.fromSentences(split.test, datasetOptions);
+  return {
+    kind: 'text',
+    train: textSplit(train),
+    validation: textSplit(validation),
+    test: textSplit(test),
+    vocabulary: train.vocabulary,
+    maxLength: options.maxLength,
+    summary: `${options.name}: ${train.size} train / ${validation.size} validation / ${test.size} test sentences of at most ${options.maxLength} words, vocabulary ${train.vocabulary.size}`,
+  };
+}
+
+/** A {@link DataSplit} of images, binarised as asked. */
+export function imageSplit(
+  dataset: ImageDataset,
+  binarize: 'dynamic' | 'static' | 'none',
+): DataSplit {
+  return {
+    size: dataset.size,
+    numBatches: (batchSize) => Math.ceil(dataset.size / batchSize),
+    *batches(rng, { batchSize, startBatch = 0, shuffle = true }) {
+      for (const b of dataset.batches(rng, { batchSize, startBatch, shuffle, binarize })) {
+        b.labels.dispose();
+        yield { x: b.x, batch: b.batch };
+      }
+    },
+    head(n) {
+      const plan = {
+        order: Uint32Array.from({ length: Math.min(n, dataset.size) }, (_, i) => i),
+        seed: 0,
+        numBatches: 1,
+      };
+      const b = dataset.batch(
+        {
+          ...plan,
+          options: {
+            batchSize: plan.order.length,
+            shuffle: false,
+            dropRemainder: false,
+            binarize,
+            staticSeed: 0,
+            layout: 'flat',
+          },
+        },
+        0,
+      );
+      b.labels.dispose();
+      return b.x;
+    },
+  };
+}
+
+/** A {@link DataSplit} of sentences: rows `<bos> w_1 .. w_n <eos> <pad> ..` ({@link sentenceRows}). */
+export function textSplit(dataset: TextDataset): DataSplit {
+  return {
+    size: dataset.size,
+    numBatches: (batchSize) => Math.ceil(dataset.size / batchSize),
+    *batches(rng, { batchSize, startBatch = 0, shuffle = true }) {
+      for (const b of dataset.batches(rng, { batchSize, startBatch, shuffle })) {
+        tf.dispose([b.inputs, b.targets, b.lengths, b.mask]);
+        yield {
+          x: sentenceRows(Array.from(b.indices, (i) => dataset.sentences[i]!)),
+          batch: b.batch,
+        };
+      }
+    },
+    head(n) {
+      return sentenceRows(dataset.sentences.slice(0, n));
+    },
+  };
+}
+
+/**
+ * What {@link createModel} needs to know of the data: the image shape, or the vocabulary and
+ * the sentence length cap.
+ *
+ * @example
+ * ```ts
+ * const model = createModel(config, modelData(loadTrainingData(config)));
+ * ```
+ */
+export function modelData(data: TrainingData): ModelData {
+  if (data.kind === 'image') return { kind: 'image', imageShape: data.imageShape! };
+  return { kind: 'text', vocabulary: data.vocabulary!, maxLength: data.maxLength! };
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { klDivergence, vmfKLToUniform } from '@vaekit/distributions';
+import { ImageVAE, posteriorHeadFamilies } from '@vaekit/layers';
+import { describe, expect, it } from 'vitest';
+import { LATENT_FAMILIES } from './latent-families';
+
+const settings = { latentDim: 6, gamma: 0.7, tau: 0.4, kappa: 20 as number | 'learned' };
+
+describe('LATENT_FAMILIES', () => {
+  it('registers the built-in families, each with a posterior head in @vaekit/layers', () => {
+    expect(LATENT_FAMILIES.names().slice(0, 4)).toEqual(['gaussian', 'bn', 'bn-su', 'vmf']);
+    for (const family of LATENT_FAMILIES.list()) {
+      expect(posteriorHeadFamilies()).toContain(family.headConfig(settings).family);
+      expect(family.label.length).toBeGreaterThan(0);
+      expect(family.reference).toMatch(/\d{4}/);
+    }
+  });
+
+  it('builds a model of each family whose KL to its prior is at least the stated floor', () => {
+    for (const family of LATENT_FAMILIES.list()) {
+      const vae = new ImageVAE({
+        inputDim: 12,
+        hiddenUnits: [8],
+        head: family.headConfig(settings),
+        seed: 3,
+      });
+      const x = tf.randomUniform([64, 12], 0, 1, 'float32', 5);
+      const kl = tf.tidy(
+        () => tf.mean(klDivergence(vae.encode(x, { training: true }), vae.prior)).dataSync()[0]!,
+      );
+      const floor = family.klFloor(settings);
+      if (floor !== undefined) expect(kl).toBeGreaterThanOrEqual(floor * (1 - 1e-4));
+      x.dispose();
+      vae.dispose();
+    }
+  });
+
+  it('states the floors of the papers: d/2 gamma^2, d/2 tau, and the vMF constant KL', () => {
+    expect(LATENT_FAMILIES.get('bn').klFloor(settings)).toBeCloseTo(3 * 0.49, 12);
+    expect(LATENT_FAMILIES.get('bn-su').klFloor(settings)).toBeCloseTo(3 * 0.4, 12);
+    expect(LATENT_FAMILIES.get('vmf').klFloor(settings)).toBe(vmfKLToUniform(20, 6));
+    expect(LATENT_FAMILIES.get('vmf').klFloor({ ...settings, kappa: 'learned' })).toBeUndefined();
+    expect(LATENT_FAMILIES.get('gaussian').klFloor(settings)).toBeUndefined();
+  });
+
+  it('names the valid families for an unknown one', () => {
+    expect(() => LATENT_FAMILIES.get('vfm')).toThrow(
+      /unknown latent family "vfm"; valid choices: gaussian, bn, bn-su, vmf/,
+    );
+  });
+});
