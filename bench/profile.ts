@@ -21,7 +21,7 @@ const model =
         vocabSize: 5000,
         embeddingDim: 256,
         hiddenUnits: 256,
-        head: { family: 'bn-gaussian', latentDim: 32, gamma: 0.6 },
+        head: { family: 'bn', latentDim: 32, gamma: 0.6 },
         wordDropout: 0.3,
         seed: 1,
       })

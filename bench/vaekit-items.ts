@@ -163,7 +163,7 @@ export async function textTraining(
     vocabSize: item.vocab,
     embeddingDim: item.embedding,
     hiddenUnits: item.hidden,
-    head: { family: 'bn-gaussian', latentDim: item.latent, gamma: 0.6 },
+    head: { family: 'bn', latentDim: item.latent, gamma: 0.6 },
     wordDropout: 0.3,
     seed: 1,
   });

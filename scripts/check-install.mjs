@@ -130,10 +130,10 @@ for (const [name, scenario] of selected) {
     } else {
       const esm = run('node', ['program.mjs'], dir);
       const cjs = run('node', ['program.cjs'], dir);
-      for (const [label, r] of [
+      for (const [label, r] of /** @type {const} */ ([
         ['esm', esm],
         ['cjs', cjs],
-      ]) {
+      ])) {
         if (!r.out.includes('OK')) throw new Error(`${label} program did not print OK:\n${r.out}`);
       }
       run(
