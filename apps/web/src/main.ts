@@ -5,7 +5,7 @@ import { DEMO_FILES } from './engine/run-files';
 import { explorePage } from './pages/explore-page';
 import { trainPage } from './pages/train-page';
 import { vmfPage } from './pages/vmf-page';
-import type { BackendReport, BackendRequest, TrainSettings } from './shared/types';
+import { type BackendReport, type BackendRequest, DEFAULT_SETTINGS } from './shared/types';
 import { h, messageOf, select } from './ui/dom';
 import { EngineClient } from './ui/engine-client';
 import './style.css';
@@ -114,28 +114,6 @@ async function explorerEngine(): Promise<EngineClient> {
 }
 
 // ---- pages ---------------------------------------------------------------------------------------
-const base: TrainSettings = {
-  task: 'image',
-  latent: 'bn',
-  latentDim: 16,
-  gamma: 0.5,
-  tau: 0.5,
-  kappa: 50,
-  objective: 'elbo',
-  k: 1,
-  groups: 1,
-  beta: 0.5,
-  gradientEstimator: 'reparameterized',
-  hidden: 256,
-  embedding: 64,
-  wordDropout: 0,
-  batchSize: 64,
-  lr: 1e-3,
-  clipNorm: 5,
-  steps: 1000,
-  evalEvery: 50,
-  seed: 0,
-};
 
 const explore = explorePage({
   engine: explorerEngine,
@@ -154,7 +132,7 @@ const imagePage = trainPage({
   intro: [
     'A VAE with an MLP encoder and decoder learns 3,000 handwritten digits, here in your browser (in a Web Worker, with TensorFlow.js). Pick the latent family and the objective, and watch the loss, the KL divergence to the prior and the number of active latent units, with samples from the prior.',
   ],
-  defaults: base,
+  defaults: DEFAULT_SETTINGS,
   presets: [
     { label: 'Gaussian, ELBO', settings: { latent: 'gaussian', objective: 'elbo', k: 1 } },
     { label: 'BN-VAE, ELBO', settings: { latent: 'bn', gamma: 0.5, objective: 'elbo', k: 1 } },
@@ -174,11 +152,11 @@ const textPage = trainPage({
     'Train the three presets one after the other (about 40 seconds each): their curves stay on the charts for comparison.',
   ],
   defaults: {
-    ...base,
+    ...DEFAULT_SETTINGS,
     task: 'text',
     latent: 'gaussian',
     latentDim: 16,
-    hidden: 128,
+    hidden: [128],
     embedding: 64,
     batchSize: 32,
     lr: 2e-3,
@@ -287,6 +265,8 @@ app.append(
     'footer',
     {},
     'Built on ',
+    h('code', {}, '@vaekit/core'),
+    ', ',
     h('code', {}, '@vaekit/layers'),
     ', ',
     h('code', {}, '@vaekit/objectives'),

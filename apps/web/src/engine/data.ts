@@ -1,5 +1,7 @@
+import type { VocabularyJSON } from '@vaekit/core';
+
 /**
- * The app's training data, generated at build time by scripts/prepare-data.mjs into
+ * The app's training data, generated at build time by scripts/prepare-data.ts into
  * public/data/ and fetched from the page's own origin.
  */
 
@@ -14,13 +16,6 @@ export interface Digits {
   trainLabels: Uint8Array;
   testLabels: Uint8Array;
   source: string;
-}
-
-export interface VocabularyJSON {
-  format: 'vaekit-vocabulary';
-  version: number;
-  tokens: string[];
-  counts?: number[];
 }
 
 export interface Sentences {

@@ -1,50 +1,46 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  LATENT_FAMILIES,
+  type RunModel,
+  Vocabulary,
+  latentPath,
+  loadRunModel,
+  posteriorCenter,
+  reconstruct,
+  sentenceRows,
+  tokenize,
+} from '@vaekit/core';
 import { VonMisesFisher } from '@vaekit/distributions';
-import { ImageVAE, TextVAE } from '@vaekit/layers';
+import { ImageVAE } from '@vaekit/layers';
 import type { Decoded, LatentMap, ModelBundle, ModelSummary, VmfSamples } from '../shared/types';
-import { AppModel } from './app-model';
+import { decodedMessage, imageSide } from './app-model';
 import { type Digits, loadDigits, loadSentences } from './data';
-import { Vocabulary, tokenize } from './vocabulary';
-
-const FAMILY_NAMES: Record<string, string> = {
-  gaussian: 'Gaussian',
-  'bn-gaussian': 'BN-VAE (Zhu et al. 2020)',
-  'bn-su-gaussian': "BN-VAE, Su's scaler",
-  vmf: 'von Mises-Fisher',
-};
 
 const fmt = (v: unknown, digits = 2) =>
   typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : String(v);
 
-/** Spherical interpolation between unit vectors (rows of `a`, `b`: `[d]`), `steps` points. */
-function slerp(a: tf.Tensor1D, b: tf.Tensor1D, steps: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const cos = tf.clipByValue(tf.sum(tf.mul(a, b)), -1, 1).dataSync()[0]!;
-    const omega = Math.acos(cos);
-    const rows: tf.Tensor1D[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t = steps === 1 ? 0 : i / (steps - 1);
-      if (omega < 1e-4) rows.push(tf.add(tf.mul(a, 1 - t), tf.mul(b, t)));
-      else {
-        const s = Math.sin(omega);
-        rows.push(
-          tf.add(tf.mul(a, Math.sin((1 - t) * omega) / s), tf.mul(b, Math.sin(t * omega) / s)),
-        );
-      }
-    }
-    return tf.stack(rows) as tf.Tensor2D;
-  });
+/**
+ * The ids of a sentence typed into the explorer: the one tokenizer of `@vaekit/core` (as the
+ * CLI's data pipeline and the app's Brown data use it), the model's vocabulary, at most
+ * `maxTokens` tokens.
+ */
+export function typedSentenceIds(
+  text: string,
+  vocabulary: Vocabulary,
+  maxTokens: number,
+): number[] {
+  return vocabulary.encode(tokenize(text).slice(0, maxTokens));
 }
 
-function linear(a: tf.Tensor1D, b: tf.Tensor1D, steps: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const rows: tf.Tensor1D[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t = steps === 1 ? 0 : i / (steps - 1);
-      rows.push(tf.add(tf.mul(a, 1 - t), tf.mul(b, t)));
-    }
-    return tf.stack(rows) as tf.Tensor2D;
-  });
+/** Whether a model's latents live on the sphere (its family's `spherical` in LATENT_FAMILIES). */
+function spherical(model: RunModel): boolean {
+  const family = model.vae.head.config.family;
+  return LATENT_FAMILIES.has(family) && LATENT_FAMILIES.get(family).spherical;
+}
+
+/** Posterior centres of inputs `x` (inference mode): means, or mean directions on the sphere. */
+function centers(model: RunModel, x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => posteriorCenter(model.encode(x, { training: false })));
 }
 
 /** Top-2 eigenvectors of a symmetric `d x d` matrix by power iteration with deflation. */
@@ -78,14 +74,14 @@ function topTwoEigen(cov: number[][]): { vectors: number[][]; values: number[] }
  * (samples, reconstructions, interpolations, the latent map, decoding a point of the map).
  */
 export class Explorer {
-  private model: AppModel | undefined;
+  private model: RunModel | undefined;
   private projection: { method: 'latent' | 'pca'; mean: number[]; axes: number[][] } | undefined;
   private digits: Digits | undefined;
   private testSentences: string[][] | undefined;
 
   constructor(private readonly dataBase: string) {}
 
-  private get loaded(): AppModel {
+  private get loaded(): RunModel {
     if (this.model === undefined) throw new Error('no model is loaded: load a run directory first');
     return this.model;
   }
@@ -103,23 +99,16 @@ export class Explorer {
         `Incompatible model: model/vaekit.json says a ${vaekit.kind} model (${expected}) but model/model.json holds ${className ? `a ${className}` : 'no vaekit model'}.`,
       );
     }
-    let model: AppModel;
+    let model: RunModel;
     try {
-      if (vaekit.kind === 'image') {
-        model = new AppModel(await ImageVAE.load(tf.io.fromMemory(artifacts)));
-      } else {
-        const vocabulary = Vocabulary.fromJSON(vaekit.vocabulary as never);
-        const vae = await TextVAE.load(tf.io.fromMemory(artifacts));
-        if (vae.config.vocabSize !== vocabulary.size) {
-          vae.dispose();
-          throw new Error(
-            `the vocabulary has ${vocabulary.size} tokens but the model's output layer ${vae.config.vocabSize}`,
-          );
-        }
+      const handler = tf.io.fromMemory(artifacts);
+      if (vaekit.kind === 'image') model = await loadRunModel(handler, { kind: 'image' });
+      else {
         const maxLength = Number(
           vaekit.config?.['maxLength'] ?? bundle.config?.['maxLength'] ?? 30,
         );
-        model = new AppModel(vae, vocabulary, maxLength + 1);
+        const vocabulary = Vocabulary.fromJSON(vaekit.vocabulary!);
+        model = await loadRunModel(handler, { kind: 'text', vocabulary, maxLength });
       }
     } catch (error) {
       throw new Error(`Incompatible model: ${(error as Error).message}`);
@@ -137,17 +126,13 @@ export class Explorer {
       unknown
     >;
     const head = model.vae.head.config as unknown as Record<string, unknown>;
-    const family = model.family;
-    const headDetail =
-      family === 'bn-gaussian'
-        ? `, gamma ${head['gamma'] ?? 'default'}`
-        : family === 'bn-su-gaussian'
-          ? `, tau ${head['tau'] ?? 'default'}`
-          : family === 'vmf'
-            ? head['learnKappa']
-              ? ', learned kappa'
-              : `, kappa ${head['kappa'] ?? 'default'}`
-            : '';
+    const family = head['family'] as string;
+    const spec = LATENT_FAMILIES.has(family) ? LATENT_FAMILIES.get(family) : undefined;
+    const headDetail = (spec?.parameters ?? [])
+      .map((p) =>
+        p === 'kappa' && head['learnKappa'] ? ', learned kappa' : `, ${p} ${head[p] ?? 'default'}`,
+      )
+      .join('');
     const lines: string[] = [];
     if (model.vae instanceof ImageVAE) {
       const c = model.vae.config;
@@ -160,7 +145,7 @@ export class Explorer {
         `Text VAE: LSTM ${c.hiddenUnits} units, embedding ${c.embeddingDim}, vocabulary ${c.vocabSize}`,
       );
     }
-    lines.push(`Latent: ${FAMILY_NAMES[family] ?? family}, d = ${model.latentDim}${headDetail}`);
+    lines.push(`Latent: ${spec?.label ?? family}, d = ${model.latentDim}${headDetail}`);
     if (config['data'] !== undefined || config['objective'] !== undefined) {
       const objective = String(config['objective'] ?? 'elbo');
       const k = Number(config['k'] ?? 1);
@@ -182,7 +167,7 @@ export class Explorer {
       source,
     };
     if (model.vae instanceof ImageVAE) {
-      const side = model.imageSide;
+      const side = imageSide(model);
       if (side === undefined)
         throw new Error(
           `Incompatible model: its ${model.vae.config.inputDim} pixels are not a square image`,
@@ -247,15 +232,18 @@ export class Explorer {
     };
   }
 
-  /** Decoded draws from the prior. */
+  /** Decoded draws from the prior (sentences sampled at `temperature` when given). */
   samples(n: number, seed: number, temperature?: number): Decoded {
     const model = this.loaded;
     const z = tf.tidy(() => {
-      const s = model.vae.prior.sample(n, { seed });
+      const s = model.prior.sample(n, { seed });
       return s.rank === 3 ? tf.reshape(s, [n, model.latentDim]) : s;
     });
     try {
-      return model.decode(z, { ...(temperature !== undefined ? { temperature } : {}), seed });
+      return decodedMessage(
+        model,
+        model.decodeLatents(z, { ...(temperature !== undefined ? { temperature } : {}), seed }),
+      );
     } finally {
       z.dispose();
     }
@@ -270,13 +258,13 @@ export class Explorer {
       const data = Float32Array.from(x.dataSync() as Float32Array);
       return { x, shown: { kind: 'image', data, n: indices.length, height: 28, width: 28 } };
     }
-    const tokens = items.map((s) => (typeof s === 'string' ? tokenize(s) : (s as never)));
-    tokens.forEach((t, i) => {
-      if (t.length === 0) throw new Error(`sentence ${i + 1} is empty`);
+    const ids = items.map((s, i) => {
+      const row = typedSentenceIds(String(s), model.vocabulary!, model.maxLength! - 1);
+      if (row.length === 0) throw new Error(`sentence ${i + 1} is empty`);
+      return row;
     });
-    const ids = tokens.map((t) => model.vocabulary!.encode(t.slice(0, model.maxLength - 1)));
     return {
-      x: AppModel.sentenceRows(ids),
+      x: sentenceRows(ids),
       shown: { kind: 'text', sentences: ids.map((row) => model.vocabulary!.decode(row).join(' ')) },
     };
   }
@@ -294,12 +282,7 @@ export class Explorer {
     }
     const { x, shown } = await this.inputs(items);
     try {
-      const z = model.centers(x);
-      try {
-        return { inputs: shown, outputs: model.decode(z) };
-      } finally {
-        z.dispose();
-      }
+      return { inputs: shown, outputs: decodedMessage(model, reconstruct(model, x)) };
     } finally {
       x.dispose();
     }
@@ -316,15 +299,18 @@ export class Explorer {
   ): Promise<{ method: 'linear' | 'spherical'; inputs: Decoded; path: Decoded }> {
     const model = this.loaded;
     const { x, shown } = await this.inputs([from, to]);
-    const spherical = model.family === 'vmf';
+    const onSphere = spherical(model);
     try {
       const z = tf.tidy(() => {
-        const c = model.centers(x);
-        const [a, b] = tf.unstack(c) as [tf.Tensor1D, tf.Tensor1D];
-        return spherical ? slerp(a, b, steps) : linear(a, b, steps);
+        const [a, b] = tf.unstack(centers(model, x)) as [tf.Tensor1D, tf.Tensor1D];
+        return latentPath(a, b, steps, onSphere);
       });
       try {
-        return { method: spherical ? 'spherical' : 'linear', inputs: shown, path: model.decode(z) };
+        return {
+          method: onSphere ? 'spherical' : 'linear',
+          inputs: shown,
+          path: decodedMessage(model, model.decodeLatents(z)),
+        };
       } finally {
         z.dispose();
       }
@@ -352,7 +338,7 @@ export class Explorer {
       labels = sentences.map((s) => s.length);
     }
     const { x } = await this.inputs(items);
-    const c = model.centers(x);
+    const c = centers(model, x);
     x.dispose();
     const rows = c.arraySync() as number[][];
     c.dispose();
@@ -402,13 +388,13 @@ export class Explorer {
     if (p === undefined) throw new Error('draw the latent map first');
     const z = p.mean.map((m, j) => m + x * p.axes[0]![j]! + y * (p.axes[1]?.[j] ?? 0));
     let row = z;
-    if (model.family === 'vmf') {
+    if (spherical(model)) {
       const norm = Math.hypot(...z) || 1;
       row = z.map((v) => v / norm);
     }
     const t = tf.tensor2d([row]);
     try {
-      return model.decode(t);
+      return decodedMessage(model, model.decodeLatents(t));
     } finally {
       t.dispose();
     }
@@ -430,7 +416,7 @@ export class Explorer {
         const x = x0 + ((c + 0.5) / n) * (x1 - x0);
         const y = y1 - ((r + 0.5) / n) * (y1 - y0);
         let z = p.mean.map((m, j) => m + x * p.axes[0]![j]! + y * (p.axes[1]?.[j] ?? 0));
-        if (model.family === 'vmf') {
+        if (spherical(model)) {
           const norm = Math.hypot(...z) || 1;
           z = z.map((v) => v / norm);
         }
@@ -439,7 +425,7 @@ export class Explorer {
     }
     const t = tf.tensor2d(rows);
     try {
-      return model.decode(t);
+      return decodedMessage(model, model.decodeLatents(t));
     } finally {
       t.dispose();
     }

@@ -1,16 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  activeUnits,
-  disposeObjectiveGradients,
-  modelObjective,
-  objectiveGradients,
-} from '@vaekit/objectives';
-import type { MetricPoint, ModelBundle, TrainEvent, TrainSettings } from '../shared/types';
 import { AdamWithClipping } from '@vaekit/backend';
-import { AppModel, createAppModel } from './app-model';
+import {
+  type DataSplit,
+  ImageDataset,
+  type ImageSet,
+  NonFiniteLossError,
+  type RunModel,
+  Rng,
+  TextDataset,
+  type TrainConfig,
+  Vocabulary,
+  createModel,
+  imageSplit,
+  reconstruct,
+  sampleFromPrior,
+  sentenceRows,
+  textSplit,
+  trainStep,
+} from '@vaekit/core';
+import { activeUnits, modelObjective } from '@vaekit/objectives';
+import {
+  type MetricPoint,
+  type ModelBundle,
+  type TrainEvent,
+  type TrainSettings,
+  trainConfig,
+} from '../shared/types';
+import { decodedMessage, modelBundle } from './app-model';
 import { loadDigits, loadSentences } from './data';
-import { Rng, stepSeed } from './rng';
-import { Vocabulary } from './vocabulary';
 
 /** Held-out examples used for the test curves and active units. */
 const TEST_IMAGES = 500;
@@ -34,100 +51,86 @@ function yieldToEvents(): Promise<void> {
   });
 }
 
-interface Batches {
-  /** The next training batch (the caller disposes it). */
-  next(step: number): tf.Tensor;
-  /** Held-out examples (kept for the session). */
+/** The app's data as the CLI's splits: training batches, held-out examples, the config. */
+interface SessionData {
+  config: TrainConfig;
+  train: DataSplit;
+  /** Held-out examples (kept for the session; images binarised once, as the CLI's). */
   test: tf.Tensor;
-  /** Text: the held-out sentences reconstructed in the live view. */
-  reconstructionInputs?: tf.Tensor;
-  reconstructionTexts?: string[];
+  /** Text: held-out sentences reconstructed in the live view. */
+  reconstruction?: { inputs: tf.Tensor; texts: string[] };
   summary: string;
-  dispose(): void;
+  model: RunModel;
 }
 
-async function imageBatches(
-  settings: TrainSettings,
-  dataBase: string,
-): Promise<Batches & { inputDim: number }> {
-  const digits = await loadDigits(dataBase);
-  const size = digits.height * digits.width;
-  const toFloat = (bytes: Uint8Array) => Float32Array.from(bytes, (v) => v / 255);
-  const trainX = tf.tensor2d(toFloat(digits.train), [digits.nTrain, size]);
-  const nTest = Math.min(TEST_IMAGES, digits.nTest);
-  // Held out: a fixed binarisation, so the test curve compares like with like.
-  const test = tf.tidy(() => {
-    const grey = tf.tensor2d(toFloat(digits.test.subarray(0, nTest * size)), [nTest, size]);
-    return tf.cast(tf.less(tf.randomUniform(grey.shape, 0, 1, 'float32', 7), grey), 'float32');
-  });
-  const rng = new Rng(settings.seed);
-  let order = rng.permutation(digits.nTrain);
-  let cursor = 0;
-  return {
-    inputDim: size,
-    test,
-    summary: `${digits.nTrain} MNIST digits ${digits.height}x${digits.width}, dynamically binarised; ${nTest} held out`,
-    next(step) {
-      if (cursor + settings.batchSize > order.length) {
-        order = rng.permutation(digits.nTrain);
-        cursor = 0;
-      }
-      const idx = order.slice(cursor, cursor + settings.batchSize);
-      cursor += settings.batchSize;
-      return tf.tidy(() => {
-        const grey = tf.gather(trainX, tf.tensor1d(Int32Array.from(idx), 'int32'));
-        const u = tf.randomUniform(grey.shape, 0, 1, 'float32', stepSeed(settings.seed + 1, step));
-        return tf.cast(tf.less(u, grey), 'float32');
-      });
-    },
-    dispose() {
-      tf.dispose([trainX, test]);
-    },
-  };
+/** An {@link ImageSet} of `count` digits of the app's grey levels (bytes). */
+function imageSet(
+  bytes: Uint8Array,
+  labels: Uint8Array,
+  count: number,
+  shape: { height: number; width: number },
+  source: string,
+): ImageSet {
+  const images = new Float32Array(count * shape.height * shape.width);
+  for (let i = 0; i < images.length; i++) images[i] = bytes[i]! / 255;
+  return { images, labels: labels.subarray(0, count), count, ...shape, source };
 }
 
-async function textBatches(
-  settings: TrainSettings,
-  dataBase: string,
-): Promise<Batches & { vocabulary: Vocabulary; maxLength: number }> {
+async function sessionData(settings: TrainSettings, dataBase: string): Promise<SessionData> {
+  if (settings.task === 'image') {
+    const digits = await loadDigits(dataBase);
+    const config = trainConfig(settings);
+    const nTest = Math.min(TEST_IMAGES, digits.nTest);
+    const shape = { height: digits.height, width: digits.width };
+    const train = new ImageDataset(
+      imageSet(digits.train, digits.trainLabels, digits.nTrain, shape, digits.source),
+    );
+    const test = new ImageDataset(
+      imageSet(digits.test, digits.testLabels, nTest, shape, digits.source),
+    );
+    return {
+      config,
+      // Dynamically binarised for training; held out: one fixed binarisation, as the CLI's.
+      train: imageSplit(train, 'dynamic'),
+      test: imageSplit(test, 'static').head(nTest),
+      summary: `${digits.nTrain} MNIST digits ${digits.height}x${digits.width}, dynamically binarised; ${nTest} held out`,
+      model: createModel(config, { kind: 'image', imageShape: [digits.height, digits.width] }),
+    };
+  }
   const corpus = await loadSentences(dataBase);
   const vocabulary = Vocabulary.fromJSON(corpus.vocabulary);
+  const config = trainConfig(settings, { maxLength: corpus.maxLength, vocabSize: vocabulary.size });
   const testSentences = corpus.test.slice(0, TEST_SENTENCES);
   const shown = corpus.test.slice(0, TEXT_RECONSTRUCTIONS);
-  const rng = new Rng(settings.seed);
-  let order = rng.permutation(corpus.train.length);
-  let cursor = 0;
   return {
-    vocabulary,
-    maxLength: corpus.maxLength,
-    test: AppModel.sentenceRows(testSentences),
-    reconstructionInputs: AppModel.sentenceRows(shown),
-    reconstructionTexts: shown.map((s) => vocabulary.decode(s).join(' ')),
-    summary: `${corpus.train.length} Brown-corpus sentences of at most ${corpus.maxLength} tokens, vocabulary ${vocabulary.size}; ${testSentences.length} held out`,
-    next() {
-      if (cursor + settings.batchSize > order.length) {
-        order = rng.permutation(corpus.train.length);
-        cursor = 0;
-      }
-      const idx = order.slice(cursor, cursor + settings.batchSize);
-      cursor += settings.batchSize;
-      return AppModel.sentenceRows(Array.from(idx, (i) => corpus.train[i]!));
+    config,
+    train: textSplit(new TextDataset(corpus.train, vocabulary)),
+    test: sentenceRows(testSentences),
+    reconstruction: {
+      inputs: sentenceRows(shown),
+      texts: shown.map((s) => vocabulary.decode(s).join(' ')),
     },
-    dispose() {},
+    summary: `${corpus.train.length} Brown-corpus sentences of at most ${corpus.maxLength} tokens, vocabulary ${vocabulary.size}; ${testSentences.length} held out`,
+    model: createModel(config, { kind: 'text', vocabulary, maxLength: corpus.maxLength }),
   };
+}
+
+/** Training batches without end: epoch after epoch, each in a new seeded order. */
+function* endlessBatches(split: DataSplit, rng: Rng, batchSize: number): Generator<tf.Tensor> {
+  for (;;) for (const { x } of split.batches(rng, { batchSize })) yield x;
 }
 
 /**
- * One training run in the worker: the CLI trainer's step (per-network objective gradients,
- * Adam with global-norm clipping) on the app's data, with live rows, held-out evaluations
- * (loss, KL, active units) and samples posted to the page. Pause, resume and stop act between
- * steps.
+ * One training run in the worker: the CLI trainer's step (`trainStep` of `@vaekit/core`:
+ * per-network objective gradients, Adam with global-norm clipping) on the app's data, with live
+ * rows, held-out evaluations (loss, KL, active units) and samples posted to the page. Pause,
+ * resume and stop act between steps.
  */
 export class TrainSession {
   private paused = false;
   private stopRequested = false;
   private wake: (() => void) | undefined;
-  private model: AppModel | undefined;
+  private data: SessionData | undefined;
   private finished = false;
 
   constructor(
@@ -159,40 +162,26 @@ export class TrainSession {
     const s = this.settings;
     const started = performance.now();
     let step = 0;
-    let data: Batches | undefined;
     let optimizer: AdamWithClipping | undefined;
-    let prior: tf.Tensor | undefined;
     try {
-      const loaded =
-        s.task === 'image'
-          ? await imageBatches(s, this.dataBase)
-          : await textBatches(s, this.dataBase);
-      data = loaded;
-      const model = createAppModel(s, loaded as never);
-      this.model = model;
-      optimizer = new AdamWithClipping(s.lr, s.clipNorm);
-      const variables = {
-        encoder: model.vae.encoderVariables,
-        decoder: model.vae.decoderVariables,
-      };
-      const parameters = [...variables.encoder, ...variables.decoder].reduce(
+      const data = await sessionData(s, this.dataBase);
+      this.data = data;
+      const { model, config } = data;
+      optimizer = new AdamWithClipping(config.lr, config.clipNorm);
+      const parameters = [...model.encoderVariables, ...model.decoderVariables].reduce(
         (n, v) => n + v.size,
         0,
       );
-      prior = tf.tidy(() => {
-        const n = s.task === 'image' ? GRID : TEXT_SAMPLES;
-        const z = model.vae.prior.sample(n, { seed: s.seed + 99 });
-        return z.rank === 3 ? tf.reshape(z, [n, model.latentDim]) : z;
-      });
       this.post({
         kind: 'started',
         runId: this.runId,
         settings: s,
-        data: loaded.summary,
+        data: data.summary,
         parameters,
       });
-      this.evaluate(model, data, prior, 0);
+      this.evaluate(data, 0);
 
+      const batches = endlessBatches(data.train, new Rng(config.seed), config.batchSize);
       let window = { loss: 0, kl: 0, steps: 0, since: performance.now(), examples: 0 };
       let rows: MetricPoint[] = [];
       while (step < s.steps && !this.stopRequested) {
@@ -208,40 +197,28 @@ export class TrainSession {
           if (this.stopRequested) break;
           this.post({ kind: 'resumed', runId: this.runId, step });
         }
-        const x = data.next(step);
-        const g = objectiveGradients(
-          model.vae,
-          x,
-          {
-            objective: s.objective,
-            k: s.k,
-            groups: s.groups,
-            beta: s.beta,
-            gradientEstimator: s.gradientEstimator,
-            seed: stepSeed(s.seed, step),
+        const x = batches.next().value as tf.Tensor;
+        let result: Awaited<ReturnType<typeof trainStep>>;
+        try {
+          result = await trainStep(model, optimizer, x, {
+            objective: config.objective,
+            k: config.k,
+            groups: config.groups,
+            beta: config.beta,
+            gradientEstimator: config.gradientEstimator,
+            // The Node trainer's posterior draws: hash(seed, step).
+            seed: Rng.derive(config.seed, 7, step).nextUint32(),
             training: true,
-          },
-          variables,
-        );
-        const batchSize = x.shape[0]!;
-        x.dispose();
-        const stats = tf.tidy(() => tf.stack([g.encoderLoss, tf.mean(g.kl)]));
-        const [loss, kl] = stats.dataSync();
-        stats.dispose();
-        const grads = { ...g.encoderGrads, ...g.decoderGrads };
-        const finite = Number.isFinite(loss!);
-        if (finite) optimizer.apply(grads);
-        disposeObjectiveGradients(g);
-        if (!finite) {
-          throw new Error(
-            `training diverged at step ${step + 1}: the loss is ${loss}. Lower the learning rate and start again.`,
-          );
+            step: step + 1,
+          });
+        } finally {
+          x.dispose();
         }
         step++;
-        window.loss += loss!;
-        window.kl += kl!;
+        window.loss += result.loss;
+        window.kl += result.kl;
         window.steps++;
-        window.examples += batchSize;
+        window.examples += result.examples;
         if (step % ROW_EVERY === 0 || step === s.steps) {
           const seconds = (performance.now() - window.since) / 1000;
           rows.push({
@@ -263,10 +240,10 @@ export class TrainSession {
           rows = [];
           window = { loss: 0, kl: 0, steps: 0, since: performance.now(), examples: 0 };
         }
-        if (step % s.evalEvery === 0 || step === s.steps) this.evaluate(model, data, prior, step);
+        if (step % s.evalEvery === 0 || step === s.steps) this.evaluate(data, step);
         await yieldToEvents();
       }
-      if (this.stopRequested && step % s.evalEvery !== 0) this.evaluate(model, data, prior, step);
+      if (this.stopRequested && step % s.evalEvery !== 0) this.evaluate(data, step);
       this.post({
         kind: 'finished',
         runId: this.runId,
@@ -275,26 +252,36 @@ export class TrainSession {
         seconds: (performance.now() - started) / 1000,
       });
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
       this.post({
         kind: 'finished',
         runId: this.runId,
         step,
         status: 'failed',
-        error: error instanceof Error ? error.message : String(error),
+        error:
+          error instanceof NonFiniteLossError
+            ? `${message}. Lower the learning rate and start again.`
+            : message,
         seconds: (performance.now() - started) / 1000,
       });
     } finally {
       this.finished = true;
-      data?.dispose();
       optimizer?.dispose();
-      prior?.dispose();
+      this.data?.reconstruction?.inputs.dispose();
+      this.data?.test.dispose();
     }
   }
 
-  /** Held-out negative ELBO, KL and active units, and the live samples. */
-  private evaluate(model: AppModel, data: Batches, prior: tf.Tensor, step: number): void {
+  /**
+   * Held-out negative ELBO, KL and active units (as the CLI's `evaluate` defines them, without
+   * its importance-sampled NLL and mutual information, which would double the cost of an
+   * evaluation), and the live samples: the same prior draws every time, so the grid shows the
+   * decoder change.
+   */
+  private evaluate(data: SessionData, step: number): void {
+    const { model, config } = data;
     const stats = tf.tidy(() => {
-      const r = modelObjective(model.vae, data.test, {
+      const r = modelObjective(model, data.test, {
         objective: 'elbo',
         seed: 12345,
         training: false,
@@ -303,93 +290,40 @@ export class TrainSession {
     });
     const [loss, kl] = stats.dataSync();
     stats.dispose();
-    const means = tf.tidy(() => model.vae.encode(data.test, { training: false }).mean());
+    const means = tf.tidy(() => model.encode(data.test, { training: false }).mean());
     const au = activeUnits(means).count;
     means.dispose();
     const row: MetricPoint = { step, split: 'test', loss: loss!, kl: kl!, activeUnits: au };
-    const decoded = model.decode(prior);
+    const n = model.kind === 'image' ? GRID : TEXT_SAMPLES;
+    const decoded = decodedMessage(model, sampleFromPrior(model, n, config.seed + 99));
     if (decoded.kind === 'image') {
-      this.post(
-        {
-          kind: 'evaluation',
-          runId: this.runId,
-          step,
-          row,
-          images: {
-            data: decoded.data,
-            n: decoded.n,
-            height: decoded.height,
-            width: decoded.width,
-          },
-        },
-        [decoded.data.buffer],
-      );
-    } else {
-      const centers = model.centers(data.reconstructionInputs!);
-      const recon = model.decode(centers);
-      centers.dispose();
-      this.post({
-        kind: 'evaluation',
-        runId: this.runId,
-        step,
-        row,
-        sentences: {
-          samples: decoded.sentences,
-          reconstructions: data.reconstructionTexts!.map((input, i) => ({
-            input,
-            output: (recon as { sentences: string[] }).sentences[i]!,
-          })),
-        },
-      });
+      this.post({ kind: 'evaluation', runId: this.runId, step, row, images: decoded }, [
+        decoded.data.buffer,
+      ]);
+      return;
     }
+    const { inputs, texts } = data.reconstruction!;
+    const outputs = reconstruct(model, inputs) as string[];
+    this.post({
+      kind: 'evaluation',
+      runId: this.runId,
+      step,
+      row,
+      sentences: {
+        samples: decoded.sentences,
+        reconstructions: texts.map((input, i) => ({ input, output: outputs[i]! })),
+      },
+    });
   }
 
   /** The trained model, as the explorer loads it. */
   async exportModel(): Promise<ModelBundle> {
-    const model = this.model;
-    if (model === undefined) throw new Error('no model has been trained yet');
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.vae.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const { weightData, ...rest } = saved!;
-    const parts = Array.isArray(weightData) ? weightData : [weightData!];
-    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-    let offset = 0;
-    for (const p of parts) {
-      bytes.set(new Uint8Array(p), offset);
-      offset += p.byteLength;
-    }
-    return {
-      artifacts: rest as Record<string, unknown>,
-      weightData: bytes.buffer,
-      vaekit: {
-        format: 'vaekit-model',
-        kind: model.kind,
-        config: {
-          ...this.settings,
-          data:
-            this.settings.task === 'image' ? 'mnist (browser subset)' : 'brown (browser subset)',
-          ...(model.kind === 'text' ? { maxLength: model.maxLength - 1 } : {}),
-        },
-        ...(model.vocabulary
-          ? {
-              vocabulary: {
-                format: 'vaekit-vocabulary',
-                version: 1,
-                tokens: model.vocabulary.tokens,
-              },
-            }
-          : {}),
-      },
-    };
+    if (this.data === undefined) throw new Error('no model has been trained yet');
+    return modelBundle(this.data.model, this.data.config);
   }
 
   dispose(): void {
-    this.model?.dispose();
-    this.model = undefined;
+    this.data?.model.dispose();
+    this.data = undefined;
   }
 }

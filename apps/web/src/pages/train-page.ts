@@ -1,6 +1,27 @@
-import type { MetricPoint, ModelBundle, TrainEvent, TrainSettings } from '../shared/types';
+import { ConfigError, type ConfigFieldGroup, DEFAULT_TRAIN_CONFIG } from '@vaekit/core';
+import {
+  type MetricPoint,
+  type ModelBundle,
+  type TrainEvent,
+  type TrainSettings,
+  trainConfig,
+} from '../shared/types';
 import { PALETTE, type Series, lineChart } from '../ui/chart';
 import { errorBox, field, h, messageOf, numberInput, select } from '../ui/dom';
+import {
+  type Choice,
+  SETTING_LABELS,
+  type SettingKey,
+  configField,
+  estimatorChoices,
+  familyHint,
+  latentChoices,
+  numberField,
+  objectiveChoices,
+  runLabel,
+  settingApplies,
+  settingHelp,
+} from '../ui/settings-form';
 import type { EngineClient } from '../ui/engine-client';
 import { drawImageGrid, imageCanvas } from '../ui/images';
 
@@ -31,27 +52,28 @@ interface Run {
   latentDim: number;
 }
 
-const LATENTS: [string, string][] = [
-  ['gaussian', 'Gaussian (plain VAE)'],
-  ['bn', 'BN-VAE (Zhu et al. 2020)'],
-  ['bn-su', "BN-VAE, Su's scaler"],
-  ['vmf', 'von Mises-Fisher'],
-];
-const OBJECTIVES: [string, string][] = [
-  ['elbo', 'ELBO'],
-  ['iwae', 'IWAE (Burda et al. 2015)'],
-  ['miwae', 'MIWAE (Rainforth et al. 2018)'],
-  ['ciwae', 'CIWAE (Rainforth et al. 2018)'],
-  ['piwae', 'PIWAE (Rainforth et al. 2018)'],
-];
-const SHORT: Record<string, string> = {
-  gaussian: 'Gaussian',
-  bn: 'BN-VAE',
-  'bn-su': 'BN-VAE (Su)',
-  vmf: 'vMF',
-};
-
 let nextRunId = 1;
+
+/** The most steps a browser run takes. */
+const MAX_STEPS = 1_000_000;
+
+/** A menu of registry entries: their labels, with their descriptions as tooltips. */
+function menu(choices: Choice[], value: string, name: string): HTMLSelectElement {
+  const el = select([], value, { name });
+  setChoices(el, choices, value);
+  return el;
+}
+
+/** Replace a menu's entries, keeping `value` selected when it is still one of them. */
+function setChoices(el: HTMLSelectElement, choices: Choice[], value: string): void {
+  el.replaceChildren(
+    ...choices.map((choice) => {
+      const option = h('option', { value: choice.value, title: choice.description }, choice.label);
+      option.selected = choice.value === value;
+      return option;
+    }),
+  );
+}
 
 /** Runs kept on the curves (older ones are dropped). */
 const MAX_RUNS = 4;
@@ -67,80 +89,127 @@ export function trainPage(o: TrainPageOptions): {
 } {
   const d = o.defaults;
   const isText = o.task === 'text';
+  const number = (key: SettingKey | 'steps', value: number) => {
+    const range = key === 'steps' ? { min: 1, max: MAX_STEPS, step: 1 } : numberField(key);
+    return numberInput(value, {
+      min: key === 'evalEvery' ? 1 : range.min,
+      max: range.max,
+      step: range.step,
+      name: key,
+    });
+  };
+  // Everything about the settings (menus, help, ranges, which apply) comes from the registries
+  // and the CLI's settings (ui/settings-form.ts): a registered family or objective appears here.
   const c = {
-    latent: select(LATENTS, d.latent, { name: 'latent' }),
-    latentDim: numberInput(d.latentDim, { min: 1, max: 64, step: 1, name: 'latentDim' }),
-    gamma: numberInput(d.gamma, { min: 0.05, max: 2, step: 0.05, name: 'gamma' }),
-    tau: numberInput(d.tau, { min: 0.05, max: 0.95, step: 0.05, name: 'tau' }),
-    kappa: numberInput(typeof d.kappa === 'number' ? d.kappa : 50, {
-      min: 0,
-      max: 1000,
-      step: 1,
-      name: 'kappa',
-    }),
-    learnKappa: h('input', { type: 'checkbox', name: 'learnKappa' }),
-    objective: select(OBJECTIVES, d.objective, { name: 'objective' }),
-    k: numberInput(d.k, { min: 1, max: 64, step: 1, name: 'k' }),
-    groups: numberInput(d.groups, { min: 1, max: 64, step: 1, name: 'groups' }),
-    beta: numberInput(d.beta, { min: 0, max: 1, step: 0.05, name: 'beta' }),
-    estimator: select(
-      [
-        ['reparameterized', 'reparameterised (pathwise)'],
-        ['dreg', 'DReG (Tucker et al. 2018)'],
-      ],
+    latent: menu(latentChoices(), d.latent, 'latent'),
+    latentDim: number('latentDim', d.latentDim),
+    gamma: number('gamma', d.gamma),
+    tau: number('tau', d.tau),
+    kappa: number(
+      'kappa',
+      typeof d.kappa === 'number' ? d.kappa : (DEFAULT_TRAIN_CONFIG.kappa as number),
+    ),
+    objective: menu(objectiveChoices(), d.objective, 'objective'),
+    k: number('k', d.k),
+    groups: number('groups', d.groups),
+    beta: number('beta', d.beta),
+    gradientEstimator: menu(
+      estimatorChoices(d.objective),
       d.gradientEstimator,
-      { name: 'gradientEstimator' },
+      'gradientEstimator',
     ),
-    hidden: numberInput(d.hidden, { min: 8, max: 1024, step: 1, name: 'hidden' }),
-    embedding: numberInput(d.embedding, { min: 8, max: 512, step: 1, name: 'embedding' }),
-    wordDropout: numberInput(d.wordDropout, { min: 0, max: 1, step: 0.05, name: 'wordDropout' }),
-    batchSize: numberInput(d.batchSize, { min: 2, max: 512, step: 1, name: 'batchSize' }),
-    lr: numberInput(d.lr, { min: 0.00001, max: 0.1, step: 0.0001, name: 'lr' }),
-    steps: numberInput(d.steps, { min: 1, max: 100000, step: 1, name: 'steps' }),
-    evalEvery: numberInput(d.evalEvery, { min: 1, max: 10000, step: 1, name: 'evalEvery' }),
-    seed: numberInput(d.seed, { min: 0, max: 2 ** 31, step: 1, name: 'seed' }),
+    hidden: number('hidden', d.hidden[0]!),
+    embedding: number('embedding', d.embedding),
+    wordDropout: number('wordDropout', d.wordDropout),
+    batchSize: number('batchSize', d.batchSize),
+    lr: number('lr', d.lr),
+    steps: number('steps', d.steps),
+    evalEvery: number('evalEvery', d.evalEvery),
+    seed: number('seed', d.seed),
   };
-  c.learnKappa.checked = d.kappa === 'learned';
-  c.learnKappa.id = `${o.id}-learn-kappa`;
-  const f = {
-    gamma: field('BN scale γ', c.gamma, 'KL floor d/2·γ² per example'),
-    tau: field('τ', c.tau, 'KL floor d/2·τ'),
-    kappa: field('Concentration κ', c.kappa),
-    learnKappa: h(
-      'div',
-      { class: 'field check' },
-      c.learnKappa,
-      h('label', { for: c.learnKappa.id }, 'learn κ'),
-    ),
-    k: field('Samples K', c.k, 'importance samples per example'),
-    groups: field('Groups M', c.groups, 'K must be a multiple of M'),
-    beta: field('CIWAE β', c.beta, '1 is the ELBO, 0 is IWAE'),
-    estimator: field('Encoder gradient', c.estimator),
-  };
+  const learnKappa = h('input', {
+    type: 'checkbox',
+    name: 'learnKappa',
+    id: `${o.id}-learn-kappa`,
+  });
+  learnKappa.checked = d.kappa === 'learned';
+  const help = (key: SettingKey) =>
+    key === 'lr'
+      ? `${settingHelp(key)}; gradients clipped to norm ${d.clipNorm}`
+      : key === 'latent' || key === 'objective' || key === 'gradientEstimator'
+        ? ' '
+        : settingHelp(key);
+  const f = Object.fromEntries(
+    (Object.keys(c) as (keyof typeof c)[]).map((key) => [
+      key,
+      key === 'steps'
+        ? field('Steps', c.steps)
+        : field(
+            key === 'hidden' && isText ? 'LSTM hidden units' : SETTING_LABELS[key],
+            c[key],
+            help(key),
+          ),
+    ]),
+  ) as Record<keyof typeof c, HTMLDivElement>;
+  const learnKappaField = h(
+    'div',
+    { class: 'field check' },
+    learnKappa,
+    h('label', { for: learnKappa.id }, 'learn κ'),
+  );
+  const hintOf = (key: keyof typeof c) => f[key].querySelector('small')!;
+
+  /** The family, objective and task chosen now. */
+  const chosen = () => ({
+    task: o.task,
+    latent: c.latent.value,
+    objective: c.objective.value as TrainSettings['objective'],
+  });
   const syncVisibility = () => {
-    const latent = c.latent.value;
-    const objective = c.objective.value;
-    f.gamma.hidden = latent !== 'bn';
-    f.tau.hidden = latent !== 'bn-su';
-    f.kappa.hidden = latent !== 'vmf';
-    f.learnKappa.hidden = latent !== 'vmf';
-    c.kappa.disabled = c.learnKappa.checked;
-    f.groups.hidden = objective !== 'miwae' && objective !== 'piwae';
-    f.beta.hidden = objective !== 'ciwae';
-    f.estimator.hidden = objective === 'elbo';
+    const s = chosen();
+    const estimator = c.gradientEstimator.value;
+    setChoices(c.gradientEstimator, estimatorChoices(s.objective), estimator);
+    for (const key of Object.keys(c) as (keyof typeof c)[]) {
+      if (key !== 'steps') f[key].hidden = !settingApplies(key, s);
+    }
+    learnKappaField.hidden = f.kappa.hidden;
+    c.kappa.disabled = learnKappa.checked;
+    hintOf('latent').textContent = familyHint({
+      latent: s.latent,
+      latentDim: Number(c.latentDim.value),
+      gamma: Number(c.gamma.value),
+      tau: Number(c.tau.value),
+      kappa: learnKappa.checked ? 'learned' : Number(c.kappa.value),
+    });
+    hintOf('objective').textContent =
+      objectiveChoices().find((choice) => choice.value === s.objective)?.description ?? '';
+    hintOf('gradientEstimator').textContent = settingHelp('gradientEstimator');
   };
-  for (const el of [c.latent, c.objective, c.learnKappa])
+  for (const el of [c.latent, c.objective, learnKappa])
     el.addEventListener('change', syncVisibility);
-  // Importance-weighted objectives need K > 1 (and MIWAE/PIWAE M > 1) to differ from the ELBO.
+  for (const el of [c.latentDim, c.gamma, c.tau, c.kappa])
+    el.addEventListener('input', syncVisibility);
+  // Importance-weighted objectives need K > 1 (and grouped ones M > 1) to differ from the ELBO.
   c.objective.addEventListener('change', () => {
-    const grouped = c.objective.value === 'miwae' || c.objective.value === 'piwae';
-    if (c.objective.value !== 'elbo' && c.k.value === '1') c.k.value = grouped ? '8' : '5';
+    const grouped = settingApplies('groups', chosen());
+    if (c.objective.value !== DEFAULT_TRAIN_CONFIG.objective && c.k.value === '1')
+      c.k.value = grouped ? '8' : '5';
     if (grouped && c.groups.value === '1') {
       c.groups.value = '2';
       if (Number(c.k.value) % 2 !== 0) c.k.value = String(Number(c.k.value) + 1);
     }
   });
   syncVisibility();
+  /** The fields of some groups of CONFIG_FIELDS (model, objective, ...), in the form's order. */
+  const fieldset = (legend: string, groups: ConfigFieldGroup[]) =>
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, legend),
+      ...(Object.keys(c) as (keyof typeof c)[])
+        .filter((key) => groups.includes(key === 'steps' ? 'optimisation' : configField(key).group))
+        .flatMap((key) => (key === 'kappa' ? [f[key], learnKappaField] : [f[key]])),
+    );
 
   const errors = errorBox();
   const startButton = h(
@@ -198,98 +267,72 @@ export function trainPage(o: TrainPageOptions): {
   function applySettings(s: Partial<TrainSettings>): void {
     for (const [key, value] of Object.entries(s)) {
       if (key === 'kappa') {
-        c.learnKappa.checked = value === 'learned';
+        learnKappa.checked = value === 'learned';
         if (typeof value === 'number') c.kappa.value = String(value);
         continue;
       }
-      if (key === 'gradientEstimator') {
-        c.estimator.value = String(value);
-        continue;
-      }
-      const control = (
-        c as unknown as Record<string, HTMLInputElement | HTMLSelectElement | undefined>
-      )[key];
-      if (control) control.value = String(value);
+      const control = (c as Record<string, HTMLInputElement | HTMLSelectElement | undefined>)[key];
+      if (control) control.value = String(Array.isArray(value) ? value[0] : value);
     }
     syncVisibility();
   }
 
+  /**
+   * The form's settings, checked by the CLI's own rules (`trainConfig`, i.e. `resolveConfig`);
+   * settings that do not apply to the chosen family, objective or task keep their defaults.
+   */
   function readSettings(): TrainSettings {
-    const num = (
-      el: HTMLInputElement,
-      name: string,
-      opts: { int?: boolean; min: number; max: number },
-    ) => {
-      const v = Number(el.value);
-      if (
-        el.value.trim() === '' ||
-        !Number.isFinite(v) ||
-        (opts.int && !Number.isInteger(v)) ||
-        v < opts.min ||
-        v > opts.max
-      ) {
-        el.setAttribute('aria-invalid', 'true');
-        el.focus();
-        throw new Error(
-          `${name} must be ${opts.int ? 'an integer' : 'a number'} from ${opts.min} to ${opts.max}, got '${el.value}'`,
-        );
-      }
-      el.removeAttribute('aria-invalid');
-      return v;
+    for (const el of Object.values(c)) el.removeAttribute('aria-invalid');
+    const s = chosen();
+    const invalid = (key: keyof typeof c, message: string): never => {
+      c[key].setAttribute('aria-invalid', 'true');
+      c[key].focus();
+      throw new Error(message);
     };
-    const latent = c.latent.value as TrainSettings['latent'];
-    const objective = c.objective.value as TrainSettings['objective'];
-    const k = num(c.k, 'Samples K', { int: true, min: 1, max: 64 });
-    const groups =
-      objective === 'miwae' || objective === 'piwae'
-        ? num(c.groups, 'Groups M', { int: true, min: 1, max: 64 })
-        : 1;
-    if (k % groups !== 0) {
-      c.groups.setAttribute('aria-invalid', 'true');
-      throw new Error(`Samples K (${k}) must be a multiple of Groups M (${groups})`);
-    }
-    const latentDim = num(c.latentDim, 'Latent dimension', {
-      int: true,
-      min: latent === 'vmf' ? 2 : 1,
-      max: 64,
-    });
-    const steps = num(c.steps, 'Steps', { int: true, min: 1, max: 100000 });
-    const batchSize = num(c.batchSize, 'Batch size', {
-      int: true,
-      min: latent === 'bn' || latent === 'bn-su' ? 2 : 1,
-      max: 512,
-    });
-    return {
+    const read = (key: keyof typeof c): number =>
+      c[key].value.trim() === '' ? Number.NaN : Number(c[key].value);
+    const value = <K extends SettingKey & keyof typeof c>(key: K): TrainSettings[K] =>
+      (settingApplies(key, s) ? read(key) : d[key]) as TrainSettings[K];
+    const steps = read('steps');
+    if (!(Number.isInteger(steps) && steps >= 1 && steps <= MAX_STEPS))
+      invalid('steps', `Steps must be an integer from 1 to ${MAX_STEPS}, got '${c.steps.value}'`);
+    const evalEvery = read('evalEvery');
+    if (!(Number.isInteger(evalEvery) && evalEvery >= 1))
+      invalid('evalEvery', `Evaluate every must be an integer >= 1, got '${c.evalEvery.value}'`);
+    const settings: TrainSettings = {
       task: o.task,
-      latent,
-      latentDim,
-      gamma: latent === 'bn' ? num(c.gamma, 'γ', { min: 0.01, max: 5 }) : d.gamma,
-      tau: latent === 'bn-su' ? num(c.tau, 'τ', { min: 0.01, max: 0.99 }) : d.tau,
-      kappa: c.learnKappa.checked
-        ? 'learned'
-        : latent === 'vmf'
-          ? num(c.kappa, 'κ', { min: 0, max: 10000 })
-          : 50,
-      objective,
-      k,
-      groups,
-      beta: objective === 'ciwae' ? num(c.beta, 'β', { min: 0, max: 1 }) : d.beta,
-      gradientEstimator:
-        objective === 'elbo'
-          ? 'reparameterized'
-          : (c.estimator.value as TrainSettings['gradientEstimator']),
-      hidden: num(c.hidden, 'Hidden units', { int: true, min: 4, max: 2048 }),
-      embedding: isText
-        ? num(c.embedding, 'Embedding size', { int: true, min: 4, max: 1024 })
-        : d.embedding,
-      wordDropout: isText ? num(c.wordDropout, 'Word dropout', { min: 0, max: 1 }) : 0,
-      batchSize,
-      lr: num(c.lr, 'Learning rate', { min: 1e-6, max: 1 }),
+      latent: s.latent,
+      latentDim: read('latentDim'),
+      gamma: value('gamma'),
+      tau: value('tau'),
+      kappa: !settingApplies('kappa', s) ? d.kappa : learnKappa.checked ? 'learned' : read('kappa'),
+      objective: s.objective,
+      k: read('k'),
+      groups: value('groups'),
+      beta: value('beta'),
+      gradientEstimator: settingApplies('gradientEstimator', s)
+        ? (c.gradientEstimator.value as TrainSettings['gradientEstimator'])
+        : DEFAULT_TRAIN_CONFIG.gradientEstimator,
+      hidden: [read('hidden')],
+      embedding: value('embedding'),
+      wordDropout: value('wordDropout'),
+      batchSize: read('batchSize'),
+      lr: read('lr'),
       clipNorm: d.clipNorm,
       steps,
-      evalEvery: num(c.evalEvery, 'Evaluate every', { int: true, min: 1, max: 100000 }),
-      seed: num(c.seed, 'Seed', { int: true, min: 0, max: 2 ** 31 }),
+      evalEvery,
+      seed: read('seed'),
     };
+    try {
+      trainConfig(settings);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const key = (error.field === 'maxSteps' ? 'steps' : error.field) as keyof typeof c;
+      const label = key === 'steps' ? 'Steps' : SETTING_LABELS[key];
+      if (key in c) invalid(key, `${label}: ${error.message.replace(/^\w+: /, '')}`);
+      throw error;
+    }
+    return settings;
   }
 
   // ---- state -------------------------------------------------------------------------------
@@ -308,21 +351,6 @@ export function trainPage(o: TrainPageOptions): {
     pauseButton.setAttribute('aria-pressed', String(next === 'paused'));
     exploreButton.disabled = lastRunId === undefined || next === 'running' || next === 'starting';
     el.dataset['state'] = next;
-  }
-
-  function label(s: TrainSettings): string {
-    const latent = SHORT[s.latent] ?? s.latent;
-    const extra =
-      s.latent === 'bn'
-        ? ` γ=${s.gamma}`
-        : s.latent === 'bn-su'
-          ? ` τ=${s.tau}`
-          : s.latent === 'vmf'
-            ? ` κ=${s.kappa}`
-            : '';
-    const objective =
-      s.objective === 'elbo' && s.k === 1 ? 'ELBO' : `${s.objective.toUpperCase()} K=${s.k}`;
-    return `${latent}${extra}, d=${s.latentDim}, ${objective}${isText && s.wordDropout > 0 ? `, dropout ${s.wordDropout}` : ''}`;
   }
 
   function render(): void {
@@ -403,7 +431,7 @@ export function trainPage(o: TrainPageOptions): {
     const used = new Set(runs.map((r) => r.color));
     const run: Run = {
       runId,
-      label: label(settings),
+      label: runLabel(settings),
       color: PALETTE.find((p) => !used.has(p)) ?? PALETTE[runId % PALETTE.length]!,
       train: [],
       test: [],
@@ -564,40 +592,9 @@ export function trainPage(o: TrainPageOptions): {
     h(
       'form',
       { class: 'settings', onsubmit: (e: Event) => e.preventDefault() },
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, 'Model'),
-        field('Latent family', c.latent),
-        field('Latent dimension d', c.latentDim),
-        f.gamma,
-        f.tau,
-        f.kappa,
-        f.learnKappa,
-        field(isText ? 'LSTM hidden units' : 'Hidden units', c.hidden),
-        isText ? field('Embedding size', c.embedding) : null,
-        isText ? field('Word dropout', c.wordDropout, 'Bowman et al. 2016') : null,
-      ),
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, 'Objective'),
-        field('Objective', c.objective),
-        f.k,
-        f.groups,
-        f.beta,
-        f.estimator,
-      ),
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, 'Training'),
-        field('Batch size', c.batchSize),
-        field('Learning rate', c.lr, 'Adam, gradients clipped to norm 5'),
-        field('Steps', c.steps),
-        field('Evaluate every (steps)', c.evalEvery),
-        field('Seed', c.seed),
-      ),
+      fieldset('Model', ['model']),
+      fieldset('Objective', ['objective']),
+      fieldset('Training', ['optimisation', 'evaluation', 'run']),
     ),
     h(
       'div',

@@ -1,7 +1,16 @@
 /**
- * The messages between the page and its engine workers (training and exploring run in Web
- * Workers, so the page stays responsive). Plain data only: everything here is structured-cloned.
+ * The settings of a browser training run, and the messages between the page and its engine
+ * workers (training and exploring run in Web Workers, so the page stays responsive). Messages
+ * are plain data only: everything in them is structured-cloned.
  */
+
+import {
+  DEFAULT_TRAIN_CONFIG,
+  type LatentKind,
+  type TrainConfig,
+  type VocabularyJSON,
+  resolveConfig,
+} from '@vaekit/core';
 
 export type BrowserBackend = 'wasm' | 'webgl' | 'cpu';
 export type BackendRequest = 'auto' | BrowserBackend;
@@ -25,36 +34,76 @@ export interface BackendReport {
   totalMs: number;
 }
 
-export type LatentKind = 'gaussian' | 'bn' | 'bn-su' | 'vmf';
-export type ObjectiveKind = 'elbo' | 'iwae' | 'miwae' | 'ciwae' | 'piwae';
+/** The CLI's settings a browser run uses: same names, meanings, ranges and defaults. */
+export const TRAIN_SETTING_KEYS = [
+  'latent',
+  'latentDim',
+  'gamma',
+  'tau',
+  'kappa',
+  'objective',
+  'k',
+  'groups',
+  'beta',
+  'gradientEstimator',
+  'hidden',
+  'embedding',
+  'wordDropout',
+  'batchSize',
+  'lr',
+  'clipNorm',
+  'evalEvery',
+  'seed',
+] as const satisfies readonly (keyof TrainConfig)[];
 
-/** A browser training run (a subset of the CLI's TrainConfig, with the same names). */
-export interface TrainSettings {
+/**
+ * A browser training run: a subset of the CLI's {@link TrainConfig} (the keys of
+ * {@link TRAIN_SETTING_KEYS}, with the same names and valid ranges), plus what the browser
+ * decides itself: the task (digits or sentences, the app's own data) and the number of steps
+ * (`maxSteps`; `evalEvery` must then be at least 1). {@link trainConfig} turns it into the
+ * CLI's config.
+ */
+export type TrainSettings = Pick<TrainConfig, (typeof TRAIN_SETTING_KEYS)[number]> & {
   task: 'image' | 'text';
-  latent: LatentKind;
-  latentDim: number;
-  gamma: number;
-  tau: number;
-  kappa: number | 'learned';
-  objective: ObjectiveKind;
-  k: number;
-  groups: number;
-  beta: number;
-  gradientEstimator: 'reparameterized' | 'dreg';
-  /** MLP hidden layer (images) or LSTM hidden size (text). */
-  hidden: number;
-  /** Word-embedding size (text). */
-  embedding: number;
-  /** Word dropout (text). */
-  wordDropout: number;
-  batchSize: number;
-  lr: number;
-  clipNorm: number;
   /** Steps to train (the run stops there unless stopped earlier). */
   steps: number;
-  /** Evaluate (held-out loss, KL, active units, samples) every N steps. */
-  evalEvery: number;
-  seed: number;
+};
+
+/**
+ * The digits page's defaults: the CLI's ({@link DEFAULT_TRAIN_CONFIG}, a BN-VAE with the
+ * ELBO) with a network sized for a browser tab: d = 16, one hidden layer of 256, batch 64,
+ * 1,000 steps evaluated every 50.
+ */
+export const DEFAULT_SETTINGS: Readonly<TrainSettings> = Object.freeze({
+  ...(Object.fromEntries(TRAIN_SETTING_KEYS.map((key) => [key, DEFAULT_TRAIN_CONFIG[key]])) as Pick<
+    TrainConfig,
+    (typeof TRAIN_SETTING_KEYS)[number]
+  >),
+  task: 'image',
+  latentDim: 16,
+  hidden: [256],
+  embedding: 64,
+  batchSize: 64,
+  steps: 1000,
+  evalEvery: 50,
+});
+
+/**
+ * The CLI's config of a browser run, validated by the CLI's own rules (`resolveConfig`): data
+ * `mnist` or `brown` (the app trains on subsets of them), `maxSteps` the run's steps.
+ *
+ * @throws ConfigError naming the setting (its `field`) and the valid range or choices.
+ */
+export function trainConfig(
+  settings: TrainSettings,
+  extra: Partial<Pick<TrainConfig, 'maxLength' | 'vocabSize'>> = {},
+): TrainConfig {
+  return resolveConfig({
+    ...Object.fromEntries(TRAIN_SETTING_KEYS.map((key) => [key, settings[key]])),
+    data: settings.task === 'image' ? 'mnist' : 'brown',
+    maxSteps: settings.steps,
+    ...extra,
+  });
 }
 
 /** One point of the live curves. `split` `train` rows average the steps since the last row. */
@@ -101,7 +150,8 @@ export type TrainEvent =
 /** What the explorer knows about a loaded model. */
 export interface ModelSummary {
   kind: 'image' | 'text';
-  family: 'gaussian' | 'bn-gaussian' | 'bn-su-gaussian' | 'vmf';
+  /** The latent family (a name of `LATENT_FAMILIES`). */
+  family: LatentKind;
   latentDim: number;
   /** Human-readable lines: architecture, training data, evaluation. */
   lines: string[];
@@ -147,12 +197,7 @@ export interface VaekitModelJson {
   format: 'vaekit-model';
   kind: 'image' | 'text';
   config?: Record<string, unknown>;
-  vocabulary?: {
-    format: 'vaekit-vocabulary';
-    version: number;
-    tokens: string[];
-    counts?: number[];
-  };
+  vocabulary?: VocabularyJSON;
 }
 
 /** A model ready to load: tf.io artifacts (weights apart), the run's model description and extras. */

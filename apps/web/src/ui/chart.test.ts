@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTick, lineChart, niceTicks } from './chart';
-
-describe('niceTicks and formatTick', () => {
-  it('gives round ticks and labels a 2.5 step with its decimal', () => {
-    const { ticks, step } = niceTicks(0, 10, 4);
-    expect(step).toBe(2.5);
-    expect(ticks.map((t) => formatTick(t, step))).toEqual(['0', '2.5', '5.0', '7.5', '10.0']);
-    expect(niceTicks(0, 10, 4, true).step).toBe(2);
-    expect(formatTick(12000, 5000)).toBe('12k');
-  });
-});
+import { lineChart } from './chart';
 
 describe('lineChart', () => {
   it('draws axes titles with units, one path per series, dots for markers', () => {

@@ -1,8 +1,10 @@
+import { formatTick, niceTicks } from '@vaekit/core';
+
 /**
  * SVG line charts with axes, tick labels and units, in the style of the CLI's `curves.svg`
- * (@vaekit/trainer's trainingCurvesSvg: frame, grid, round ticks with k/M suffixes, axis
- * titles with units, the Okabe & Ito colour-blind-safe palette). Pure functions returning SVG
- * strings.
+ * (@vaekit/core's trainingCurvesSvg: frame, grid, round ticks with k/M suffixes from the same
+ * `niceTicks` and `formatTick`, axis titles with units, the Okabe & Ito colour-blind-safe
+ * palette). Pure functions returning SVG strings.
  */
 
 export const PALETTE = [
@@ -48,38 +50,6 @@ function escapeXml(s: string): string {
 }
 
 const num = (v: number) => String(Math.round(v * 100) / 100);
-
-/** About `count` round tick values (1, 2, 2.5, 5 x 10^k apart) covering `[lo, hi]`. */
-export function niceTicks(
-  lo: number,
-  hi: number,
-  count: number,
-  integers = false,
-): { ticks: number[]; step: number } {
-  const raw = (hi - lo) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  let step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  if (integers) step = Math.max(1, step === 2.5 * mag ? 2 * mag : step);
-  const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
-    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
-  }
-  return { ticks, step };
-}
-
-export function formatTick(v: number, step: number): string {
-  if (v === 0) return '0';
-  const big = Math.max(Math.abs(v), step);
-  const [div, suffix] = big >= 1e6 ? [1e6, 'M'] : big >= 1e4 ? [1e3, 'k'] : [1, ''];
-  let decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / div) + 1e-9)));
-  // A step of 2.5 x 10^k needs one more decimal (2.5, not 3).
-  while (
-    decimals < 6 &&
-    Math.abs(Math.round((step / div) * 10 ** decimals) - (step / div) * 10 ** decimals) > 1e-6
-  )
-    decimals++;
-  return (v / div).toFixed(decimals) + suffix;
-}
 
 /** One chart panel as an SVG string (scales with its container: viewBox, width 100%). */
 export function lineChart(series: Series[], o: ChartOptions): string {
