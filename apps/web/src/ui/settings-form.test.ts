@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { CONFIG_FIELDS, ConfigError, LATENT_FAMILIES } from '@vaekit/core';
+import { CONFIG_FIELDS, ConfigError, LATENT_FAMILIES, type LatentFamilySpec } from '@vaekit/core';
 import { elbo, objectiveNames, objectiveSpec, registerObjective } from '@vaekit/objectives';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, trainConfig } from '../shared/types';
@@ -24,12 +24,13 @@ LATENT_FAMILIES.register({
   spherical: true,
   factorizedKL: false,
   minLatentDim: 2,
+  batchStatistics: false,
   headConfig: ({ latentDim, kappa }) =>
     kappa === 'learned'
       ? { family: 'vmf', latentDim, learnKappa: true }
       : { family: 'vmf', latentDim, kappa },
   klFloor: ({ latentDim }) => latentDim / 4,
-});
+} as LatentFamilySpec);
 
 const image = { task: 'image' as const, objective: 'elbo' as const };
 
