@@ -11,6 +11,15 @@ export interface FlagSpec {
   help: string;
   /** Shown as the value placeholder in help, e.g. `<n>`. */
   placeholder?: string;
+  /**
+   * Smallest valid value of an `integer`, `number` or `number-or-learned` flag (of each element
+   * of a `list`), checked when the flag is parsed; inclusive unless `minExclusive`.
+   */
+  min?: number;
+  minExclusive?: boolean;
+  /** Largest valid value, as `min`; inclusive unless `maxExclusive`. */
+  max?: number;
+  maxExclusive?: boolean;
 }
 
 /** Exit code 2 errors: bad usage, detected before anything is written. */
@@ -78,31 +87,66 @@ export function parseFlags(
   return { values, positionals };
 }
 
+/**
+ * A decimal number as a user types it: `12`, `-3`, `0.5`, `.5`, `1e3`, `2.5E-4`. Not hex (`0x10`),
+ * octal (`0o17`), binary (`0b11`), `Infinity`, `NaN`, an empty value or surrounding whitespace,
+ * all of which `Number()` would accept.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** `raw` as a finite decimal number, or `undefined`. `-0` reads as `0`. */
+export function parseDecimal(raw: string): number | undefined {
+  if (!DECIMAL.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n + 0 : undefined;
+}
+
+/**
+ * The valid values of a numeric flag, as messages and help state them: `an integer >= 1 and <=
+ * 100000`, `a number > 0`.
+ */
+export function describeRange(spec: FlagSpec): string {
+  const what = spec.type === 'integer' || spec.type === 'list' ? 'an integer' : 'a number';
+  const lo = spec.min === undefined ? '' : `${spec.minExclusive ? '>' : '>='} ${spec.min}`;
+  const hi = spec.max === undefined ? '' : `${spec.maxExclusive ? '<' : '<='} ${spec.max}`;
+  const range = [lo, hi].filter(Boolean).join(' and ');
+  return range === '' ? what : `${what} ${range}`;
+}
+
+function inRange(spec: FlagSpec, n: number): boolean {
+  if (spec.type === 'integer' || spec.type === 'list') {
+    if (!Number.isSafeInteger(n)) return false;
+  }
+  if (spec.min !== undefined && (spec.minExclusive ? n <= spec.min : n < spec.min)) return false;
+  if (spec.max !== undefined && (spec.maxExclusive ? n >= spec.max : n > spec.max)) return false;
+  return true;
+}
+
 function convert(spec: FlagSpec, raw: string): unknown {
   const bad = (expected: string): never => {
     throw new UsageError(`invalid value '${raw}' for '--${spec.name}': expected ${expected}`);
   };
+  const numeric = (text: string): number | undefined => {
+    const n = parseDecimal(text);
+    return n !== undefined && inRange(spec, n) ? n : undefined;
+  };
   switch (spec.type) {
     case 'string':
-      return raw;
-    case 'integer': {
-      const n = Number(raw);
-      return Number.isInteger(n) && raw.trim() !== '' ? n : bad('an integer');
-    }
-    case 'number': {
-      const n = Number(raw);
-      return Number.isFinite(n) && raw.trim() !== '' ? n : bad('a number');
-    }
-    case 'number-or-learned': {
+      return raw !== '' ? raw : bad(`a non-empty ${spec.placeholder ?? 'value'}`);
+    case 'integer':
+    case 'number':
+      return numeric(raw) ?? bad(describeRange(spec));
+    case 'number-or-learned':
       if (raw === 'learned') return raw;
-      const n = Number(raw);
-      return Number.isFinite(n) && raw.trim() !== '' ? n : bad("a number or 'learned'");
-    }
+      return numeric(raw) ?? bad(`${describeRange(spec)} or 'learned'`);
     case 'list': {
-      const parts = raw.split(',').map((s) => Number(s.trim()));
-      return parts.every((n) => Number.isInteger(n) && n > 0)
+      const parts = raw.split(',').map((s) => numeric(s.trim()));
+      const range = spec.min === undefined ? { ...spec, min: 1 } : spec;
+      return parts.every((n) => n !== undefined && inRange(range, n))
         ? parts
-        : bad('a comma-separated list of positive integers, e.g. 512,256');
+        : bad(
+            `a comma-separated list of ${describeRange(range).replace(/^an integer/, 'integers')}, e.g. 512,256`,
+          );
     }
     case 'choice':
       return spec.choices!.includes(raw) ? raw : bad(`one of ${spec.choices!.join(', ')}`);
@@ -115,8 +159,8 @@ function listFlags(specs: readonly FlagSpec[]): string {
   return specs.map((s) => `--${s.name}`).join(', ');
 }
 
-/** The closest flag name by edit distance (at most 2 edits), for "did you mean". */
-function suggest(name: string, names: string[]): string | undefined {
+/** The closest name by edit distance (at most 2 edits), for "did you mean". */
+export function suggest(name: string, names: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of names) {
@@ -143,7 +187,18 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** Render the help lines for a list of flags, aligned. */
+/**
+ * A numeric flag's range as help shows it: `[1..100000]`, `[>= 1]`, `[> 0 and < 1]`; empty when
+ * the flag has none.
+ */
+export function rangeHint(spec: FlagSpec): string {
+  if (spec.min === undefined && spec.max === undefined) return '';
+  if (spec.min !== undefined && spec.max !== undefined && !spec.minExclusive && !spec.maxExclusive)
+    return `[${spec.min}..${spec.max}]`;
+  return `[${describeRange(spec).replace(/^an? \w+ /, '')}]`;
+}
+
+/** Render the help lines for a list of flags, aligned; numeric flags show their range. */
 export function formatFlagHelp(specs: readonly FlagSpec[]): string {
   const left = specs.map((s) => {
     const value =
@@ -156,9 +211,9 @@ export function formatFlagHelp(specs: readonly FlagSpec[]): string {
   return specs
     .map((s, i) => {
       const l = left[i]!;
-      return l.length >= width
-        ? `${l}\n${' '.repeat(width)}${s.help}`
-        : `${l.padEnd(width)}${s.help}`;
+      const range = rangeHint(s);
+      const help = range === '' ? s.help : `${s.help} ${range}`;
+      return l.length >= width ? `${l}\n${' '.repeat(width)}${help}` : `${l.padEnd(width)}${help}`;
     })
     .join('\n');
 }

@@ -2,49 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './main';
+import { TINY, vaekit } from './test-support';
 
 const root = mkdtempSync(join(tmpdir(), 'vaekit-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Run the CLI in-process, capturing stdout and stderr. */
-async function vaekit(
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: {
-      write: (s: string) => {
-        stdout += s;
-        return true;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        stderr += s;
-        return true;
-      },
-      isTTY: false,
-    },
-  });
-  return { code, stdout, stderr };
-}
-
-const TINY = [
-  '--hidden',
-  '16',
-  '--latent-dim',
-  '2',
-  '--batch-size',
-  '16',
-  '--max-steps',
-  '4',
-  '--eval-every',
-  '2',
-  '--seed',
-  '1',
-];
 
 describe('vaekit', () => {
   it('prints help for every command, with examples', async () => {
@@ -75,7 +36,7 @@ describe('vaekit', () => {
     ],
     [['train', '--k', 'many'], "invalid value 'many' for '--k': expected an integer"],
     [['train', '--kl-anneal', 'sigmoid'], 'klAnneal: schedule must be one of'],
-    [['eval'], 'vaekit eval takes one run directory, got none'],
+    [['eval'], 'vaekit eval takes one run directory <run>'],
   ])('exits 2 on bad usage %j, naming the problem and writing nothing', async (argv, message) => {
     const before = readdirSync(root).length;
     const out = argv[0] === 'train' ? ['--out', join(root, 'never')] : [];
@@ -116,13 +77,28 @@ describe('vaekit', () => {
       }
     });
 
-    it('eval prints and writes the metrics', async () => {
-      const { code, stdout } = await vaekit('eval', run, '--k', '8', '--examples', '40');
-      expect(code).toBe(0);
-      expect(stdout).toMatch(/NLL\s+\d+\.\d+ nats/);
-      expect(stdout).toMatch(/active units\s+\d \/ 2/);
-      const written = JSON.parse(readFileSync(join(run, 'eval.json'), 'utf8'));
-      expect(written).toMatchObject({ split: 'test', examples: 40, k: 8 });
+    it('eval prints the metrics, writes them, and replaces eval.json only by a more thorough one', async () => {
+      const trained = readFileSync(join(run, 'eval.json'), 'utf8');
+      expect(JSON.parse(trained)).toMatchObject({ split: 'test', examples: 32, k: 100 });
+      const quick = await vaekit('eval', run, '--k', '8', '--examples', '40');
+      expect(quick.code).toBe(0);
+      expect(quick.stdout).toMatch(/NLL\s+\d+\.\d+ nats/);
+      expect(quick.stdout).toMatch(/active units\s+\d \/ 2/);
+      expect(quick.stdout).toMatch(
+        /kept .*eval\.json \(its evaluation is more thorough: test split, K = 100, 32 examples\)/,
+      );
+      const written = JSON.parse(readFileSync(join(run, 'eval-test-k8-n40.json'), 'utf8'));
+      expect(written).toMatchObject({ split: 'test', examples: 40, k: 8, seed: 0 });
+      expect(readFileSync(join(run, 'eval.json'), 'utf8')).toBe(trained);
+
+      const thorough = await vaekit('eval', run, '--k', '100', '--examples', '40');
+      expect(thorough.code).toBe(0);
+      expect(thorough.stdout).toMatch(/wrote .*eval-test-k100-n40\.json and .*eval\.json/);
+      const replaced = JSON.parse(readFileSync(join(run, 'eval.json'), 'utf8'));
+      expect(replaced).toMatchObject({ split: 'test', examples: 40, k: 100 });
+      expect(replaced).toEqual(
+        JSON.parse(readFileSync(join(run, 'eval-test-k100-n40.json'), 'utf8')),
+      );
     });
 
     it('sample, reconstruct and interpolate write PNGs; encode writes CSV', async () => {

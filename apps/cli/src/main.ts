@@ -1,4 +1,4 @@
-import { UsageError } from './flags';
+import { UsageError, suggest } from './flags';
 import type { CommandContext } from './commands/context';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
@@ -20,7 +20,11 @@ Commands:
   interpolate <run>   decode a path between two inputs (linear, or spherical for vMF)
   encode <run>   write latent codes of a data split as JSON or CSV
 
-Run 'vaekit <command> --help' for a command's options and examples.
+Run 'vaekit <command> --help' for a command's options, their valid ranges, and examples.
+
+Exit codes: 0 success; 1 a runtime error (bad data file, corrupt checkpoint, diverged
+training); 2 bad usage (an unknown command or flag, a value out of range, an --out that does not
+fit what the command writes), reported before anything is written; 130 interrupted.
 
 Examples:
   vaekit train
@@ -58,8 +62,9 @@ export async function main(
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
     if (run === undefined) {
+      const hint = suggest(command, Object.keys(COMMANDS));
       throw new UsageError(
-        `unknown command '${command}'. Valid commands: ${Object.keys(COMMANDS).join(', ')}`,
+        `unknown command '${command}'.${hint ? ` Did you mean '${hint}'?` : ''} Valid commands: ${Object.keys(COMMANDS).join(', ')}`,
       );
     }
     return await run(rest, ctx);

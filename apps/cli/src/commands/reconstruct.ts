@@ -1,33 +1,49 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { reconstruct } from '@vaekit/core';
 import { writeDecoded } from './output';
-import { runCommand } from './run-command';
+import { clampToSplit, runCommand } from './run-command';
 
 /** `vaekit reconstruct <run>`: encode test examples and decode their posterior centres. */
 export const reconstructCommand = runCommand({
   name: 'reconstruct',
-  summary:
-    'Encode the first n test examples and decode the centre of each posterior (mean, or mean\ndirection for vMF). Images: originals in odd rows, reconstructions below. Text: > original,\n< reconstruction.',
+  summary: `Encode the first n test examples and decode the centre of each posterior (mean, or mean
+direction for vMF). Images: originals in odd rows, reconstructions below. Text: > original,
+< reconstruction. --n larger than the test split uses the whole split, with a note. --out must
+end in .png for an image run and .txt for a text run ('-', standard output, is for text only).
+Without --out, images go to <run>/reconstructions-n<n>.png (never over the reconstructions.png
+'vaekit train' wrote) and text to standard output.`,
+  output: 'decoded',
   flags: [
     {
       name: 'n',
       type: 'integer',
       placeholder: '<n>',
+      min: 1,
+      max: 1000,
       help: 'examples (default 32 images, 10 sentences)',
     },
     {
       name: 'out',
       type: 'string',
       placeholder: '<file>',
-      help: 'output file (default <run>/reconstructions.png; text to stdout)',
+      help: 'output file: .png (image runs), .txt or - (text runs)',
     },
   ],
   examples: [
     'vaekit reconstruct runs/mnist-bn-elbo-20261121-120000 --n 16',
     'vaekit reconstruct runs/brown-vmf-elbo-20261121-130000',
   ],
+  validate({ data, model }, values, ctx) {
+    values['n'] = clampToSplit(
+      'n',
+      (values['n'] as number | undefined) ?? (model.kind === 'image' ? 32 : 10),
+      data.test.size,
+      'test',
+      ctx,
+    );
+  },
   run({ run, data, model }, values, ctx) {
-    const n = (values['n'] as number | undefined) ?? (model.kind === 'image' ? 32 : 10);
+    const n = values['n'] as number;
     const x = data.test.head(n);
     try {
       const recon = reconstruct(model, x);
@@ -48,7 +64,7 @@ export const reconstructCommand = runCommand({
           values['out'] as string | undefined,
           8,
           ctx,
-          run.file('reconstructions.png'),
+          run.file(`reconstructions-n${n}.png`),
         );
       } else {
         const ids = x.arraySync() as number[][];
