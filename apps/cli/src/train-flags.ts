@@ -14,6 +14,8 @@ function fieldFlag(f: ConfigField): FlagSpec {
     type: f.type,
     ...(f.choices ? { choices: f.choices() } : {}),
     ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+    ...(f.min !== undefined ? { min: f.min, minExclusive: f.minExclusive === true } : {}),
+    ...(f.max !== undefined ? { max: f.max, maxExclusive: f.maxExclusive === true } : {}),
     help: `${f.help} (default ${showDefault(f.default)})`,
   };
 }

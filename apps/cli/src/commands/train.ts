@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import {
   ConfigError,
   DATA_SOURCES,
@@ -9,7 +9,7 @@ import {
   resolveConfig,
 } from '@vaekit/core';
 import { objectiveNames, objectiveSpec } from '@vaekit/objectives';
-import { train } from '@vaekit/trainer';
+import { RunDirectory, train } from '@vaekit/trainer';
 import { type FlagSpec, UsageError, formatFlagHelp, parseFlags } from '../flags';
 import { ProgressReporter } from '../progress';
 import { TRAIN_FLAGS, flagsToConfig } from '../train-flags';
@@ -59,6 +59,7 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
       `--resume ${resume} and --out ${values['out']} name different directories; --resume continues the run in place`,
     );
   }
+  if (resume !== undefined) checkRunDirectory(resume, true);
   let base: Partial<TrainConfig> = {};
   const configFile =
     (values['config'] as string | undefined) ??
@@ -68,10 +69,11 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   try {
     config = resolveConfig({ ...base, ...flagsToConfig(values) });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${error.message}`);
+    if (error instanceof ConfigError) throw new UsageError(flagMessage(error));
     throw error;
   }
   const out = resume ?? (values['out'] as string | undefined) ?? defaultRunDir(config);
+  if (resume === undefined) checkRunDirectory(out, false);
   const quiet = values['quiet'] === true;
   const progress = new ProgressReporter(ctx.stderr, { quiet });
   for (const { key, reason } of ignoredSettings(config, Object.keys(flagsToConfig(values)))) {
@@ -126,6 +128,43 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** A configuration error in the words of the command line: `--latent-dim: expected ...`. */
+function flagMessage(error: ConfigError): string {
+  const flag = TRAIN_FLAGS.find((f) => f.key === error.field)?.name;
+  const prefix = `${error.field}: `;
+  return flag !== undefined && error.message.startsWith(prefix)
+    ? `--${flag}: ${error.message.slice(prefix.length)}`
+    : error.message;
+}
+
+/**
+ * Check the run directory before any work: `--resume` needs a vaekit run; a new run needs a new
+ * or empty directory (an existing run is continued only with --resume).
+ */
+function checkRunDirectory(out: string, resume: boolean): void {
+  let entries: string[] | undefined;
+  try {
+    entries = readdirSync(out);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new UsageError(`--out ${out} is a file, not a directory`);
+    if (code !== 'ENOENT') throw error;
+  }
+  if (resume) {
+    if (entries === undefined) throw new UsageError(`--resume ${out}: no such directory`);
+    if (!RunDirectory.isRun(out)) {
+      throw new UsageError(`--resume ${out}: not a vaekit run directory (no vaekit-run.json)`);
+    }
+    return;
+  }
+  if (entries === undefined || entries.length === 0) return;
+  throw new UsageError(
+    RunDirectory.isRun(out)
+      ? `--out ${out} already holds a vaekit run: continue it with --resume ${out}, or choose a new directory`
+      : `--out ${out} is not empty and is not a vaekit run: choose a new or empty directory`,
+  );
 }
 
 /** Aligned `name  description` lines for the choices of a registry. */
