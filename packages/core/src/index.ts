@@ -47,6 +47,7 @@ export { Rng } from './random/rng';
 export type { ImageSet } from './data/image-set';
 export {
   ImageDataset,
+  defaultValidationSize,
   splitImageSet,
   type Binarization,
   type EpochOptions,
@@ -99,6 +100,17 @@ export {
 } from './model/create-model';
 export type { TrainableModel } from './model/trainable-model';
 export { reconstruct, sampleFromPrior } from './model/decode';
+export {
+  manifestWeightBytes,
+  modelFileDigests,
+  sha256Hex,
+  verifyModelFiles,
+  type FileDigest,
+  type ModelFileBytes,
+  type ModelFileDigests,
+  type ModelFilesCheck,
+  type VerifyModelFilesOptions,
+} from './model/model-checksum';
 export { latentPath } from './latent/latent-path';
 
 // Training and evaluation

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeaks } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng';
-import { ImageDataset, splitImageSet } from './image-dataset';
+import { ImageDataset, defaultValidationSize, splitImageSet } from './image-dataset';
 import type { ImageSet } from './image-set';
 
 /** n images of 2x2 pixels; image i has all pixels equal to intensity[i % intensities.length]. */
@@ -157,5 +157,23 @@ describe('splitImageSet', () => {
     ).not.toEqual(Array.from(a.validation.indices));
     expect(splitImageSet(set, { validationSize: 0.1 }).validation.size).toBe(10);
     expect(() => splitImageSet(set, { validationSize: 100 })).toThrow(/validationSize must be/);
+  });
+
+  it('carves 10% by default, at most 5,000 (MNIST 55,000 / 5,000) and at least 1', () => {
+    expect([60_000, 50_000, 49_999, 5000, 101, 20, 3].map((n) => defaultValidationSize(n))).toEqual(
+      [5000, 5000, 5000, 500, 10, 2, 1],
+    );
+    // The 5,000-image default of earlier versions: the same carve where it applied (>= 50,000).
+    const big = syntheticSet(60_000);
+    expect(Array.from(splitImageSet(big).validation.indices)).toEqual(
+      Array.from(splitImageSet(big, { validationSize: 5000 }).validation.indices),
+    );
+    expect([
+      splitImageSet(syntheticSet(5000)).train.size,
+      splitImageSet(syntheticSet(3)).train.size,
+    ]).toEqual([4500, 2]);
+    expect(() => splitImageSet(syntheticSet(2))).toThrow(
+      'synthetic: 2 images, too few: vaekit carves a validation set out of the training images (10%, at least 1) and needs at least 2 more to train on, so at least 3; add images',
+    );
   });
 });

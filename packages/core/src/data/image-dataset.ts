@@ -58,8 +58,9 @@ export interface ImageBatch {
 /** Options of {@link splitImageSet}. */
 export interface SplitOptions {
   /**
-   * Validation examples carved from the training file: a count (default `5000`, as in the usual
-   * 55,000/5,000 MNIST split), or a fraction in `(0, 1)`.
+   * Validation examples carved from the training file: a count, or a fraction in `(0, 1)`.
+   * Default {@link defaultValidationSize}: 10% of the file, at most 5,000 (the usual
+   * 55,000/5,000 MNIST split), at least 1.
    */
   validationSize?: number;
   /** Seed of the carve (default `0`); a fixed seed gives the same split on every run. */
@@ -332,9 +333,27 @@ export class ImageDataset {
 }
 
 /**
+ * The validation set vaekit carves out of a training file of `count` images: 10% of it, at most
+ * 5,000 (MNIST's 60,000 give the usual 55,000/5,000 split) and at least 1.
+ *
+ * @example
+ * ```ts
+ * defaultValidationSize(60000); // 5000
+ * defaultValidationSize(4000);  // 400
+ * defaultValidationSize(3);     // 1
+ * ```
+ */
+export function defaultValidationSize(count: number): number {
+  return Math.min(5000, Math.max(1, Math.round(count / 10)));
+}
+
+/**
  * Carves a fixed validation set out of a training file: a seeded permutation of the examples,
  * whose first `validationSize` become the validation set and the rest the training set (each
  * kept in file order). The same seed always gives the same split.
+ *
+ * @throws Error naming the set's source when, with the default `validationSize`, it has fewer
+ *   than 3 images (1 to validate on, 2 to train on).
  *
  * @example
  * ```ts
@@ -347,7 +366,13 @@ export function splitImageSet(
   set: ImageSet,
   options: SplitOptions = {},
 ): { train: ImageDataset; validation: ImageDataset } {
-  const { validationSize = 5000, seed = 0 } = options;
+  const { seed = 0 } = options;
+  if (options.validationSize === undefined && set.count < 3) {
+    throw new Error(
+      `${set.source}: ${set.count} image${set.count === 1 ? '' : 's'}, too few: vaekit carves a validation set out of the training images (10%, at least 1) and needs at least 2 more to train on, so at least 3; add images`,
+    );
+  }
+  const validationSize = options.validationSize ?? defaultValidationSize(set.count);
   let v: number;
   if (validationSize > 0 && validationSize < 1) v = Math.round(validationSize * set.count);
   else if (Number.isInteger(validationSize) && validationSize >= 0 && validationSize < set.count) {

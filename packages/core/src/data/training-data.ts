@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random/rng';
+import {
+  checkImageSplits,
+  checkSentenceCount,
+  checkTextSplits,
+  heldOutSentences,
+} from './check-splits';
 import type { ImageDataset } from './image-dataset';
 import { sentenceRows } from './pad-sequences';
 import { splitSentences } from './split-sentences';
@@ -50,6 +56,9 @@ export interface ImageTrainingDataOptions {
  * Bernoulli likelihood (each epoch redraws each pixel), validation and test splits use one
  * fixed binarisation, so evaluations compare like with like across steps.
  *
+ * @throws Error naming the data (`options.name`) when the images are smaller than 1x1 pixel,
+ *   the splits' image sizes differ, or there are fewer than 2 training, 1 validation or 1 test
+ *   images.
  * @example
  * ```ts
  * const data = imageTrainingData({ ...splitImageSet(set), test }, { likelihood: 'bernoulli', name: 'digits' });
@@ -59,6 +68,7 @@ export function imageTrainingData(
   splits: { train: ImageDataset; validation: ImageDataset; test: ImageDataset },
   options: ImageTrainingDataOptions,
 ): TrainingData {
+  checkImageSplits(splits, options.name);
   const binarize = options.likelihood === 'bernoulli' ? 'dynamic' : 'none';
   const { height, width } = splits.train;
   return {
@@ -73,7 +83,7 @@ export function imageTrainingData(
 
 /** Options of {@link textTrainingData}. */
 export interface TextTrainingDataOptions {
-  /** Sentence length cap in tokens (longer sentences are cut). */
+  /** Sentence length cap in tokens (longer sentences are dropped, see {@link capLength}). */
   maxLength: number;
   /** Vocabulary cap (special tokens included) and minimum count. */
   vocabSize: number;
@@ -90,8 +100,13 @@ export interface TextTrainingDataOptions {
 
 /**
  * Training data from sentences: a fixed 90/5/5 split (seed 0, whatever the run's seed, so runs
- * with different seeds are evaluated on the same sentences), {@link tokenize}d, with the
- * vocabulary built on the training split (or the one given).
+ * with different seeds are evaluated on the same sentences; at least 1 validation and 1 test
+ * sentence), {@link tokenize}d, with the vocabulary built on the training split (or the one
+ * given). Sentences longer than `maxLength` words are dropped.
+ *
+ * @throws Error naming the data (`options.name`) when it cannot train a model: fewer than 4
+ *   sentences, every split but one emptied by `maxLength` (naming the value that keeps 90% of
+ *   the sentences), or no word as frequent as `minCount`.
  *
  * @example
  * ```ts
@@ -103,7 +118,9 @@ export function textTrainingData(
   sentences: readonly string[],
   options: TextTrainingDataOptions,
 ): TrainingData {
-  const split = splitSentences(sentences, { validation: 0.05, test: 0.05, seed: 0 });
+  checkSentenceCount(sentences.length, options.name);
+  const held = heldOutSentences(sentences.length);
+  const split = splitSentences(sentences, { validation: held, test: held, seed: 0 });
   const train = TextDataset.fromSentences(split.train, {
     maxLength: options.maxLength,
     ...(options.vocabulary
@@ -113,6 +130,15 @@ export function textTrainingData(
   const datasetOptions = { vocabulary: train.vocabulary, maxLength: options.maxLength };
   const validation = TextDataset.fromSentences(split.validation, datasetOptions);
   const test = TextDataset.fromSentences(split.test, datasetOptions);
+  checkTextSplits({
+    name: options.name,
+    sentences,
+    sizes: { train: train.size, validation: validation.size, test: test.size },
+    maxLength: options.maxLength,
+    vocabularySize: train.vocabulary.size,
+    vocabularyBuilt: options.vocabulary === undefined,
+    minCount: options.minCount,
+  });
   return {
     kind: 'text',
     train: textSplit(train),
