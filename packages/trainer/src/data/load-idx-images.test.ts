@@ -54,10 +54,24 @@ describe('loadIdxImages', () => {
     mkdirSync(empty);
     expect(() => loadIdxImages(empty)).toThrow(/no train-images-idx3-ubyte\[\.gz\] in .*empty/);
     expect(() => loadIdxImages(fixture('bad', { labels: 3 }))).toThrow(
-      /has 4 images but .* has 3 labels/,
+      /has 4 images but .* has 3 labels; the two files must describe the same images: re-download or re-export them together$/,
     );
     expect(() => loadIdxImages(root, { split: 'valid' as 'train' })).toThrow(
       /split must be 'train' or 'test'/,
+    );
+  });
+
+  it('rejects images of 0x0 pixels, naming the file', () => {
+    const dir = join(root, 'zero-pixels');
+    mkdirSync(dir);
+    const images = join(dir, 'train-images-idx3-ubyte');
+    writeFileSync(images, encodeIdx({ type: 'ubyte', dims: [7, 0, 0], data: new Uint8Array(0) }));
+    writeFileSync(
+      join(dir, 'train-labels-idx1-ubyte'),
+      encodeIdx({ type: 'ubyte', dims: [7], data: new Uint8Array(7) }),
+    );
+    expect(() => loadIdxImages(dir)).toThrow(
+      `loadIdxImages: ${images} declares 7 images of 0x0 pixels (header dims 7x0x0); images need at least 1x1 pixel: the file is damaged or is not an image set (re-download or re-export it)`,
     );
   });
 

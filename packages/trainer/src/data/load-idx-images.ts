@@ -32,7 +32,8 @@ function findFile(dir: string, stem: string): string | undefined {
  * Pixels are scaled to `[0, 1]` by `x / 255` into one `Float32Array` of shape `[N, H*W]`.
  *
  * @throws Error naming the directory and files when a file is missing, or naming the file when
- *   it is not a valid IDX file, or when the image and label counts differ.
+ *   it is not a valid IDX file, declares images smaller than 1x1 pixel, or when the image and
+ *   label counts differ.
  *
  * @example
  * ```ts
@@ -61,9 +62,14 @@ export function loadIdxImages(dir: string, options: LoadIdxImagesOptions = {}): 
   const img = readIdx(imagePath, { expect: { type: 'ubyte', rank: 3, what: 'images' } });
   const lab = readIdx(labelPath, { expect: { type: 'ubyte', rank: 1, what: 'labels' } });
   const [count, height, width] = img.dims as [number, number, number];
+  if (height < 1 || width < 1) {
+    throw new Error(
+      `loadIdxImages: ${imagePath} declares ${count} images of ${height}x${width} pixels (header dims ${img.dims.join('x')}); images need at least 1x1 pixel: the file is damaged or is not an image set (re-download or re-export it)`,
+    );
+  }
   if (lab.dims[0] !== count) {
     throw new Error(
-      `loadIdxImages: ${imagePath} has ${count} images but ${labelPath} has ${lab.dims[0]} labels`,
+      `loadIdxImages: ${imagePath} has ${count} images but ${labelPath} has ${lab.dims[0]} labels; the two files must describe the same images: re-download or re-export them together`,
     );
   }
   const bytes = img.data as Uint8Array;
