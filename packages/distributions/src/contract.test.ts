@@ -7,10 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose, expectFinite, expectNoLeaks, normalSamples } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import golden from './__fixtures__/distributions-golden.json';
+import powerSphericalGolden from './__fixtures__/power-spherical-golden.json';
 import { DiagonalNormal } from './diagonal-normal';
 import type { Distribution } from './distribution';
 import { HypersphericalUniform } from './hyperspherical-uniform';
 import { klDivergence } from './kl';
+import { PowerSpherical } from './power-spherical';
 import { StandardNormal } from './standard-normal';
 import { VonMisesFisher, type VonMisesFisherSampler } from './von-mises-fisher';
 
@@ -191,6 +193,47 @@ function vonMisesFisher(sampler: VonMisesFisherSampler): Family {
   };
 }
 
+function powerSpherical(): Family {
+  const dim = 4;
+  const build = ([mu, kappa]: tf.Tensor[]) =>
+    new PowerSpherical({ meanDirection: mu!, concentration: kappa! });
+  const axis = (sign: number) => tf.tensor([sign, 0, 0, 0]);
+  return {
+    name: 'PowerSpherical',
+    dim,
+    params: (b) => [unitRows([...b, dim], 7), kappas(b)],
+    build,
+    make: (b) => build([unitRows([...b, dim], 7), kappas(b)]),
+    extremes: [1, -1].flatMap((sign) =>
+      [0, 1e-8, 1e6].map((kappa) => ({
+        label: `mu ${sign > 0 ? '+' : '-'}e1, kappa ${kappa}`,
+        params: () => [axis(sign), tf.scalar(kappa)],
+      })),
+    ),
+    partners: [
+      {
+        name: 'HypersphericalUniform',
+        make: (b) => new HypersphericalUniform({ dim, batchShape: b }),
+      },
+    ],
+    golden: () => {
+      const byDim = new Map<number, typeof powerSphericalGolden.logProbDense>();
+      for (const g of powerSphericalGolden.logProbDense) {
+        byDim.set(g.dim, [...(byDim.get(g.dim) ?? []), g]);
+      }
+      return [...byDim.values()].map((cases) => ({
+        dist: new PowerSpherical({
+          meanDirection: tf.tensor(cases.map((c) => c.mu)),
+          concentration: tf.tensor(cases.map((c) => c.kappa)),
+        }),
+        value: tf.tensor(cases.map((c) => c.z)),
+        expected: cases.map((c) => c.logProb),
+        atol: cases.map((c) => 1e-5 + 4e-7 * (Math.abs(c.logProb) + 2 * c.kappa)),
+      }));
+    },
+  };
+}
+
 function hypersphericalUniform(): Family {
   const dim = 4;
   return {
@@ -224,6 +267,7 @@ const FAMILIES: Family[] = [
   standardNormal(),
   vonMisesFisher('inverse-cdf'),
   vonMisesFisher('wood'),
+  powerSpherical(),
   hypersphericalUniform(),
 ];
 

@@ -22,6 +22,11 @@ export {
   type HypersphericalUniformArgs,
   klHypersphericalUniformHypersphericalUniform,
 } from './hyperspherical-uniform';
+export {
+  PowerSpherical,
+  type PowerSphericalArgs,
+  klPowerSphericalHypersphericalUniform,
+} from './power-spherical';
 
 // Double-precision special functions (plain numbers in and out).
 export { logGamma } from './special/log-gamma';
