@@ -20,6 +20,7 @@ describe('@vaekit/layers entry points', () => {
         'MLPDecoder',
         'MLPEncoder',
         'PosteriorScaler',
+        'PowerSphericalHead',
         'SPECIAL_TOKENS',
         'SPECIAL_TOKEN_NAMES',
         'TextVAE',
@@ -36,6 +37,7 @@ describe('@vaekit/layers entry points', () => {
         'posteriorHead',
         'posteriorHeadFamilies',
         'posteriorScaler',
+        'powerSphericalHead',
         'priorKinds',
         'priorSupport',
         'registerPosteriorHead',
@@ -53,6 +55,7 @@ describe('@vaekit/layers entry points', () => {
         'HeadBase',
         'LEGACY_POSTERIOR_FAMILIES',
         'OwnedDiagonalNormal',
+        'SphericalHeadBase',
         'bernoulliLogProb',
         'categoricalLogProb',
         'embeddingLookup',
@@ -73,7 +76,13 @@ describe('@vaekit/layers entry points', () => {
     ]) {
       expect(classes[cls.className]?.[0]).toBe(cls);
     }
-    expect(layers.posteriorHeadFamilies()).toEqual(['gaussian', 'bn', 'bn-su', 'vmf']);
+    expect(layers.posteriorHeadFamilies()).toEqual([
+      'gaussian',
+      'bn',
+      'bn-su',
+      'vmf',
+      'power-spherical',
+    ]);
     expect(layers.priorKinds()).toEqual(['standard-normal', 'hyperspherical-uniform']);
   });
 });

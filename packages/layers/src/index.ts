@@ -39,6 +39,11 @@ export {
   type BNSuGaussianHeadConfig,
 } from './bn-su-gaussian-head';
 export { VMFHead, vmfHead, type VMFHeadConfig } from './vmf-head';
+export {
+  PowerSphericalHead,
+  powerSphericalHead,
+  type PowerSphericalHeadConfig,
+} from './power-spherical-head';
 export { FusedLSTM, fusedLSTM, type FusedLSTMArgs } from './fused-lstm';
 export { TokenEmbedding, tokenEmbedding, type TokenEmbeddingArgs } from './token-embedding';
 export { BernoulliLikelihood, GaussianLikelihood } from './image-likelihoods';

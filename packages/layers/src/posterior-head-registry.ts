@@ -3,6 +3,7 @@ import { BNSuGaussianHead, type BNSuGaussianHeadConfig } from './bn-su-gaussian-
 import { GaussianHead, type GaussianHeadConfig } from './gaussian-head';
 import { check } from './internal/validate';
 import type { PosteriorFamily, PosteriorHead, PosteriorHeadOptions } from './posterior-head';
+import { PowerSphericalHead, type PowerSphericalHeadConfig } from './power-spherical-head';
 import { VMFHead, type VMFHeadConfig } from './vmf-head';
 
 /**
@@ -24,6 +25,7 @@ export interface PosteriorHeadConfigs {
   bn: BNGaussianHeadConfig;
   'bn-su': BNSuGaussianHeadConfig;
   vmf: VMFHeadConfig;
+  'power-spherical': PowerSphericalHeadConfig;
 }
 
 /**
@@ -126,3 +128,7 @@ registerPosteriorHead('gaussian', (config, options) => new GaussianHead(config, 
 registerPosteriorHead('bn', (config, options) => new BNGaussianHead(config, options));
 registerPosteriorHead('bn-su', (config, options) => new BNSuGaussianHead(config, options));
 registerPosteriorHead('vmf', (config, options) => new VMFHead(config, options));
+registerPosteriorHead(
+  'power-spherical',
+  (config, options) => new PowerSphericalHead(config, options),
+);

@@ -9,5 +9,6 @@ export { categoricalLogProb, type CategoricalLogProbOptions } from '../categoric
 export { embeddingLookup } from '../token-embedding';
 export { wordDropout, type WordDropoutOptions } from '../word-dropout';
 export { HeadBase } from './head-base';
+export { SphericalHeadBase, type SphericalHeadSettings } from './spherical-head';
 export { OwnedDiagonalNormal } from './owned-normal';
 export { LEGACY_POSTERIOR_FAMILIES, migrateVAEConfig } from './migrate-config';
