@@ -20,6 +20,8 @@ export {
   describeRange,
   ignoredSettings,
   resolveConfig,
+  settingChanges,
+  type SettingChange,
 } from './config/validate-config';
 
 // Registries: the single source of truth for latent families and data sources (objectives:
@@ -121,6 +123,7 @@ export {
   type TrainStepOptions,
 } from './train/train-step';
 export { evaluate, type EvaluateOptions, type EvaluationResult } from './train/evaluate';
+export { dropLastBatch } from './train/drop-last-batch';
 
 // Rendering: SVG, PNG and pixels, no canvas needed
 export { encodePng, type EncodePngOptions } from './render/encode-png';

@@ -56,6 +56,12 @@ export {
 export type { CheckpointManifest, TensorEntry } from './checkpoint/checkpoint-manifest';
 export { RunDirectory, type CreateRunOptions, type MetricsRow } from './run/run-directory';
 export { fileIOHandler } from './io/file-io-handler';
+export {
+  modelDirDigests,
+  readModelFiles,
+  recordedModelDigests,
+  verifyModelDir,
+} from './io/model-dir-checksum';
 
 // Rendering to files
 export { svgToPng, type SvgToPngOptions } from './render/svg-to-png';

@@ -1,3 +1,4 @@
+import { BACKEND_CHOICES } from '@vaekit/backend';
 import { statSync } from 'node:fs';
 import { type OpenedRun, RunDirectory, openRun } from '@vaekit/trainer';
 import { RUN_MARKER_FILE } from '@vaekit/trainer/internal';
@@ -10,7 +11,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   {
     name: 'backend',
     type: 'choice',
-    choices: ['auto', 'node-gpu', 'node', 'wasm', 'cpu'],
+    choices: BACKEND_CHOICES,
     help: "tfjs backend (default: the run's)",
   },
   {

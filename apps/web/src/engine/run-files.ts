@@ -1,3 +1,4 @@
+import { verifyModelFiles } from '@vaekit/core';
 import type { ModelBundle, RunFiles, VaekitModelJson } from '../shared/types';
 
 /**
@@ -73,7 +74,7 @@ export async function readRunFiles(files: RunFiles): Promise<ModelBundle> {
   }
   if (modelJson === undefined) {
     throw new RunFilesError(
-      'This run directory has no model/ folder yet: `vaekit train` writes model/ when a run completes (an interrupted run has only checkpoint/). Finish the run with `vaekit train --resume --out <dir>`, then load it again.',
+      'This run directory has no model/ folder yet: `vaekit train` writes model/ when a run completes (an interrupted run has only checkpoint/). Finish the run with `vaekit train --resume <dir>`, then load it again.',
     );
   }
   if (vaekitJson === undefined) {
@@ -123,6 +124,15 @@ export async function readRunFiles(files: RunFiles): Promise<ModelBundle> {
   for (const b of buffers) {
     weightData.set(new Uint8Array(b), offset);
     offset += b.byteLength;
+  }
+  try {
+    await verifyModelFiles(
+      { modelJson: new Uint8Array(await modelJson.file.arrayBuffer()), weights: weightData },
+      vaekit.files,
+      { dir: dir(modelJson.path).replace(/\/$/, '') || 'model' },
+    );
+  } catch (error) {
+    throw new RunFilesError((error as Error).message);
   }
   const { weightsManifest, ...rest } = json;
   const root = marker ? dir(marker.path) : dir(dir(modelJson.path).replace(/\/$/, ''));

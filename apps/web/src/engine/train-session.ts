@@ -11,6 +11,7 @@ import {
   type TrainConfig,
   Vocabulary,
   createModel,
+  dropLastBatch,
   imageSplit,
   reconstruct,
   sampleFromPrior,
@@ -116,8 +117,13 @@ async function sessionData(settings: TrainSettings, dataBase: string): Promise<S
 }
 
 /** Training batches without end: epoch after epoch, each in a new seeded order. */
-function* endlessBatches(split: DataSplit, rng: Rng, batchSize: number): Generator<tf.Tensor> {
-  for (;;) for (const { x } of split.batches(rng, { batchSize })) yield x;
+function* endlessBatches(
+  split: DataSplit,
+  rng: Rng,
+  batchSize: number,
+  dropRemainder: boolean,
+): Generator<tf.Tensor> {
+  for (;;) for (const { x } of split.batches(rng, { batchSize, dropRemainder })) yield x;
 }
 
 /**
@@ -181,7 +187,12 @@ export class TrainSession {
       });
       this.evaluate(data, 0);
 
-      const batches = endlessBatches(data.train, new Rng(config.seed), config.batchSize);
+      const batches = endlessBatches(
+        data.train,
+        new Rng(config.seed),
+        config.batchSize,
+        dropLastBatch(config.latent, data.train.size, config.batchSize),
+      );
       let window = { loss: 0, kl: 0, steps: 0, since: performance.now(), examples: 0 };
       let rows: MetricPoint[] = [];
       while (step < s.steps && !this.stopRequested) {

@@ -7,6 +7,7 @@
 import {
   DEFAULT_TRAIN_CONFIG,
   type LatentKind,
+  type ModelFileDigests,
   type TrainConfig,
   type VocabularyJSON,
   resolveConfig,
@@ -198,6 +199,8 @@ export interface VaekitModelJson {
   kind: 'image' | 'text';
   config?: Record<string, unknown>;
   vocabulary?: VocabularyJSON;
+  /** SHA-256 and length of `model.json` and `weights.bin`, checked when the model is loaded. */
+  files?: ModelFileDigests;
 }
 
 /** A model ready to load: tf.io artifacts (weights apart), the run's model description and extras. */

@@ -55,6 +55,11 @@ export interface ConfigField<K extends keyof TrainConfig = keyof TrainConfig> {
   /** A check beyond type and range; returns the problem (without the field name), or nothing. */
   check?(value: TrainConfig[K], config: TrainConfig): string | undefined;
   /**
+   * The setting may change when a run is resumed: it shapes how long and how the run goes on
+   * (length, learning rate, clipping, evaluation, checkpoints), not the model or the data.
+   */
+  readonly resumable?: boolean;
+  /**
    * Why the field means nothing for this configuration (`--kappa` with `--latent bn`,
    * `--groups` with `--objective elbo`), or `undefined` when it applies. Callers ask it for the
    * settings a user gave explicitly, to say so instead of silently ignoring them.
@@ -341,6 +346,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'epochs',
+    resumable: true,
     flag: 'epochs',
     type: 'integer',
     group: 'optimisation',
@@ -356,6 +362,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'maxSteps',
+    resumable: true,
     flag: 'max-steps',
     type: 'integer',
     group: 'optimisation',
@@ -367,6 +374,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'lr',
+    resumable: true,
     flag: 'lr',
     type: 'number',
     group: 'optimisation',
@@ -378,6 +386,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'clipNorm',
+    resumable: true,
     flag: 'clip-norm',
     type: 'number',
     group: 'optimisation',
@@ -424,6 +433,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'evalEvery',
+    resumable: true,
     flag: 'eval-every',
     type: 'integer',
     group: 'evaluation',
@@ -435,6 +445,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'patience',
+    resumable: true,
     flag: 'patience',
     type: 'integer',
     group: 'evaluation',
@@ -446,6 +457,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'lrPatience',
+    resumable: true,
     flag: 'lr-patience',
     type: 'integer',
     group: 'evaluation',
@@ -454,6 +466,30 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: 0,
     min: 0,
     max: HUGE,
+  }),
+  field({
+    key: 'checkpointEvery',
+    flag: 'checkpoint-every',
+    resumable: true,
+    type: 'integer',
+    group: 'run',
+    placeholder: '<n>',
+    help: 'also write a checkpoint every n steps (0: at evaluations and epoch ends only)',
+    default: 0,
+    min: 0,
+    max: 1e12,
+  }),
+  field({
+    key: 'checkpointMinutes',
+    flag: 'checkpoint-minutes',
+    resumable: true,
+    type: 'number',
+    group: 'run',
+    placeholder: '<m>',
+    help: 'also write a checkpoint when m minutes have passed since the last one (0: off)',
+    default: 10,
+    min: 0,
+    max: 1e6,
   }),
   field({
     key: 'seed',
@@ -468,6 +504,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'backend',
+    resumable: true,
     flag: 'backend',
     type: 'choice',
     group: 'run',
@@ -477,6 +514,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'evalK',
+    resumable: true,
     flag: 'eval-k',
     type: 'integer',
     group: 'evaluation',
@@ -488,6 +526,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   }),
   field({
     key: 'evalExamples',
+    resumable: true,
     flag: 'eval-examples',
     type: 'integer',
     group: 'evaluation',

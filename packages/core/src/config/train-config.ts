@@ -62,6 +62,10 @@ export interface TrainConfig {
   patience: number;
   /** Halve the learning rate after this many evaluations without improvement (0 disables). */
   lrPatience: number;
+  /** Also checkpoint every N steps (0: only at evaluations and epoch ends). */
+  checkpointEvery: number;
+  /** Also checkpoint when this many minutes have passed since the last checkpoint (0: off). */
+  checkpointMinutes: number;
   seed: number;
   backend: string;
   /** Importance samples for the NLL logged during training, and test examples it uses. */

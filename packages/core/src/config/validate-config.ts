@@ -151,3 +151,35 @@ function show(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
   return JSON.stringify(value) ?? String(value);
 }
+
+/** One setting that differs between two configurations. */
+export interface SettingChange {
+  key: keyof TrainConfig;
+  from: unknown;
+  to: unknown;
+  /** Whether a resumed run may take the new value ({@link ConfigField.resumable}). */
+  resumable: boolean;
+}
+
+/**
+ * The settings that differ between a run's saved configuration and the one it is resumed
+ * with, each marked resumable or not: a run may change its length, learning rate, clipping,
+ * evaluation and checkpoint cadence, patience and backend when resumed, but not what defines
+ * its model or data.
+ *
+ * @example
+ * ```ts
+ * settingChanges(resolveConfig({ epochs: 3 }), resolveConfig({ epochs: 5, latentDim: 8 }));
+ * // [{ key: 'latentDim', from: 32, to: 8, resumable: false }, { key: 'epochs', from: 3, to: 5, resumable: true }]
+ * ```
+ */
+export function settingChanges(before: TrainConfig, after: TrainConfig): SettingChange[] {
+  return CONFIG_FIELDS.filter(
+    (f) => JSON.stringify(before[f.key]) !== JSON.stringify(after[f.key]),
+  ).map((f) => ({
+    key: f.key,
+    from: before[f.key],
+    to: after[f.key],
+    resumable: f.resumable === true,
+  }));
+}

@@ -16,13 +16,17 @@ import type { ModelData } from '../model/create-model';
 /** One split of the training data, seen uniformly whether it holds images or sentences. */
 export interface DataSplit {
   readonly size: number;
-  /** Batches of one epoch, in a seeded order; the caller disposes each `x`. */
+  /**
+   * Batches of one epoch, in a seeded order; the caller disposes each `x`. With
+   * `dropRemainder`, a last batch smaller than `batchSize` is left out (its examples come
+   * round in other epochs' orders).
+   */
   batches(
     rng: Rng,
-    options: { batchSize: number; startBatch?: number; shuffle?: boolean },
+    options: { batchSize: number; startBatch?: number; shuffle?: boolean; dropRemainder?: boolean },
   ): Iterable<{ x: tf.Tensor; batch: number }>;
-  /** The number of batches of an epoch. */
-  numBatches(batchSize: number): number;
+  /** The number of batches of an epoch (without the smaller last one with `dropRemainder`). */
+  numBatches(batchSize: number, dropRemainder?: boolean): number;
   /** The first `n` examples (in split order) as one tensor, for evaluation and pictures. */
   head(n: number): tf.Tensor;
 }
@@ -157,9 +161,11 @@ export function imageSplit(
 ): DataSplit {
   return {
     size: dataset.size,
-    numBatches: (batchSize) => Math.ceil(dataset.size / batchSize),
-    *batches(rng, { batchSize, startBatch = 0, shuffle = true }) {
-      for (const b of dataset.batches(rng, { batchSize, startBatch, shuffle, binarize })) {
+    numBatches: (batchSize, dropRemainder = false) =>
+      countBatches(dataset.size, batchSize, dropRemainder),
+    *batches(rng, { batchSize, startBatch = 0, shuffle = true, dropRemainder = false }) {
+      const options = { batchSize, startBatch, shuffle, binarize, dropRemainder };
+      for (const b of dataset.batches(rng, options)) {
         b.labels.dispose();
         yield { x: b.x, batch: b.batch };
       }
@@ -194,9 +200,10 @@ export function imageSplit(
 export function textSplit(dataset: TextDataset): DataSplit {
   return {
     size: dataset.size,
-    numBatches: (batchSize) => Math.ceil(dataset.size / batchSize),
-    *batches(rng, { batchSize, startBatch = 0, shuffle = true }) {
-      for (const b of dataset.batches(rng, { batchSize, startBatch, shuffle })) {
+    numBatches: (batchSize, dropRemainder = false) =>
+      countBatches(dataset.size, batchSize, dropRemainder),
+    *batches(rng, { batchSize, startBatch = 0, shuffle = true, dropRemainder = false }) {
+      for (const b of dataset.batches(rng, { batchSize, startBatch, shuffle, dropRemainder })) {
         tf.dispose([b.inputs, b.targets, b.lengths, b.mask]);
         yield {
           x: sentenceRows(Array.from(b.indices, (i) => dataset.sentences[i]!)),
@@ -222,4 +229,9 @@ export function textSplit(dataset: TextDataset): DataSplit {
 export function modelData(data: TrainingData): ModelData {
   if (data.kind === 'image') return { kind: 'image', imageShape: data.imageShape! };
   return { kind: 'text', vocabulary: data.vocabulary!, maxLength: data.maxLength! };
+}
+
+/** Batches of an epoch of `size` examples: the smaller last one counts unless dropped. */
+function countBatches(size: number, batchSize: number, dropRemainder: boolean): number {
+  return dropRemainder ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
 }

@@ -4,6 +4,13 @@ import { ImageVAE, posteriorHeadFamilies } from '@vaekit/layers';
 import { describe, expect, it } from 'vitest';
 import { LATENT_FAMILIES } from './latent-families';
 
+/**
+ * KL(PS(kappa = 20) || Uniform(S^5)) = log|S^5| - H, from mpmath at 30 digits (De Cao & Aziz
+ * 2020: alpha = (d-1)/2 + kappa, beta = (d-1)/2, H = log N - kappa (log 2 + psi(alpha) -
+ * psi(alpha + beta)), log N = (alpha + beta) log 2 + beta log pi + lgamma(alpha) - lgamma(alpha + beta)).
+ */
+const POWER_SPHERICAL_KL = 2.81909959377906;
+
 const settings = { latentDim: 6, gamma: 0.7, tau: 0.4, kappa: 20 as number | 'learned' };
 
 describe('LATENT_FAMILIES', () => {
@@ -41,6 +48,16 @@ describe('LATENT_FAMILIES', () => {
     expect(LATENT_FAMILIES.get('vmf').klFloor(settings)).toBe(vmfKLToUniform(20, 6));
     expect(LATENT_FAMILIES.get('vmf').klFloor({ ...settings, kappa: 'learned' })).toBeUndefined();
     expect(LATENT_FAMILIES.get('gaussian').klFloor(settings)).toBeUndefined();
+  });
+
+  it('states the Power Spherical KL floor: its constant KL, log|S^{d-1}| - H', () => {
+    expect(LATENT_FAMILIES.get('power-spherical').klFloor(settings)).toBeCloseTo(
+      POWER_SPHERICAL_KL,
+      4,
+    );
+    expect(
+      LATENT_FAMILIES.get('power-spherical').klFloor({ ...settings, kappa: 'learned' }),
+    ).toBeUndefined();
   });
 
   it('names the valid families for an unknown one', () => {

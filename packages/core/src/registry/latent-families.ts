@@ -1,4 +1,10 @@
-import { vmfKLToUniform } from '@vaekit/distributions';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  HypersphericalUniform,
+  PowerSpherical,
+  klDivergence,
+  vmfKLToUniform,
+} from '@vaekit/distributions';
 import type { PosteriorHeadConfig } from '@vaekit/layers';
 import { Registry } from './registry';
 
@@ -36,6 +42,11 @@ export interface LatentFamilySpec {
   readonly factorizedKL: boolean;
   /** The smallest latent dimension the family allows. */
   readonly minLatentDim: number;
+  /**
+   * The posterior normalises with batch statistics in training (BN-VAE): a training batch
+   * needs at least 2 examples, so an epoch whose last batch would hold one drops it.
+   */
+  readonly batchStatistics: boolean;
   /** The `@vaekit/layers` posterior-head configuration of a run's settings. */
   headConfig(settings: LatentSettings): PosteriorHeadConfig;
   /**
@@ -67,6 +78,7 @@ LATENT_FAMILIES.register({
   spherical: false,
   factorizedKL: true,
   minLatentDim: 1,
+  batchStatistics: false,
   headConfig: ({ latentDim }) => ({ family: 'gaussian', latentDim }),
   klFloor: () => undefined,
 });
@@ -80,6 +92,7 @@ LATENT_FAMILIES.register({
   spherical: false,
   factorizedKL: true,
   minLatentDim: 1,
+  batchStatistics: true,
   headConfig: ({ latentDim, gamma }) => ({ family: 'bn', latentDim, gamma }),
   // E_x KL >= d/2 (beta^2 + gamma^2) >= d/2 gamma^2 (the BN shift beta is learned).
   klFloor: ({ latentDim, gamma }) => (latentDim / 2) * gamma * gamma,
@@ -94,6 +107,7 @@ LATENT_FAMILIES.register({
   spherical: false,
   factorizedKL: true,
   minLatentDim: 1,
+  batchStatistics: true,
   headConfig: ({ latentDim, tau }) => ({ family: 'bn-su', latentDim, tau }),
   klFloor: ({ latentDim, tau }) => (latentDim / 2) * tau,
 });
@@ -108,10 +122,37 @@ LATENT_FAMILIES.register({
   spherical: true,
   factorizedKL: false,
   minLatentDim: 2,
+  batchStatistics: false,
   headConfig: ({ latentDim, kappa }) =>
     kappa === 'learned'
       ? { family: 'vmf', latentDim, learnKappa: true }
       : { family: 'vmf', latentDim, kappa },
   klFloor: ({ latentDim, kappa }) =>
     kappa === 'learned' ? undefined : vmfKLToUniform(kappa, latentDim),
+});
+
+LATENT_FAMILIES.register({
+  name: 'power-spherical',
+  label: 'Power Spherical',
+  description:
+    'Power Spherical posterior, uniform prior on the sphere: a fully reparameterised vMF alternative',
+  reference: 'De Cao & Aziz 2020, "The Power Spherical distribution"',
+  parameters: ['kappa'],
+  spherical: true,
+  factorizedKL: false,
+  minLatentDim: 2,
+  batchStatistics: false,
+  headConfig: ({ latentDim, kappa }) =>
+    kappa === 'learned'
+      ? { family: 'power-spherical', latentDim, learnKappa: true }
+      : { family: 'power-spherical', latentDim, kappa },
+  // The KL to the uniform prior does not depend on the mean direction: take e_1.
+  klFloor: ({ latentDim, kappa }) =>
+    kappa === 'learned'
+      ? undefined
+      : tf.tidy(() => {
+          const e1 = tf.concat([tf.ones([1, 1]), tf.zeros([1, latentDim - 1])], 1);
+          const q = new PowerSpherical({ meanDirection: e1, concentration: kappa });
+          return klDivergence(q, new HypersphericalUniform({ dim: latentDim })).dataSync()[0]!;
+        }),
 });

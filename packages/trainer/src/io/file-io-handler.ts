@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../checkpoint/write-file-atomic';
+import { verifyModelDir } from './model-dir-checksum';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -41,6 +42,8 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
       };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
+      // The weights' length, then the checksums model/vaekit.json records, before tfjs reads them.
+      await verifyModelDir(dir);
       const path = join(dir, MODEL_FILE);
       let json: {
         weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];

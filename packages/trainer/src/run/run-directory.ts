@@ -129,8 +129,8 @@ export class RunDirectory {
       }
       if (!options.resume) {
         throw new Error(
-          `run directory ${abs} already holds a vaekit run; pass resume: true to continue it, ` +
-            'or choose a new directory',
+          `run directory ${abs} already holds a vaekit run; continue it with resume: true ` +
+            `(vaekit train --resume ${abs}), or choose a new directory`,
         );
       }
     } else {
@@ -268,10 +268,26 @@ export class RunDirectory {
     if (row === null || typeof row !== 'object' || !Number.isFinite(row.step)) {
       throw new Error(`row.step must be a finite number, got ${JSON.stringify(row?.step)}`);
     }
-    const line = stringifyRow(row) + '\n';
-    const fd = fs.openSync(join(this.path, METRICS_FILE), 'a');
+    this.appendLine(METRICS_FILE, stringifyRow(row), options);
+  }
+
+  /**
+   * Appends one JSON line to a `.jsonl` file of the run (e.g. `settings-changes.jsonl`), the
+   * way {@link RunDirectory.appendMetrics} does.
+   *
+   * @example
+   * ```ts
+   * run.appendJsonLine('notes.jsonl', { at: new Date().toISOString(), note: 'lr lowered' });
+   * ```
+   */
+  appendJsonLine(name: string, value: unknown, options: { fsync?: boolean } = {}): void {
+    this.appendLine(name, JSON.stringify(value), options);
+  }
+
+  private appendLine(name: string, line: string, options: { fsync?: boolean }): void {
+    const fd = fs.openSync(this.file(name), 'a');
     try {
-      fs.writeSync(fd, line);
+      fs.writeSync(fd, `${line}\n`);
       if (options.fsync) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

@@ -12,6 +12,7 @@ import {
   trainingCurvesSvg,
 } from '@vaekit/core';
 import { fileIOHandler } from '../io/file-io-handler';
+import { modelDirDigests } from '../io/model-dir-checksum';
 import { zlibDeflate } from '../render/zlib-deflate';
 import { svgToPng } from '../render/svg-to-png';
 import type { MetricsRow, RunDirectory } from '../run/run-directory';
@@ -47,6 +48,7 @@ export async function writeRunArtifacts(
     kind: data.kind,
     config,
     ...(data.vocabulary ? { vocabulary: data.vocabulary.toJSON() } : {}),
+    files: await modelDirDigests(run.file('model')),
   });
   writeSamples(run, model, config.seed);
   writeReconstructions(run, model, data);

@@ -128,7 +128,7 @@ describe('train', () => {
     expect(await finalWeights(b)).toEqual(await finalWeights(a));
   }, 120_000);
 
-  it('refuses to resume with a different configuration, naming the fields', async () => {
+  it('refuses to resume with a different model or data, naming the fields and what may change', async () => {
     const out = tempRun();
     const controller = new AbortController();
     await train(TINY, {
@@ -136,9 +136,13 @@ describe('train', () => {
       signal: controller.signal,
       events: { onStep: () => controller.abort() },
     });
-    await expect(train({ ...TINY, lr: 0.01 }, { out, resume: true })).rejects.toThrow(
-      /config.json differs in lr/,
+    const before = readFileSync(join(out, 'config.json'), 'utf8');
+    await expect(
+      train({ ...TINY, latentDim: 8, latent: 'gaussian' }, { out, resume: true }),
+    ).rejects.toThrow(
+      /cannot resume .*: latent \("bn" -> "gaussian"\), latentDim \(4 -> 8\) define the model or the data and cannot change.*these may change: epochs, maxSteps, lr, clipNorm/,
     );
+    expect(readFileSync(join(out, 'config.json'), 'utf8')).toBe(before);
   });
 
   it('stops on a non-finite loss, naming the step, and keeps the last good checkpoint', async () => {

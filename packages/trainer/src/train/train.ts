@@ -1,25 +1,37 @@
+import fs from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamWithClipping, type NamedTensor, selectBackend } from '@vaekit/backend';
 import {
+  CONFIG_FIELDS,
   type EvaluationResult,
   NonFiniteLossError,
   Rng,
+  type RunModel,
+  type SettingChange,
   type TrainConfig,
   type TrainableModel,
   createModel,
+  dropLastBatch,
   evaluate,
   modelData,
   resolveConfig,
+  settingChanges,
   trainStep,
 } from '@vaekit/core';
 import { parseKLSchedule } from '@vaekit/objectives';
+import { PREVIOUS_MANIFEST_FILE } from '../checkpoint/checkpoint-manifest';
 import { hasCheckpoint, readCheckpoint } from '../checkpoint/read-checkpoint';
 import { restoreTensors, snapshotTensors } from '../checkpoint/tensor-record';
 import { writeCheckpoint } from '../checkpoint/write-checkpoint';
 import { loadTrainingData } from '../data/load-training-data';
 import { RunDirectory } from '../run/run-directory';
+import { type RunLockOwner, lockRunDirectory } from '../run/run-lock';
 import { VOCABULARY_FILE, readRunVocabulary } from '../run/run-vocabulary';
 import { writeRunArtifacts } from './run-artifacts';
+
+/** Settings changed when a run was resumed, one JSON line per resume that changed any. */
+export const SETTINGS_CHANGES_FILE = 'settings-changes.jsonl';
 
 /** Progress of one optimizer step, as sent to {@link TrainEvents.onStep}. */
 export interface StepEvent {
@@ -125,40 +137,72 @@ export async function train(
   options: TrainOptions,
 ): Promise<TrainResult> {
   const config = resolveConfig(partial);
+  const fresh = options.resume === true ? undefined : freshRunPlan(options.out);
+  // A resumed run is locked before anything in it is read; a new one as soon as it exists.
+  const resumed = fresh === undefined ? RunDirectory.open(options.out) : undefined;
+  const held: HeldResources = {};
+  try {
+    if (resumed) held.release = lockRunDirectory(resumed.path, staleNote(options.events));
+    return await runTraining(config, options, resumed, held);
+  } catch (error) {
+    if (fresh?.removable && held.run !== undefined && !hasAnyCheckpoint(held.run)) {
+      // A new run that failed before saving a checkpoint leaves nothing behind, so the same
+      // command can simply be run again.
+      held.release?.();
+      held.release = undefined;
+      fs.rmSync(held.run.path, { recursive: true, force: true });
+    }
+    throw error;
+  } finally {
+    held.model?.dispose();
+    held.optimizer?.dispose();
+    held.release?.();
+  }
+}
+
+/** What {@link train} frees, or removes, however the run ends. */
+interface HeldResources {
+  /** A run directory this call created (not a resumed one). */
+  run?: RunDirectory;
+  model?: RunModel;
+  optimizer?: AdamWithClipping;
+  /** Releases the run directory's lock. */
+  release?: () => void;
+}
+
+/** The body of {@link train}, once the configuration is valid and a resumed run is locked. */
+async function runTraining(
+  config: TrainConfig,
+  options: TrainOptions,
+  resumed: RunDirectory | undefined,
+  held: HeldResources,
+): Promise<TrainResult> {
   const events = options.events ?? {};
   const logEvery = options.logEvery ?? 50;
-  const resuming =
-    options.resume === true &&
-    RunDirectory.isRun(options.out) &&
-    hasCheckpoint(RunDirectory.open(options.out).checkpointDir);
-  if (resuming) {
-    const saved = RunDirectory.open(options.out).readConfig();
-    const differences = Object.keys(config).filter(
-      (k) =>
-        JSON.stringify((saved as Record<string, unknown> | undefined)?.[k]) !==
-        JSON.stringify(config[k as keyof TrainConfig]),
-    );
-    if (differences.length > 0) {
-      throw new Error(
-        `cannot resume ${options.out}: its config.json differs in ${differences.join(', ')}. Resume with the same settings (omit the flags, or use --config ${options.out}/config.json).`,
-      );
-    }
-  }
+  const previous = resumed ? inspectResume(resumed, config) : undefined;
   const backend = await selectBackend(config.backend);
-  const savedVocabulary = resuming ? readRunVocabulary(RunDirectory.open(options.out)) : undefined;
-  const data = loadTrainingData(config, savedVocabulary ? { vocabulary: savedVocabulary } : {});
-  const run = RunDirectory.create(options.out, {
-    resume: options.resume === true,
-    config: config as never,
-  });
-  if (data.vocabulary && !savedVocabulary) run.writeJson(VOCABULARY_FILE, data.vocabulary.toJSON());
+  const vocabulary = resumed ? readRunVocabulary(resumed) : undefined;
+  const data = loadTrainingData(config, vocabulary ? { vocabulary } : {});
   const model = createModel(config, modelData(data));
+  held.model = model;
   const optimizer = new AdamWithClipping(config.lr, config.clipNorm);
-  const dataRng = new Rng(config.seed);
+  held.optimizer = optimizer;
+  let run: RunDirectory;
+  if (resumed) {
+    run = resumed;
+  } else {
+    run = RunDirectory.create(options.out, { config: config as never });
+    held.run = run;
+    held.release = lockRunDirectory(run.path, staleNote(events));
+  }
+  if (previous !== undefined && previous.changes.length > 0) {
+    recordSettingChanges(run, config, previous, events);
+  }
+  if (data.vocabulary && !vocabulary) run.writeJson(VOCABULARY_FILE, data.vocabulary.toJSON());
   const state: LoopState = {
     step: 0,
     epoch: 0,
-    epochRngState: dataRng.state(),
+    epochRngState: new Rng(config.seed).state(),
     startBatch: 0,
     best: Infinity,
     badEvaluations: 0,
@@ -166,11 +210,20 @@ export async function train(
     lr: config.lr,
   };
   let window = { loss: 0, bound: 0, kl: 0, steps: 0, examples: 0, since: Date.now() };
-  if (resuming) window = { ...window, ...(await restore(run, model, optimizer, state)) };
+  if (previous?.hasCheckpoint) {
+    window = { ...window, ...(await restore(run, model, optimizer, state, events)) };
+    // A learning rate given on resume replaces the one the run had reached.
+    if (previous.changes.some((c) => c.key === 'lr')) state.lr = config.lr;
+  } else if (previous !== undefined) {
+    const dropped = run.truncateMetrics(0);
+    events.onLog?.(
+      `${run.path} has no checkpoint yet: training starts again from step 0${dropped > 0 ? ` (${dropped} metrics rows logged before were dropped)` : ''}`,
+    );
+  }
   const rng = Rng.fromState(state.epochRngState);
   optimizer.learningRate = state.lr;
-
-  const stepsPerEpoch = data.train.numBatches(config.batchSize);
+  const dropRemainder = dropLastBatch(config.latent, data.train.size, config.batchSize);
+  const stepsPerEpoch = data.train.numBatches(config.batchSize, dropRemainder);
   const totalSteps =
     config.maxSteps > 0
       ? Math.min(config.maxSteps, Math.max(1, config.epochs) * stepsPerEpoch)
@@ -182,15 +235,16 @@ export async function train(
     backend: backend.choice,
     data: data.summary,
     totalSteps,
-    ...(resuming ? { resumedFromStep: state.step } : {}),
+    ...(previous?.hasCheckpoint ? { resumedFromStep: state.step } : {}),
     runDir: run.path,
   });
 
   const started = Date.now();
-  const previousWall = resuming ? (run.readMetrics().at(-1)?.wallTime ?? 0) : 0;
+  const previousWall = run.readMetrics().at(-1)?.wallTime ?? 0;
   let validation: EvaluationResult | undefined;
   let status: TrainResult['status'] = 'completed';
 
+  let lastCheckpoint = { step: previous?.hasCheckpoint ? state.step : -1, at: Date.now() };
   const checkpoint = async () => {
     const path = await writeCheckpoint(run.checkpointDir, {
       weights: await snapshotTensorsAndDispose(model.namedWeights()),
@@ -208,6 +262,7 @@ export async function train(
         window: { loss: window.loss, bound: window.bound, kl: window.kl, steps: window.steps },
       },
     });
+    lastCheckpoint = { step: state.step, at: Date.now() };
     events.onCheckpoint?.({ step: state.step, path });
   };
 
@@ -251,11 +306,13 @@ export async function train(
 
   const wall = () => previousWall + (Date.now() - started) / 1000;
 
+  let test: EvaluationResult | undefined;
   try {
     outer: while (state.step < totalSteps) {
       for (const { x, batch } of data.train.batches(rng, {
         batchSize: config.batchSize,
         startBatch: state.startBatch,
+        dropRemainder,
       })) {
         const klWeight = klSchedule(state.step);
         let result: Awaited<ReturnType<typeof trainStep>>;
@@ -332,9 +389,15 @@ export async function train(
             break outer;
           }
         }
+        const checkpointDue =
+          lastCheckpoint.step !== state.step &&
+          ((config.checkpointEvery > 0 && state.step % config.checkpointEvery === 0) ||
+            (config.checkpointMinutes > 0 &&
+              Date.now() - lastCheckpoint.at >= config.checkpointMinutes * 60_000));
+        if (checkpointDue) await checkpoint();
         if (options.signal?.aborted) {
           status = 'interrupted';
-          await checkpoint();
+          if (lastCheckpoint.step !== state.step) await checkpoint();
           events.onLog?.(
             `interrupted at step ${state.step}: checkpoint saved; continue with --resume ${run.path}`,
           );
@@ -344,22 +407,133 @@ export async function train(
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    let test: EvaluationResult | undefined;
     if (status !== 'interrupted' && options.artifacts !== false) {
       test = await writeRunArtifacts(run, model, data, config, events);
     }
-    return {
-      status,
-      step: state.step,
-      epoch: state.epoch,
-      runDir: run.path,
-      ...(validation ? { validation } : {}),
-      ...(test ? { test } : {}),
-    };
-  } finally {
-    model.dispose();
-    optimizer.dispose();
+  } catch (error) {
+    throw storageError(error, run, lastCheckpoint.step) ?? error;
   }
+  return {
+    status,
+    step: state.step,
+    epoch: state.epoch,
+    runDir: run.path,
+    ...(validation ? { validation } : {}),
+    ...(test ? { test } : {}),
+  };
+}
+
+/** What the file-system errors a run can meet mean, for people. */
+const STORAGE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/**
+ * A storage failure while training (a full disk, a quota, a read-only or foreign directory),
+ * said in words with what is safe and what to do; `undefined` for any other error.
+ */
+function storageError(error: unknown, run: RunDirectory, lastStep: number): Error | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code === undefined ? undefined : STORAGE_ERRORS[code];
+  if (reason === undefined) return undefined;
+  const kept =
+    lastStep >= 0
+      ? `the last good checkpoint (step ${lastStep}) is intact; free some space, then resume: vaekit train --resume ${run.path}`
+      : 'no checkpoint had been written yet';
+  return new Error(
+    `cannot write to ${run.path}: ${reason} (${(error as Error).message}); ${kept}`,
+    { cause: error },
+  );
+}
+
+/** A new run's directory: whether it may be removed again if the run fails before a checkpoint. */
+function freshRunPlan(out: string): { removable: boolean } {
+  // Only a directory this call creates (missing or empty before) is removed on failure.
+  try {
+    return { removable: fs.readdirSync(out).length === 0 };
+  } catch (error) {
+    return { removable: (error as NodeJS.ErrnoException).code === 'ENOENT' };
+  }
+}
+
+/** Whether a run directory holds a checkpoint, the current one or the one before it. */
+function hasAnyCheckpoint(run: RunDirectory): boolean {
+  return (
+    hasCheckpoint(run.checkpointDir) ||
+    fs.existsSync(join(run.checkpointDir, PREVIOUS_MANIFEST_FILE))
+  );
+}
+
+/** What a resumed run holds, checked against the configuration it is resumed with. */
+interface ResumePlan {
+  saved: TrainConfig;
+  changes: SettingChange[];
+  hasCheckpoint: boolean;
+}
+
+/**
+ * Compare the configuration a run is resumed with to the one it was trained with: settings
+ * that define the model or the data must stay; the others (length, learning rate, clipping,
+ * evaluation and checkpoint cadence, patience, backend) may change.
+ *
+ * @throws Error naming each setting that cannot change, its saved and its new value.
+ */
+function inspectResume(run: RunDirectory, config: TrainConfig): ResumePlan {
+  const raw = run.readConfig();
+  if (raw === undefined) {
+    throw new Error(`cannot resume ${run.path}: it has no config.json (the run never started)`);
+  }
+  let saved: TrainConfig;
+  try {
+    saved = resolveConfig(raw as Partial<TrainConfig>);
+  } catch (error) {
+    throw new Error(
+      `cannot resume ${run.path}: its config.json is not valid: ${(error as Error).message}`,
+    );
+  }
+  const changes = settingChanges(saved, config);
+  const fixed = changes.filter((c) => !c.resumable);
+  if (fixed.length > 0) {
+    const list = fixed
+      .map((c) => `${c.key} (${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)})`)
+      .join(', ');
+    const resumable = CONFIG_FIELDS.filter((f) => f.resumable)
+      .map((f) => f.key)
+      .join(', ');
+    throw new Error(
+      `cannot resume ${run.path}: ${list} define the model or the data and cannot change. Resume with the run's own settings (omit those flags); these may change: ${resumable}`,
+    );
+  }
+  return { saved, changes, hasCheckpoint: hasAnyCheckpoint(run) };
+}
+
+/** Write the new settings to config.json and record the change in settings-changes.jsonl. */
+function recordSettingChanges(
+  run: RunDirectory,
+  config: TrainConfig,
+  plan: ResumePlan,
+  events: TrainEvents,
+): void {
+  run.writeConfig(config as never);
+  run.appendJsonLine(SETTINGS_CHANGES_FILE, {
+    at: new Date().toISOString(),
+    changes: plan.changes.map(({ key, from, to }) => ({ key, from, to })),
+  });
+  for (const c of plan.changes) {
+    events.onLog?.(`${c.key} changed from ${JSON.stringify(c.from)} to ${JSON.stringify(c.to)}`);
+  }
+}
+
+/** Tell the events that a stale lock was taken over. */
+function staleNote(events: TrainEvents | undefined) {
+  return (owner: RunLockOwner) =>
+    events?.onLog?.(
+      `took over the lock of process ${owner.pid} (since ${owner.startedAt}), which no longer runs`,
+    );
 }
 
 /** The running sums of the metrics row being accumulated (rows average over `logEvery` steps). */
@@ -376,8 +550,14 @@ async function restore(
   model: TrainableModel,
   optimizer: AdamWithClipping,
   state: LoopState,
+  events: TrainEvents,
 ): Promise<LogWindow> {
   const saved = await readCheckpoint(run.checkpointDir, { fallbackToPrevious: true });
+  if (saved.fallbackReason !== undefined) {
+    events.onLog?.(
+      `resuming from the previous checkpoint (step ${saved.step}): ${saved.fallbackReason}`,
+    );
+  }
   const weights = restoreTensors(saved.weights);
   model.loadNamedWeights(weights);
   tf.dispose(Object.values(weights));
@@ -423,10 +603,9 @@ function finiteOrNull(x: number): number | null {
  * true to the run directory's state (a checkpoint to resume from, or none).
  */
 function divergedError(error: NonFiniteLossError, run: RunDirectory, step: number): Error {
-  const saved = hasCheckpoint(run.checkpointDir);
-  const advice = saved
-    ? `The last checkpoint in ${run.path} was kept; start a new run with a lower --lr or --clip-norm`
-    : `No checkpoint was written before step ${step + 1}; start a new run with a lower --lr or --clip-norm`;
+  const advice = hasAnyCheckpoint(run)
+    ? `The last checkpoint was kept; continue from it with a lower learning rate or clip norm: vaekit train --resume ${run.path} --lr <smaller> (or --clip-norm <c>)`
+    : `No checkpoint was written before step ${step + 1}, so nothing was kept; start again with a lower --lr or --clip-norm`;
   const out = new NonFiniteLossError(error.step, error.what);
   out.message = `${error.message}. ${advice}.`;
   return out;
