@@ -24,5 +24,7 @@ it('reads --kappa as a number or learned, and refuses anything else', () => {
   expect(() => parse(['--kappa='])).toThrow(
     "invalid value '' for '--kappa': expected a number >= 0 and <= 1000000 or 'learned'",
   );
-  expect(() => parse(['--kappa', 'lots'])).toThrow(/expected a number >= 0 and <= 1000000 or 'learned'/);
+  expect(() => parse(['--kappa', 'lots'])).toThrow(
+    /expected a number >= 0 and <= 1000000 or 'learned'/,
+  );
 });
