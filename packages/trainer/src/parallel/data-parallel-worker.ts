@@ -13,66 +13,73 @@ import type { StepReply, StepRequest, WorkerInit } from './protocol';
 const port = parentPort!;
 const init = workerData as WorkerInit;
 
-try {
-  tf.env().set('PROD', true);
-  await selectBackend(init.backend);
-  const model =
-    init.spec.kind === 'ImageVAE' ? new ImageVAE(init.spec.config) : new TextVAE(init.spec.config);
-  const encoder = model.encoderVariables;
-  const decoder = model.decoderVariables;
-  const variables = [...encoder, ...decoder];
-  const shapes = modelWeights(model).map((w) => w.shape);
-  port.on('message', (request: StepRequest) => {
-    try {
-      const weights = request.weights.map((buffer, i) =>
-        tf.tensor(new Float32Array(buffer), shapes[i]!),
-      );
-      model.setWeights(weights);
-      tf.dispose(weights);
-      const x = tf.tensor(
-        request.x.dtype === 'int32'
-          ? new Int32Array(request.x.data)
-          : new Float32Array(request.x.data),
-        request.x.shape,
-        request.x.dtype,
-      );
-      const g = objectiveGradients(model, x, request.options, { encoder, decoder });
-      x.dispose();
-      const grads = variables.map((v) => {
-        const t = g.encoderGrads[v.name] ?? g.decoderGrads[v.name];
-        return t === undefined ? null : ownedBuffer(t);
-      });
-      const reply: StepReply = {
-        type: 'result',
-        id: request.id,
-        grads,
-        encoderLoss: g.encoderLoss.dataSync()[0]!,
-        decoderLoss: g.decoderLoss.dataSync()[0]!,
-        bound: ownedBuffer(g.bound),
-        reconstruction: ownedBuffer(g.reconstruction),
-        kl: ownedBuffer(g.kl),
-      };
-      disposeObjectiveGradients(g);
-      const transfer = [
-        ...grads.filter((b): b is ArrayBuffer => b !== null),
-        reply.bound,
-        reply.reconstruction,
-        reply.kl,
-      ];
-      port.postMessage(reply, transfer);
-    } catch (error) {
-      port.postMessage({
-        type: 'error',
-        id: request.id,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      });
-    }
-  });
-  port.postMessage({ type: 'ready' });
-} catch (error) {
-  port.postMessage({
-    type: 'error',
-    id: 0,
-    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
+/** Build the replica, then answer steps (no top-level await: the entry is also built as CommonJS). */
+async function start(): Promise<void> {
+  try {
+    tf.env().set('PROD', true);
+    await selectBackend(init.backend);
+    const model =
+      init.spec.kind === 'ImageVAE'
+        ? new ImageVAE(init.spec.config)
+        : new TextVAE(init.spec.config);
+    const encoder = model.encoderVariables;
+    const decoder = model.decoderVariables;
+    const variables = [...encoder, ...decoder];
+    const shapes = modelWeights(model).map((w) => w.shape);
+    port.on('message', (request: StepRequest) => {
+      try {
+        const weights = request.weights.map((buffer, i) =>
+          tf.tensor(new Float32Array(buffer), shapes[i]!),
+        );
+        model.setWeights(weights);
+        tf.dispose(weights);
+        const x = tf.tensor(
+          request.x.dtype === 'int32'
+            ? new Int32Array(request.x.data)
+            : new Float32Array(request.x.data),
+          request.x.shape,
+          request.x.dtype,
+        );
+        const g = objectiveGradients(model, x, request.options, { encoder, decoder });
+        x.dispose();
+        const grads = variables.map((v) => {
+          const t = g.encoderGrads[v.name] ?? g.decoderGrads[v.name];
+          return t === undefined ? null : ownedBuffer(t);
+        });
+        const reply: StepReply = {
+          type: 'result',
+          id: request.id,
+          grads,
+          encoderLoss: g.encoderLoss.dataSync()[0]!,
+          decoderLoss: g.decoderLoss.dataSync()[0]!,
+          bound: ownedBuffer(g.bound),
+          reconstruction: ownedBuffer(g.reconstruction),
+          kl: ownedBuffer(g.kl),
+        };
+        disposeObjectiveGradients(g);
+        const transfer = [
+          ...grads.filter((b): b is ArrayBuffer => b !== null),
+          reply.bound,
+          reply.reconstruction,
+          reply.kl,
+        ];
+        port.postMessage(reply, transfer);
+      } catch (error) {
+        port.postMessage({
+          type: 'error',
+          id: request.id,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+      }
+    });
+    port.postMessage({ type: 'ready' });
+  } catch (error) {
+    port.postMessage({
+      type: 'error',
+      id: 0,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  }
 }
+
+void start();
