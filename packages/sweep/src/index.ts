@@ -36,3 +36,39 @@ export {
   type RunOneOptions,
   type RunOutcome,
 } from './run-one';
+
+// The sweep directory, and the local pool of worker processes
+export { SWEEP_FILE, checkSweepDirectory, openSweepDirectory } from './sweep-directory';
+export {
+  MAX_WORKERS,
+  defaultWorkers,
+  runSweepLocally,
+  type LocalPoolOptions,
+  type LocalSweepResult,
+  type SweepEvent,
+} from './local-pool';
+
+// Results: sweep.json, results.csv, results.md, plot.svg/png
+export {
+  PLOT_PNG_FILE,
+  PLOT_SVG_FILE,
+  RESULTS_CSV_FILE,
+  RESULTS_TABLE_FILE,
+  SWEEP_RESULTS_FILE,
+  collectResults,
+  metricValue,
+  resultsCsv,
+  resultsMarkdown,
+  resultsPlotSvg,
+  summarizeResults,
+  type GroupSummary,
+  type MetricSummary,
+  type RunResult,
+  type SweepResults,
+} from './results';
+export {
+  sweepPlotSvg,
+  type SweepPlotLine,
+  type SweepPlotOptions,
+  type SweepPlotPoint,
+} from './sweep-plot';
