@@ -63,6 +63,16 @@ export {
   verifyModelDir,
 } from './io/model-dir-checksum';
 
+// TensorBoard event files
+export {
+  TensorBoardWriter,
+  EVENT_FILE_VERSION,
+  type TensorBoardWriterOptions,
+} from './log/tensorboard-writer';
+export { TENSORBOARD_DIR, TENSORBOARD_METRICS } from './log/tensorboard-log';
+export { decodeEvent, encodeEvent, type EventMessage } from './log/event-proto';
+export { encodeTFRecord, maskedCrc32c, readTFRecords } from './log/tfrecord';
+
 // Rendering to files
 export { svgToPng, type SvgToPngOptions } from './render/svg-to-png';
 export { zlibDeflate } from './render/zlib-deflate';
