@@ -6,6 +6,7 @@ import { sampleCommand } from './commands/sample';
 import { reconstructCommand } from './commands/reconstruct';
 import { interpolateCommand } from './commands/interpolate';
 import { encodeCommand } from './commands/encode';
+import { sweepCommand } from './commands/sweep';
 
 export const MAIN_HELP = `Usage: vaekit <command> [options]
 
@@ -19,6 +20,8 @@ Commands:
   reconstruct <run>   encode and decode test examples
   interpolate <run>   decode a path between two inputs (linear, or spherical for vMF)
   encode <run>   write latent codes of a data split as JSON or CSV
+  sweep <plan|run|results> <file|dir>   grids of runs with several seeds: plan, train on a
+                 pool of worker processes (interrupt and continue), collect mean ± sd tables
 
 Run 'vaekit <command> --help' for a command's options, their valid ranges, and examples.
 
@@ -30,6 +33,7 @@ Examples:
   vaekit train
   vaekit eval runs/mnist-bn-elbo-20261121-120000 --k 5000
   vaekit sample runs/mnist-bn-elbo-20261121-120000 --n 64 --out samples.png
+  vaekit sweep run sweeps/iwae-k.yaml --out sweeps/iwae-k --workers 2
 `;
 
 const COMMANDS: Record<string, (argv: string[], ctx: CommandContext) => Promise<number>> = {
@@ -39,6 +43,7 @@ const COMMANDS: Record<string, (argv: string[], ctx: CommandContext) => Promise<
   reconstruct: reconstructCommand,
   interpolate: interpolateCommand,
   encode: encodeCommand,
+  sweep: sweepCommand,
 };
 
 /**

@@ -222,7 +222,7 @@ export function resultsMarkdown(r: SweepResults): string {
   const lines = [
     `# ${r.name}`,
     '',
-    `${finished} of ${r.runs.length} runs finished. Each metric is the mean ± the sample standard deviation over the ${seeds === 1 ? 'seed' : `${seeds} seeds`} of a row (n: finished runs); test split.`,
+    `${finished} of ${r.runs.length} runs finished. ${seeds === 1 ? 'One seed per row; each metric is its value' : `Each metric is the mean ± the sample standard deviation over the ${seeds} seeds of a row`} (n: finished runs) on the test split.`,
     '',
     `| ${[...r.axes, 'n', ...r.metrics].join(' | ')} |`,
     `|${[...r.axes, 'n', ...r.metrics].map((_, i) => (i < r.axes.length ? '---' : '---:')).join('|')}|`,
