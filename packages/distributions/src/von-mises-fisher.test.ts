@@ -9,6 +9,8 @@ import {
 import { describe, expect, it } from 'vitest';
 import golden from './__fixtures__/distributions-golden.json';
 import tCdfs from './__fixtures__/vmf-t-cdf.json';
+import hugeKappa from './special/__fixtures__/vmf-huge-kappa.json';
+import { logSphereSurfaceArea } from './special/log-sphere-surface-area';
 import { HypersphericalUniform } from './hyperspherical-uniform';
 import { klDivergence } from './kl';
 import { VonMisesFisher, type VonMisesFisherSampler } from './von-mises-fisher';
@@ -287,6 +289,88 @@ describe('VonMisesFisher: finite at the extremes', () => {
         }
       }
     }
+  });
+});
+
+describe('VonMisesFisher: huge concentrations (kappa = 1e6 ... 1e38) against mpmath', () => {
+  const rows = hugeKappa.rows.filter((r) => r.precision === 'float32');
+
+  it('logProb at the mode, entropy and KL to the uniform are finite and match mpmath (were NaN from 1e20)', () => {
+    for (const r of rows) {
+      tf.tidy(() => {
+        const what = `d ${r.dim} kappa ${r.kappa}`;
+        const mu = tf.tensor(Float32Array.from(axis(r.dim, 1)));
+        const q = new VonMisesFisher({ meanDirection: mu, concentration: tf.scalar(r.kappa) });
+        // Terms of size |log|S^{d-1}|| and the value itself: a few float32 roundings of those.
+        const scale = (v: number) => Math.max(Math.abs(v), Math.abs(logSphereSurfaceArea(r.dim)));
+        const close = (got: tf.Tensor, expected: string, label: string) => {
+          const g = got.dataSync()[0]!;
+          const e = Number(expected);
+          expect(Number.isFinite(g), `${what} ${label}`).toBe(true);
+          expect(Math.abs(g - e) / scale(e), `${what} ${label}: ${g} vs ${e}`).toBeLessThan(3e-7);
+        };
+        close(q.logProb(mu), r.logNormalizerPlusKappa, 'logProb(mu) = log C + kappa');
+        close(q.entropy(), r.entropy, 'entropy');
+        close(klDivergence(q, new HypersphericalUniform({ dim: r.dim })), r.klToUniform, 'KL');
+      });
+    }
+  });
+
+  it('samples (both samplers) are finite unit vectors with E[1 - w] = 1 - A_d(kappa), with finite gradients', () => {
+    for (const sampler of SAMPLERS) {
+      for (const r of rows) {
+        tf.tidy(() => {
+          const what = `${sampler} d ${r.dim} kappa ${r.kappa}`;
+          const mu = unitVector(r.dim, 5);
+          const muT = tf.tensor(Float32Array.from(mu));
+          const k = tf.scalar(r.kappa);
+          const q = new VonMisesFisher({ meanDirection: muT, concentration: k, sampler });
+          // E[1 - w] is checked only where float32 resolves it (kappa = 1e6): 1000 samples there,
+          // 100 elsewhere (finiteness and norms).
+          const expected = Number(r.oneMinusMeanResultantLength);
+          const z = q.rsample(expected > 1e-6 ? 1000 : 100, { seed: 11 });
+          expectFinite(z, `${what} z`);
+          expectFinite(q.logProb(z), `${what} logProb`);
+          const norms = tf.sqrt(tf.sum(tf.square(z), -1));
+          expectAllClose(norms, tf.onesLike(norms), {
+            rtol: 0,
+            atol: 1e-6 * (1 + Math.sqrt(r.dim)),
+          });
+          // t = 1 - w is resolved by float32 z only while it exceeds ~1e-7 (w = 1 - t rounds to 1
+          // beyond): check its mean where it is, its smallness elsewhere.
+          const t = oneMinusW(z.dataSync() as Float32Array, mu);
+          if (expected > 1e-6) {
+            const { mean, se } = meanAndError(t);
+            expect(
+              Math.abs(mean - expected),
+              `${what}: E[1 - w] ${mean} vs ${expected}`,
+            ).toBeLessThan(5 * se);
+          } else {
+            for (const v of t) expect(v, what).toBeLessThan(1e-5);
+          }
+          const [gMu, gKappa] = tf.grads((m: tf.Tensor, kk: tf.Tensor) => {
+            const p = new VonMisesFisher({ meanDirection: m, concentration: kk, sampler });
+            return tf.add(tf.sum(p.rsample(8, { seed: 1 })), tf.sum(p.logProb(m)));
+          })([muT, k]);
+          expectFinite(gMu!, `${what} d/dmu`);
+          expectFinite(gKappa!, `${what} d/dkappa`);
+        });
+      }
+    }
+  });
+
+  it('the inverse-CDF sampler draws the right angle distribution at kappa = 1e38 (d = 3, exact t)', () => {
+    // d = 3: t = 1 - w is exponential with rate kappa (truncated at 2); with mu = e_d the float32
+    // sample keeps t to full relative precision through its small components.
+    tf.tidy(() => {
+      const kappa = Math.fround(1e38);
+      const mu = new Float64Array([0, 0, 1]);
+      const q = new VonMisesFisher({ meanDirection: tf.tensor([0, 0, 1]), concentration: kappa });
+      const t = oneMinusW(q.rsample(4000, { seed: 2 }).dataSync() as Float32Array, mu);
+      const scaled = Array.from(t, (v) => v * kappa);
+      const { pValue } = ksTest(scaled, (x) => -Math.expm1(-x));
+      expect(pValue).toBeGreaterThan(0.001);
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import golden from '../__fixtures__/distributions-golden.json';
 import tCdfs from '../__fixtures__/vmf-t-cdf.json';
+import accuracy from '../special/__fixtures__/vmf-accuracy.json';
 import {
   CACHE_CAPACITY,
   CELLS,
@@ -29,8 +30,9 @@ const LEVELS = [
 
 describe.each([CELLS, COARSE_CELLS])('vMF angle table with %i cells', (cells) => {
   it('matches the d = 3 closed-form quantile t = -log(1 - u (1 - e^{-2 kappa})) / kappa', () => {
-    // Relative error in t = 1 - w (so also for kappa = 1e5, where t ~ 1e-5), over u in [1e-10, 1 - 1e-7].
-    for (const kappa of [0, 1e-8, 0.5, 10, 1000, 1e5, 1e6]) {
+    // Relative error in t = 1 - w (so also for kappa = 1e5, where t ~ 1e-5, and 1e38, where
+    // t ~ 1e-38), over u in [1e-10, 1 - 1e-7].
+    for (const kappa of [0, 1e-8, 0.5, 10, 1000, 1e5, 1e6, 1e10, 1e20, 1e30, 1e38]) {
       const table = buildAngleTable(3, kappa, cells);
       let worst = 0;
       for (const u of LEVELS) {
@@ -40,6 +42,29 @@ describe.each([CELLS, COARSE_CELLS])('vMF angle table with %i cells', (cells) =>
       }
       expect(worst, `kappa ${kappa}`).toBeLessThan(1e-8);
     }
+  });
+
+  it('quantiles match mpmath on d in {2, 3, 10, 50, 1000} x kappa in {0, 1, 10, 1e3, 1e5} (the bound the TSDoc states)', () => {
+    // Relative error in t = 1 - w at u from 1e-10 to 1 - 1e-9. Measured: 4.3e-7 (1024 cells, at
+    // d = 10, kappa >= 1e3: the cubic Hermite interpolant of the interior cells; 5.6e-8 at d = 50,
+    // kappa = 10) and 4.5e-9 (128 cells, exact partial-cell integrals everywhere).
+    const bound = cells === CELLS ? 5e-7 : 5e-9;
+    let worst = 0;
+    let at = '';
+    for (const r of accuracy.rows) {
+      const table = buildAngleTable(r.dim, r.kappa, cells);
+      for (const q of accuracy.quantiles) {
+        if (q.dim !== r.dim || q.kappa !== r.kappa) continue;
+        const t = Number(q.t);
+        const err = Math.abs(oneMinusCos(angleQuantile(table, q.u)) - t) / t;
+        if (!Number.isNaN(worst) && !(err <= worst)) {
+          worst = err;
+          at = `d ${q.dim} kappa ${q.kappa} u ${q.u}`;
+        }
+      }
+    }
+    expect(worst, at).toBeLessThanOrEqual(bound);
+    expect(accuracy.quantiles.length).toBe(25 * 11);
   });
 
   it('its CDF matches the QUADPACK reference CDFs (d = 2 ... 1000, kappa = 0 ... 1e5) to 1e-9', () => {
@@ -114,10 +139,19 @@ describe.each([CELLS, COARSE_CELLS])('vMF angle table with %i cells', (cells) =>
 
   it('covers the mass: the support shrinks with kappa and sits around pi/2 for large d', () => {
     const wide = buildAngleTable(3, 1, cells);
-    expect(wide.lo).toBe(0);
+    // d = 3: p(theta) ~ sin(theta) near 0, within CUT = 50 of its maximum above ~e^-50 = 2e-22.
+    expect(wide.lo).toBeGreaterThan(0);
+    expect(wide.lo).toBeLessThan(1e-21);
     expect(wide.lo + wide.cells * wide.h).toBeCloseTo(Math.PI, 12);
     const sharp = buildAngleTable(2, 1e5, cells);
     expect(sharp.lo + sharp.cells * sharp.h).toBeLessThan(0.04);
+    // The ends are found to 1e-15 relative, not absolute: at kappa = 1e38 the support is
+    // [~1e-41, ~1e-18] (it was [0, 7e-16] when the bisection stopped at 1e-15 absolute, which put
+    // the mass in the first of 1024 cells and the d = 3 quantiles 150% off).
+    const huge = buildAngleTable(3, 1e38, cells);
+    expect(huge.lo).toBeGreaterThan(0);
+    expect(huge.lo + huge.cells * huge.h).toBeLessThan(1.1e-18);
+    expect(huge.lo + huge.cells * huge.h).toBeGreaterThan(0.9e-18);
     const high = buildAngleTable(4096, 0, cells);
     expect(high.lo).toBeGreaterThan(1.3);
     expect(high.lo + high.cells * high.h).toBeLessThan(1.85);

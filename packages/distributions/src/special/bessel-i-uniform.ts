@@ -74,7 +74,7 @@ export function logBesselIUniform(v: number, x: number): number {
  */
 export function logBesselIReducedUniform(v: number, x: number): number {
   const { r, m } = uniformSums(v, x);
-  const rMinusV = (x * x) / (r + v);
+  const rMinusV = x * (x / (r + v)); // x^2 / (r + v), without overflow for huge x
   return (
     rMinusV -
     v * Math.log1p(rMinusV / (2 * v)) -
@@ -104,7 +104,7 @@ export function logGammaPlusOneMinusVLogV(v: number): number {
  */
 export function logBesselIReducedMinusXUniform(v: number, x: number): number {
   const { r, m } = uniformSums(v, x);
-  const power = v === 0 ? 0 : v * Math.log1p((x * x) / (2 * v * (r + v)));
+  const power = v === 0 ? 0 : v * Math.log1p((x / (r + v)) * (x / (2 * v)));
   return (
     (v * v) / (r + x) -
     power +

@@ -86,6 +86,45 @@ export function logBesselIReducedF32(v: number, x: tf.Tensor): tf.Tensor {
   );
 }
 
+/**
+ * `log 0F1(; v + 1; x^2/4) - x`, the log-normaliser of the vMF plus kappa (up to `-log|S|`):
+ * `O(v log x)` where both terms are `~x`, so it stays accurate at `x = 1e38`.
+ */
+export function logBesselIReducedMinusXF32(v: number, x: tf.Tensor): tf.Tensor {
+  if (v >= R) {
+    return branches(
+      x,
+      largeOrderSeriesEdge(v),
+      (xs) => tf.sub(powerSeriesTerms(v, xs, LARGE_ORDER_TERMS).logReduced, xs),
+      (xu) => {
+        const u = uniformTerms(v, xu);
+        return tf.where(
+          tf.greaterEqual(xu, v),
+          uniformLogReducedMinusX(u),
+          tf.sub(uniformLogReduced(u), xu),
+        );
+      },
+    );
+  }
+  return branches(
+    x,
+    R,
+    (xs) => tf.sub(smallOrderSeries(v, xs).logReduced, xs),
+    (xu) => uniformLogReducedMinusX(uniformTerms(v, xu)),
+  );
+}
+
+/** `1 - A = 1 - I_{v+1}(x) / I_v(x)`, with its relative accuracy where `A ~ 1` (large `x`). */
+export function besselIRatioComplementF32(v: number, x: tf.Tensor): tf.Tensor {
+  if (v >= R) return uniformRatio(uniformTerms(v, x)).complement;
+  return branches(
+    x,
+    R,
+    (xs) => tf.sub(1, tf.mul(smallOrderSeries(v, xs).ratioOverX, xs)),
+    (xu) => uniformRatio(uniformTerms(v, xu)).complement,
+  );
+}
+
 /** `A = I_{v+1}(x) / I_v(x)`. */
 export function besselIRatioF32(v: number, x: tf.Tensor): tf.Tensor {
   if (v >= R) return uniformRatio(uniformTerms(v, x)).ratio;
@@ -109,6 +148,20 @@ export function besselIRatioDerivativeF32(v: number, x: tf.Tensor): tf.Tensor {
     R,
     (xs) => powerSeriesRatioDerivative(v, xs, RATIO_DERIVATIVE_TERMS),
     (xu) => uniformRatioDerivative(uniformTerms(v, xu)),
+  );
+}
+
+/**
+ * `x dA/dx`, evaluated so that it stays accurate where `dA/dx ~ (2v + 1)/(2 x^2)` underflows
+ * float32 (`x > 1e19`): the gradient of the vMF KL and entropy in kappa.
+ */
+export function besselIRatioDerivativeTimesXF32(v: number, x: tf.Tensor): tf.Tensor {
+  if (v >= R) return uniformRatioDerivative(uniformTerms(v, x), true);
+  return branches(
+    x,
+    R,
+    (xs) => tf.mul(xs, powerSeriesRatioDerivative(v, xs, RATIO_DERIVATIVE_TERMS)),
+    (xu) => uniformRatioDerivative(uniformTerms(v, xu), true),
   );
 }
 

@@ -8,6 +8,10 @@
  * `q^j / r^k` is `(v / sigma)^{2j} sigma^{-k} t^{k + 2j}`. Their coefficients are computed here in
  * double precision, so the graph holds two Horner evaluations, and `t` lies in `(0, 1]` wherever
  * the expansion is used (`r >= 10`).
+ *
+ * Every quantity is arranged so that no intermediate overflows float32 for arguments up to its
+ * largest value (3.4e38): `r` is a scaled hypot beyond `x = 1e18`, `x^2 / (r + v)` is
+ * `x (x / (r + v))`, and powers of `r` appear only as the ratios `x / r` and `v / r`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { logGammaStirlingCorrection } from './log-gamma';
@@ -22,6 +26,8 @@ const MAX_TERMS = 10;
 /** Terms whose coefficients are all below this (relative to 1) are dropped. */
 const NEGLIGIBLE = 1e-12;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** Below this, `x^2 + v^2` cannot overflow float32 (for `v <= HYPOT_DIRECT`). */
+const HYPOT_DIRECT = 1e18;
 
 /** The scale `sigma` and the coefficients (lowest power first) of `M` and `N` in `t = sigma / r`. */
 interface PolynomialsInT {
@@ -77,10 +83,29 @@ export interface UniformTerms {
   scaledDerivatives: () => { m: tf.Tensor; n: tf.Tensor };
 }
 
+/**
+ * `sqrt(x^2 + v^2)` without overflow: directly while `x, v <= 1e18`, else scaled by the larger
+ * of the two (`x >= 0`).
+ */
+function hypotOrder(v: number, x: tf.Tensor): tf.Tensor {
+  if (v > HYPOT_DIRECT) {
+    const big = tf.maximum(x, v);
+    return tf.mul(big, tf.sqrt(tf.add(tf.square(tf.div(x, big)), tf.square(tf.div(v, big)))));
+  }
+  const direct = tf.sqrt(tf.add(tf.square(x), v * v));
+  const scaled = tf.mul(x, tf.sqrt(tf.add(tf.square(tf.div(v, x)), 1)));
+  return tf.where(tf.greater(x, HYPOT_DIRECT), scaled, direct);
+}
+
+/** `x^2 / (r + v)` (`= r - v`), as `x (x / (r + v))` so that `x^2` never overflows. */
+function rMinusV(u: UniformTerms): tf.Tensor {
+  return tf.mul(u.x, tf.div(u.x, tf.add(u.r, u.v)));
+}
+
 /** Evaluate `r`, `M` and `N` at `x` (which the caller keeps at `r >= 10`). */
 export function uniformTerms(v: number, x: tf.Tensor): UniformTerms {
   const poly = polynomialsInT(v);
-  const r = tf.sqrt(tf.add(tf.square(x), v * v));
+  const r = hypotOrder(v, x);
   const t = tf.div(poly.sigma, r);
   const derivative = (c: readonly number[]) => c.map((ci, i) => i * ci);
   return {
@@ -109,11 +134,11 @@ export function uniformLogBesselI(u: UniformTerms): tf.Tensor {
  * (`S` the Stirling remainder), for `v >= 10`: no term is much larger than the result.
  */
 export function uniformLogReduced(u: UniformTerms): tf.Tensor {
-  const { v, x, r, m } = u;
-  const rMinusV = tf.div(tf.square(x), tf.add(r, v));
+  const { v, m } = u;
+  const rv = rMinusV(u);
   const value = tf.sub(
-    rMinusV,
-    tf.add(tf.mul(log1pF32(tf.div(rMinusV, 2 * v)), v), tf.mul(log1pF32(tf.div(rMinusV, v)), 0.5)),
+    rv,
+    tf.add(tf.mul(log1pF32(tf.div(rv, 2 * v)), v), tf.mul(log1pF32(tf.div(rv, v)), 0.5)),
   );
   return tf.add(value, tf.add(tf.log(m), logGammaStirlingCorrection(v)));
 }
@@ -128,7 +153,8 @@ export function uniformLogReducedMinusX(u: UniformTerms): tf.Tensor {
   value = tf.sub(value, tf.mul(tf.log(r), 0.5));
   value = tf.add(value, logGammaPlusOneMinusVLogV(v) - HALF_LOG_2PI);
   if (v !== 0) {
-    const power = log1pF32(tf.div(tf.square(x), tf.mul(tf.add(r, v), 2 * v)));
+    // x^2 / (2v (r + v)), without forming x^2.
+    const power = log1pF32(tf.mul(tf.div(x, tf.add(r, v)), tf.div(x, 2 * v)));
     value = tf.sub(value, tf.mul(power, v));
   }
   return value;
@@ -149,15 +175,25 @@ export function uniformRatio(u: UniformTerms): { ratio: tf.Tensor; complement: t
  * `dA/dx = v/(r(r + v)) + (v^2/r^3) N/M - (x^2/r^3) (N_t M - N M_t) / M^2`, the exact derivative
  * of the expansion of `A` (`N_t = t dN/dt`, `M_t = t dM/dt`, using `dt/dx = -x t / r^2`). Every
  * term is of one sign at small and at large `x`, so there is no cancellation at either end (unlike
- * the Riccati form `1 - A^2 - (2v + 1) A / x`).
+ * the Riccati form `1 - A^2 - (2v + 1) A / x`). Evaluated with `c = x / r`, `p = v / r` as
+ * `p/(r + v) + p^2 N/(r M) - c^2 (N_t M - N M_t)/(r M^2)`, and with `timesX` multiplied by `x`:
+ * `c v/(r + v) + c p^2 N/M - c^3 (N_t M - N M_t)/M^2`, which stays a normal float32 when `dA/dx`
+ * itself (`~(2v + 1)/(2 x^2)`) underflows.
  */
-export function uniformRatioDerivative(u: UniformTerms): tf.Tensor {
+export function uniformRatioDerivative(u: UniformTerms, timesX = false): tf.Tensor {
   const { v, x, r, m, n } = u;
   const d = u.scaledDerivatives();
-  const r3 = tf.mul(tf.square(r), r);
-  const first = tf.div(v, tf.mul(r, tf.add(r, v)));
-  const second = tf.div(tf.mul(n, v * v), tf.mul(r3, m));
+  const c = tf.div(x, r);
+  const p = tf.div(v, r);
   const numerator = tf.sub(tf.mul(d.n, m), tf.mul(n, d.m));
-  const third = tf.div(tf.mul(tf.square(x), numerator), tf.mul(r3, tf.square(m)));
+  if (timesX) {
+    const first = tf.div(tf.mul(c, v), tf.add(r, v));
+    const second = tf.div(tf.mul(tf.mul(c, tf.square(p)), n), m);
+    const third = tf.div(tf.mul(tf.mul(tf.square(c), c), numerator), tf.square(m));
+    return tf.sub(tf.add(first, second), third);
+  }
+  const first = tf.div(p, tf.add(r, v));
+  const second = tf.div(tf.mul(tf.square(p), n), tf.mul(r, m));
+  const third = tf.div(tf.mul(tf.square(c), numerator), tf.mul(r, tf.square(m)));
   return tf.sub(tf.add(first, second), third);
 }

@@ -179,6 +179,53 @@ describe('float32 tensor special functions: values', () => {
     );
     kappa.dispose();
   });
+
+  it('logBesselITensor throws for a constant x < 0, NaN or infinite, naming x and the range x >= 0', async () => {
+    for (const [v, bad] of [
+      [0, -1], // I_0 is even: log I_0(-1) = log I_0(1) would be real, but the domain is x >= 0
+      [1, -1e-30],
+      [2.5, Number.NaN],
+      [0, Number.POSITIVE_INFINITY],
+    ] as const) {
+      const x = tf.tensor1d([1, 2, bad]);
+      await expectNoLeaks(() => {
+        expect(() => logBesselITensor(v, x)).toThrow(
+          `logBesselITensor: x must be finite and >= 0 (x in [0, Infinity)), got ${Math.fround(bad)} (element 2)`,
+        );
+      });
+      x.dispose();
+    }
+  });
+
+  it('logBesselITensor inside a gradient scope reads nothing and gives NaN for x < 0, any order', () => {
+    tf.tidy(() => {
+      for (const v of [0, 1, 2.5]) {
+        const x = tf.tensor1d([-1, 3]);
+        let value: Float32Array | undefined;
+        const g = tf
+          .grad((t: tf.Tensor) => {
+            const y = logBesselITensor(v, t);
+            value = y.dataSync() as Float32Array;
+            return tf.sum(y);
+          })(x)
+          .dataSync();
+        expect(Number.isNaN(value![0]!), `v=${v}`).toBe(true);
+        expect(value![1]).toBeCloseTo(logBesselI(v, 3), 5);
+        expect(Number.isFinite(g[1]!)).toBe(true);
+      }
+    });
+  });
+
+  it('logBesselITensor is finite and accurate at x = 1e20 and 1e38 (was NaN)', () => {
+    for (const v of [0, 0.5, 24, 499, 4999]) {
+      const xs = [1e20, 1e30, 1e38].map(Math.fround);
+      const got = evaluate(logBesselITensor, v, xs);
+      xs.forEach((x, i) => {
+        const expected = logBesselI(v, x);
+        expect(Math.abs(got[i]! - expected) / expected, `v=${v} x=${x}`).toBeLessThan(2e-7);
+      });
+    }
+  });
 });
 
 describe('float32 tensor special functions: gradients', () => {

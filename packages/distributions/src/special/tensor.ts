@@ -11,18 +11,26 @@
  * - `d/dkappa log C_d = -A_d`; `d/dkappa KL = kappa dA_d/dkappa`; `d/dkappa H = -kappa dA_d/dkappa`.
  *
  * Accuracy: about 1e-6 relative (a few float32 roundings) for `d` up to 10000 and `kappa` up to
- * 1e6; quantities that cross zero (`log C_d`, `log I_v`, the entropy) are accurate to that much
- * relative to the size of their terms. Second derivatives are not supported.
+ * the largest float32 (3.4e38: no intermediate overflows); quantities that cross zero (`log C_d`,
+ * `log I_v`, the entropy) are accurate to that much relative to the size of their terms.
+ * Measured against mpmath with `S = max(|value|, |log|S^{d-1}||, 1)` (d in {2, 3, 10, 50, 1000},
+ * kappa in {0, 1, 10, 1e3, 1e5}, and kappa from 1e6 to 1e38): `log C_d` within `1.5e-7 S`, the KL
+ * and the entropy within `7e-7 S`, `A_d` within 2e-7 relative (see `vmf-accuracy.test.ts`,
+ * `bench/vmf-accuracy.ts`). Second derivatives are not supported.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { logSphereSurfaceArea } from './log-sphere-surface-area';
 import {
+  besselIRatioComplementF32,
   besselIRatioDerivativeF32,
+  besselIRatioDerivativeTimesXF32,
   besselIRatioF32,
   logBesselIF32,
   logBesselIReducedF32,
+  logBesselIReducedMinusXF32,
   vmfKLToUniformF32,
 } from './tensor-bessel-i';
+import { checkValues } from '../internal/validate';
 import { requireDimension, requireNonNegative } from './validate';
 
 type Elementwise = (x: tf.Tensor) => tf.Tensor;
@@ -74,27 +82,44 @@ function elementwiseOp<R extends tf.Rank>(
  * `log I_v(x)` elementwise in float32: the log of the modified Bessel function of the first kind,
  * differentiable in `x` with gradient `A_v(x) + v/x` (`A_v = I_{v+1}/I_v`). Same formulas as
  * {@link logBesselI} (ascending series A&S 9.6.10 for small `x`, Debye's uniform expansion A&S
- * 9.7.7 / Olver 1954 elsewhere), arranged for float32.
+ * 9.7.7 / Olver 1954 elsewhere), arranged for float32 so that no intermediate overflows: finite
+ * and accurate to ~1e-7 relative up to the largest float32 (`log I_0(1e20) = 1e20 - 23.4`,
+ * which rounds to 1e20).
+ *
+ * Valid arguments are `0 <= x < Infinity`. `I_v(-x) = (-1)^v I_v(x)` for integer `v` and is
+ * complex otherwise, so `log I_v` of a negative argument is not a real number for most `v`: the
+ * function reads `x` back (`dataSync`) and throws an `Error` naming `x`, the first bad value and
+ * that range for a negative, NaN or infinite entry. Inside a graph being differentiated
+ * (`tf.grad`, `tf.variableGrads`, ...) nothing is read or checked, and such entries give NaN.
  *
  * @example
  * ```ts
  * logBesselITensor(0, tf.tensor1d([0, 1, 1e6])); // [0, 0.23591, 999992.17]
  * tf.grad((x) => logBesselITensor(2.5, x).sum())(tf.tensor1d([3])); // A_2.5(3) + 2.5/3
+ * logBesselITensor(0, tf.tensor1d([-1])); // throws: logBesselITensor: x must be finite and >= 0 ...
  * ```
  *
  * @param v - order, a finite number `>= 0`.
- * @param x - arguments `>= 0` (any shape; cast to float32). Negative or NaN entries give NaN.
+ * @param x - arguments, finite and `>= 0` (any shape; cast to float32).
  * @returns a float32 tensor of the shape of `x`; `-Infinity` at `x = 0` when `v > 0` (where the
  * gradient, `+Infinity` in theory, is reported as the largest float32).
- * @throws Error when `v` is negative, NaN or infinite.
+ * @throws Error when `v` is negative, NaN or infinite, or, outside a gradient scope, when an
+ * entry of `x` is negative, NaN or infinite.
  * @see Abramowitz & Stegun (1964) 9.6.10, 9.7.7; Olver (1954).
  */
 export function logBesselITensor<R extends tf.Rank>(v: number, x: tf.Tensor<R>): tf.Tensor<R> {
   requireNonNegative('logBesselITensor', 'v', v);
+  checkValues(
+    x,
+    'logBesselITensor: x',
+    'finite and >= 0 (x in [0, Infinity))',
+    (value) => Number.isFinite(value) && value >= 0,
+  );
   return elementwiseOp(
     'logBesselITensor',
     x,
-    (xs) => logBesselIF32(v, xs),
+    // NaN for x < 0 (inside a gradient scope, where x is not checked), whatever the order.
+    (xs) => tf.where(tf.less(xs, 0), tf.fill(xs.shape, Number.NaN), logBesselIF32(v, tf.abs(xs))),
     (xs) => {
       const ratio = besselIRatioF32(v, xs);
       return v === 0 ? ratio : tf.add(ratio, tf.div(v, xs));
@@ -105,7 +130,8 @@ export function logBesselITensor<R extends tf.Rank>(v: number, x: tf.Tensor<R>):
 /**
  * Mean resultant length `A_d(kappa) = I_{d/2}(kappa) / I_{d/2-1}(kappa)` of the von Mises-Fisher
  * distribution on `S^{d-1}`, elementwise in float32, with gradient
- * `dA/dkappa = 1 - A^2 - (d - 1) A / kappa` (evaluated without cancellation; `1/d` at 0).
+ * `dA/dkappa = 1 - A^2 - (d - 1) A / kappa` (evaluated without cancellation; `1/d` at 0; it is
+ * `~(d - 1)/(2 kappa^2)` and underflows float32 to 0 beyond kappa ~ 1e19).
  * See {@link vmfMeanResultantLength}.
  *
  * @example
@@ -166,9 +192,10 @@ export function vmfLogNormalizerTensor<R extends tf.Rank>(
 
 /**
  * `KL(vMF(mu, kappa) || Uniform(S^{d-1})) = kappa A_d(kappa) + log C_d(kappa) + log|S^{d-1}|`,
- * elementwise in float32, with gradient `kappa dA_d/dkappa`. Exactly 0 at `kappa = 0`,
- * `~ kappa^2/(2d)` for small `kappa` (no cancellation), finite and accurate up to `kappa = 1e6`,
- * `d = 10000`. See {@link vmfKLToUniform}.
+ * elementwise in float32, with gradient `kappa dA_d/dkappa` (evaluated as such, so that it stays
+ * `~(d-1)/(2 kappa)` where `dA_d/dkappa` underflows). Exactly 0 at `kappa = 0`, `~ kappa^2/(2d)`
+ * for small `kappa` (no cancellation), finite and accurate (error below `7e-7 max(KL,
+ * |log|S^{d-1}||, 1)`) up to `kappa = 3.4e38`, `d = 10000`. See {@link vmfKLToUniform}.
  *
  * @example
  * ```ts
@@ -190,7 +217,7 @@ export function vmfKLToUniformTensor<R extends tf.Rank>(
     'vmfKLToUniformTensor',
     kappa,
     (k) => vmfKLToUniformF32(v, k),
-    (k) => tf.mul(k, besselIRatioDerivativeF32(v, k)),
+    (k) => besselIRatioDerivativeTimesXF32(v, k),
   );
 }
 
@@ -220,6 +247,37 @@ export function vmfEntropyTensor<R extends tf.Rank>(
     'vmfEntropyTensor',
     kappa,
     (k) => tf.sub(logArea, vmfKLToUniformF32(v, k)),
-    (k) => tf.neg(tf.mul(k, besselIRatioDerivativeF32(v, k))),
+    (k) => tf.neg(besselIRatioDerivativeTimesXF32(v, k)),
+  );
+}
+
+/**
+ * `log C_d(kappa) + kappa = -log|S^{d-1}| - (log 0F1(; d/2; kappa^2/4) - kappa)`, elementwise in
+ * float32, with gradient `1 - A_d(kappa)`: the vMF log-density at `z = mu`, which stays accurate
+ * (to ~1e-6 relative, `O(d log kappa)` in size) where `log C_d ~ -kappa` alone would round away
+ * everything but `-kappa` (kappa = 1e20). `logProb = (log C_d + kappa) + kappa (mu^T z - 1)`.
+ * Internal (used by `VonMisesFisher.logProb`).
+ *
+ * @example
+ * ```ts
+ * vmfLogNormalizerPlusKappaTensor(3, tf.tensor1d([1e20])); // [44.2138] (log C_3 alone rounds to -1e20)
+ * ```
+ *
+ * @param dim - ambient dimension `d`, an integer `>= 2`.
+ * @param kappa - concentrations `>= 0` (any shape; cast to float32).
+ * @see Davidson et al., "Hyperspherical Variational Auto-Encoders" (UAI 2018).
+ */
+export function vmfLogNormalizerPlusKappaTensor<R extends tf.Rank>(
+  dim: number,
+  kappa: tf.Tensor<R>,
+): tf.Tensor<R> {
+  requireDimension('vmfLogNormalizerPlusKappaTensor', dim);
+  const v = dim / 2 - 1;
+  const logArea = logSphereSurfaceArea(dim);
+  return elementwiseOp(
+    'vmfLogNormalizerPlusKappaTensor',
+    kappa,
+    (k) => tf.neg(tf.add(logBesselIReducedMinusXF32(v, k), logArea)),
+    (k) => besselIRatioComplementF32(v, k),
   );
 }

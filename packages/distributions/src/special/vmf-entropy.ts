@@ -9,7 +9,8 @@ import { vmfKLToUniformUnchecked } from './vmf-kl-to-uniform';
  *   H = -kappa A_d(kappa) - log C_d(kappa) = log|S^{d-1}| - KL(vMF || Uniform),
  *
  * evaluated in the second form so that the `O(kappa)` parts of `kappa A` and `log C` cancel
- * analytically (finite and accurate at `kappa = 1e6`, `d = 10000`). At `kappa = 0` it is the
+ * analytically (finite and accurate at `kappa = 1e6`, `d = 10000`, and to 1e-15 relative up to
+ * `kappa = 1e38`, `d = 1000`). At `kappa = 0` it is the
  * entropy of the uniform distribution, `log|S^{d-1}|`; it decreases without bound as `kappa` grows.
  *
  * @example

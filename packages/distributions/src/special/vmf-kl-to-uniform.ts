@@ -26,7 +26,8 @@ export function vmfKLToUniformUnchecked(dim: number, kappa: number): number {
  *
  * with `A_d` the mean resultant length. It is `>= 0`, exactly 0 at `kappa = 0` and
  * `~ kappa^2 / (2d)` for small `kappa`; it is computed without the catastrophic cancellation of
- * the defining sum (relative error ~1e-15 from `kappa = 1e-8` to `1e6`, `d` up to 10000): the
+ * the defining sum (relative error ~1e-15 from `kappa = 1e-8` to `1e6`, `d` up to 10000, and
+ * below 1e-15 up to `kappa = 1e38` for `d` up to 1000, against mpmath): the
  * second form for `kappa <= d/2 - 1` or small `kappa`, and
  * `-kappa (1 - A) - (log 0F1 - kappa)` with both parts from the uniform expansion otherwise.
  *
