@@ -73,6 +73,50 @@ describe('logMeanExp', () => {
     });
   });
 
+  it('gives a zero gradient, not NaN, to a set of entries that are all -Infinity (either axis)', () => {
+    // Column 0 is entirely -Infinity (impossible samples): value -Infinity, gradient 0. The other
+    // columns keep their softmax gradient. Before the fix: d log(0) = Infinity, times exp(-Inf) = 0,
+    // gave NaN in every entry of the column.
+    const data = [
+      [Number.NEGATIVE_INFINITY, 0, Number.NEGATIVE_INFINITY],
+      [Number.NEGATIVE_INFINITY, Math.log(3), -1],
+    ];
+    tf.tidy(() => {
+      const x = tf.tensor2d(data);
+      for (const [axis, input] of [
+        [0, x],
+        [1, tf.transpose(x)],
+      ] as const) {
+        const value = logMeanExp(input, axis).arraySync() as number[];
+        expect(value[0]).toBe(Number.NEGATIVE_INFINITY);
+        expect(value[1]).toBeCloseTo(Math.log(2), 6);
+        expect(value[2]).toBeCloseTo(-1 - Math.log(2), 6);
+        const g = tf.grad((v: tf.Tensor) => tf.sum(logMeanExp(v, axis)))(input);
+        const grad = (axis === 0 ? g : tf.transpose(g)).arraySync() as number[][];
+        expect(grad).toEqual([
+          [0, expect.closeTo(0.25, 6), 0],
+          [0, expect.closeTo(0.75, 6), 1],
+        ]);
+      }
+      // A single all -Infinity vector (rank 1).
+      const g1 = tf
+        .grad((v: tf.Tensor) => logMeanExp(v))(
+          tf.tensor1d([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]),
+        )
+        .dataSync();
+      expect(Array.from(g1)).toEqual([0, 0]);
+    });
+  });
+
+  it('still propagates NaN entries as NaN (only the all -Infinity case is special)', () => {
+    tf.tidy(() => {
+      expect(Number.isNaN(logMeanExp(tf.tensor1d([0, Number.NaN])).dataSync()[0]!)).toBe(true);
+      expect(logMeanExp(tf.tensor1d([0, Number.POSITIVE_INFINITY])).dataSync()[0]).toBe(
+        Number.POSITIVE_INFINITY,
+      );
+    });
+  });
+
   it('rejects a bad axis or a scalar, naming the argument', () => {
     tf.tidy(() => {
       expect(() => logMeanExp(tf.ones([2, 3]), 2)).toThrow(/axis must be an integer in \[-2, 1\]/);

@@ -38,6 +38,24 @@ describe('ciwae', () => {
     });
   });
 
+  it('has a finite gradient, 0 through the log-mean-exp, for an example whose log-weights are all -Infinity', () => {
+    // (the ELBO part, beta * mean, gives each -Infinity entry its 1/K: finite, not NaN)
+    const NEG = Number.NEGATIVE_INFINITY;
+    tf.tidy(() => {
+      const lw = tf.tensor2d([
+        [NEG, 0],
+        [NEG, Math.log(3)],
+      ]);
+      const g = tf
+        .grad((v: tf.Tensor) => tf.sum(ciwae(v, { beta: 0.3 })))(lw)
+        .arraySync() as number[][];
+      expect(g).toEqual([
+        [expect.closeTo(0.15, 6), expect.closeTo(0.15 + 0.7 * 0.25, 6)],
+        [expect.closeTo(0.15, 6), expect.closeTo(0.15 + 0.7 * 0.75, 6)],
+      ]);
+    });
+  });
+
   it('rejects beta outside [0, 1], naming beta', () => {
     tf.tidy(() => {
       const lw = tf.ones([3, 2]);

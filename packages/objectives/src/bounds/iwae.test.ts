@@ -46,6 +46,26 @@ describe('iwae', () => {
     });
   });
 
+  it('an example whose K log-weights are all -Infinity: bound -Infinity, gradient 0 (was NaN)', () => {
+    tf.tidy(() => {
+      const lw = tf.tensor2d([
+        [Number.NEGATIVE_INFINITY, 0],
+        [Number.NEGATIVE_INFINITY, Math.log(3)],
+      ]);
+      expect(Array.from(iwae(lw).dataSync())).toEqual([
+        Number.NEGATIVE_INFINITY,
+        expect.closeTo(Math.log(2), 6),
+      ]);
+      const g = tf
+        .grad((v: tf.Tensor) => tf.sum(iwae(v)))(lw)
+        .arraySync() as number[][];
+      expect(g).toEqual([
+        [0, expect.closeTo(0.25, 6)],
+        [0, expect.closeTo(0.75, 6)],
+      ]);
+    });
+  });
+
   it('rejects log-weights that are not [K, B], naming logWeights', () => {
     tf.tidy(() => {
       expect(() => iwae(tf.ones([4]))).toThrow(

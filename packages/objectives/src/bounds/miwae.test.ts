@@ -65,6 +65,29 @@ describe('miwae', () => {
     });
   });
 
+  it('has a finite gradient, 0 through the log-mean-exp, for an example whose log-weights are all -Infinity', () => {
+    // Built on logMeanExp, which no longer turns a column of zero weights into a NaN gradient;
+    // groups are contiguous blocks of K/M rows, each group's softmax divided by M = 2.
+    const NEG = Number.NEGATIVE_INFINITY;
+    tf.tidy(() => {
+      const lw = tf.tensor2d([
+        [NEG, 0],
+        [NEG, 0],
+        [NEG, 0],
+        [NEG, Math.log(3)],
+      ]);
+      const g = tf
+        .grad((v: tf.Tensor) => tf.sum(miwae(v, { groups: 2 })))(lw)
+        .arraySync() as number[][];
+      expect(g).toEqual([
+        [0, expect.closeTo(0.25, 6)],
+        [0, expect.closeTo(0.25, 6)],
+        [0, expect.closeTo(0.125, 6)],
+        [0, expect.closeTo(0.375, 6)],
+      ]);
+    });
+  });
+
   it('rejects groups that do not divide K, and bad log-weights, naming the argument', () => {
     tf.tidy(() => {
       const lw = tf.ones([6, 2]);

@@ -35,6 +35,24 @@ describe('piwae', () => {
     });
   });
 
+  it('has a finite gradient, 0 through the log-mean-exp, for an example whose log-weights are all -Infinity', () => {
+    // Built on logMeanExp, which no longer turns a column of zero weights into a NaN gradient.
+    const NEG = Number.NEGATIVE_INFINITY;
+    tf.tidy(() => {
+      const lw = tf.tensor2d([
+        [NEG, 0],
+        [NEG, Math.log(3)],
+      ]);
+      const g = tf
+        .grad((v: tf.Tensor) => tf.sum(piwae(v, { groups: 1 }).inference))(lw)
+        .arraySync() as number[][];
+      expect(g).toEqual([
+        [0, expect.closeTo(0.25, 6)],
+        [0, expect.closeTo(0.75, 6)],
+      ]);
+    });
+  });
+
   it('rejects groups that do not divide K, naming groups', () => {
     tf.tidy(() => {
       expect(() => piwae(tf.ones([5, 2]), { groups: 2 })).toThrow(
