@@ -7,6 +7,7 @@ import { reconstructCommand } from './commands/reconstruct';
 import { interpolateCommand } from './commands/interpolate';
 import { encodeCommand } from './commands/encode';
 import { sweepCommand } from './commands/sweep';
+import { workerCommand } from './commands/worker';
 
 export const MAIN_HELP = `Usage: vaekit <command> [options]
 
@@ -22,6 +23,7 @@ Commands:
   encode <run>   write latent codes of a data split as JSON or CSV
   sweep <plan|run|results> <file|dir>   grids of runs with several seeds: plan, train on a
                  pool of worker processes (interrupt and continue), collect mean ± sd tables
+  worker         train runs of sweeps queued on Redis (sweep run --redis), until Ctrl-C
 
 Run 'vaekit <command> --help' for a command's options, their valid ranges, and examples.
 
@@ -44,6 +46,7 @@ const COMMANDS: Record<string, (argv: string[], ctx: CommandContext) => Promise<
   interpolate: interpolateCommand,
   encode: encodeCommand,
   sweep: sweepCommand,
+  worker: workerCommand,
 };
 
 /**

@@ -48,6 +48,39 @@ export {
   type SweepEvent,
 } from './local-pool';
 
+// Scale-out: runs on a BullMQ queue in Redis, trained by `vaekit worker` processes anywhere
+export {
+  REDIS_CONNECT_TIMEOUT_MS,
+  RedisUnreachableError,
+  RedisUrlError,
+  checkRedisUrl,
+  pingRedis,
+  redactRedisUrl,
+} from './redis-connection';
+export {
+  SWEEP_QUEUE,
+  sweepJobId,
+  type SweepJobData,
+  type SweepJobProgress,
+} from './queue-protocol';
+export {
+  runSweepOnQueue,
+  type QueueRunResult,
+  type QueueSweepEvent,
+  type QueueSweepOptions,
+  type QueueSweepResult,
+} from './redis-queue';
+export {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_LOCK_DURATION_MS,
+  MAX_STALLED_COUNT,
+  startQueueWorker,
+  type QueueWorker,
+  type QueueWorkerEvent,
+  type QueueWorkerOptions,
+} from './queue-worker';
+
 // Results: sweep.json, results.csv, results.md, plot.svg/png
 export {
   PLOT_PNG_FILE,
