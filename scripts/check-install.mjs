@@ -34,6 +34,7 @@ const PACKAGES = {
   layers: 'packages/layers',
   core: 'packages/core',
   trainer: 'packages/trainer',
+  sweep: 'packages/sweep',
   cli: 'apps/cli',
 };
 
