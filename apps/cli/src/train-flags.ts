@@ -44,6 +44,11 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     placeholder: '<file.json>',
     help: 'read settings from a JSON file; flags override it',
   },
+  {
+    name: 'tensorboard',
+    type: 'boolean',
+    help: 'also write TensorBoard event files to <run>/tensorboard/ (tensorboard --logdir runs/)',
+  },
   { name: 'quiet', type: 'boolean', help: 'print only errors and the final summary' },
   { name: 'help', type: 'boolean', help: 'show this help' },
 ];

@@ -119,6 +119,7 @@ export { latentPath } from './latent/latent-path';
 export {
   NonFiniteLossError,
   trainStep,
+  trainStepOptions,
   type StepResult,
   type TrainStepOptions,
 } from './train/train-step';

@@ -121,6 +121,21 @@ describe('DiagonalNormal parameter checks', () => {
     });
   });
 
+  it("validateArgs: false reads and checks nothing (a network's outputs), and detached() does not re-read", () => {
+    tf.tidy(() => {
+      const scale = tf.tensor([0, -1]);
+      const spy = vi.spyOn(scale, 'dataSync');
+      const q = new DiagonalNormal({ loc: tf.zeros([2]), scale, validateArgs: false });
+      expect(spy).not.toHaveBeenCalled();
+      expect(Number.isNaN(q.logProb(tf.zeros([2])).dataSync()[0])).toBe(true);
+      const ok = tf.tensor([1, 2]);
+      const checked = new DiagonalNormal({ loc: tf.zeros([2]), scale: ok });
+      const spyOk = vi.spyOn(ok, 'dataSync');
+      checked.detached();
+      expect(spyOk).not.toHaveBeenCalled();
+    });
+  });
+
   it('reads nothing and checks nothing inside a gradient scope (documented: NaN flows through)', () => {
     tf.tidy(() => {
       const x = tf.tensor([0.5, 0.5]);

@@ -15,6 +15,14 @@ export interface DiagonalNormalArgs {
   loc: tf.Tensor;
   /** Standard deviation `sigma`, finite and `> 0`, broadcastable to `loc`'s shape. */
   scale: tf.Tensor;
+  /**
+   * Read the parameters back and check their values (default `true`). Pass `false` for
+   * parameters a network computes at every call (a posterior head's outputs): nothing is read,
+   * which keeps evaluation free of synchronous reads, and a diverged network shows as a
+   * non-finite loss or metric instead of an error here (TensorFlow Probability's
+   * `validate_args`).
+   */
+  validateArgs?: boolean;
 }
 
 /**
@@ -35,7 +43,7 @@ export interface DiagonalNormalArgs {
  * backends): there a scale of 0 gives `logProb` `+-Infinity` or NaN and a KL of `Infinity`, a
  * negative scale a NaN `logProb`, entropy and KL, and a NaN parameter NaN everywhere. Build
  * scales that are positive by construction there, e.g. with {@link DiagonalNormal.fromLogVariance}
- * or a softplus.
+ * or a softplus. `validateArgs: false` skips the check everywhere (for a network's outputs).
  *
  * Reference: Kingma & Welling 2014, "Auto-Encoding Variational Bayes".
  *
@@ -50,7 +58,7 @@ export class DiagonalNormal extends Distribution {
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
 
-  constructor({ loc, scale }: DiagonalNormalArgs) {
+  constructor({ loc, scale, validateArgs = true }: DiagonalNormalArgs) {
     check(loc.rank >= 1, 'loc', 'a tensor of rank >= 1 (batchShape + [d])', `shape [${loc.shape}]`);
     const shape = broadcastShapes(loc.shape, scale.shape, 'DiagonalNormal loc and scale');
     check(
@@ -59,8 +67,10 @@ export class DiagonalNormal extends Distribution {
       `broadcastable to loc's event size ${loc.shape[loc.rank - 1]}`,
       `shape [${scale.shape}]`,
     );
-    checkValues(loc, 'loc', 'finite (mu in (-Infinity, Infinity))', Number.isFinite);
-    checkValues(scale, 'scale', 'finite and > 0 (sigma in (0, Infinity))', isPositiveFinite);
+    if (validateArgs) {
+      checkValues(loc, 'loc', 'finite (mu in (-Infinity, Infinity))', Number.isFinite);
+      checkValues(scale, 'scale', 'finite and > 0 (sigma in (0, Infinity))', isPositiveFinite);
+    }
     super(shape.slice(0, -1), shape.slice(-1));
     this.loc = loc;
     this.scale = scale;
@@ -139,7 +149,8 @@ export class DiagonalNormal extends Distribution {
   protected _detached(): DiagonalNormal {
     const loc = stopGradient(this.loc);
     const scale = stopGradient(this.scale);
-    const q = new DiagonalNormal({ loc, scale });
+    // The same values as this one's, checked (or not) when it was built.
+    const q = new DiagonalNormal({ loc, scale, validateArgs: false });
     q.own(loc);
     q.own(scale);
     return q;

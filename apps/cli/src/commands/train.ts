@@ -94,6 +94,7 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
       out,
       resume: resume !== undefined,
       signal: controller.signal,
+      tensorboard: values['tensorboard'] === true,
       events: {
         onStart: ({ backend, data, totalSteps, resumedFromStep, runDir }) =>
           progress.log(

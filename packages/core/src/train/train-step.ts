@@ -5,7 +5,10 @@ import {
   disposeObjectiveGradients,
   objectiveGradients,
 } from '@vaekit/objectives';
+import { parseKLSchedule } from '@vaekit/objectives';
+import type { TrainConfig } from '../config/train-config';
 import type { TrainableModel } from '../model/trainable-model';
+import { Rng } from '../random/rng';
 
 /** A step whose loss or gradient norm was NaN or infinite: training cannot go on from here. */
 export class NonFiniteLossError extends Error {
@@ -36,6 +39,37 @@ export interface StepResult {
 export interface TrainStepOptions extends ObjectiveOptions {
   /** The 1-based number of this step, named in a {@link NonFiniteLossError}. */
   step: number;
+}
+
+/**
+ * The options of step `step` (0-based) of a run: the config's objective, its KL weight at that
+ * step (the `klAnneal` schedule), free bits, and the posterior draws' seed `hash(seed, 7, step)`,
+ * so a step draws the same samples in the Node trainer, the web app and a resumed run.
+ *
+ * @example
+ * ```ts
+ * await trainStep(model, optimizer, x, trainStepOptions(config, step));
+ * ```
+ */
+export function trainStepOptions(
+  config: Pick<
+    TrainConfig,
+    'objective' | 'k' | 'groups' | 'beta' | 'gradientEstimator' | 'klAnneal' | 'freeBits' | 'seed'
+  >,
+  step: number,
+): TrainStepOptions & { klWeight: number } {
+  return {
+    objective: config.objective,
+    k: config.k,
+    groups: config.groups,
+    beta: config.beta,
+    gradientEstimator: config.gradientEstimator,
+    klWeight: parseKLSchedule(config.klAnneal)(step),
+    freeBits: config.freeBits,
+    seed: Rng.derive(config.seed, 7, step).nextUint32(),
+    training: true,
+    step: step + 1,
+  };
 }
 
 /**

@@ -19,7 +19,8 @@ import { DiagonalNormal } from '@vaekit/distributions';
  */
 export class OwnedDiagonalNormal extends DiagonalNormal {
   constructor(loc: tf.Tensor, scale: tf.Tensor) {
-    super({ loc, scale });
+    // A head's outputs, computed at every call: not read back (see `validateArgs`).
+    super({ loc, scale, validateArgs: false });
     this.own(loc);
     this.own(scale);
   }

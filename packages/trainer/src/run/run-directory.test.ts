@@ -75,7 +75,7 @@ describe('RunDirectory', () => {
     const path = fresh();
     RunDirectory.create(path).appendMetrics({ step: 1 });
     expect(() => RunDirectory.create(path)).toThrow(
-      /already holds a vaekit run; pass resume: true/,
+      /already holds a vaekit run; continue it with resume: true/,
     );
     expect(RunDirectory.create(path, { resume: true }).readMetrics()).toHaveLength(1);
     expect(() => RunDirectory.open(other)).toThrow(/is not a vaekit run/);

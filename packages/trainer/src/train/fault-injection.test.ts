@@ -10,9 +10,10 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng, type TrainConfig } from '@vaekit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../checkpoint/read-checkpoint';
 import { RunDirectory } from '../run/run-directory';
+import { finalWeights, metricRows, tempRuns } from './__fixtures__/runs';
 import { train } from './train';
 
 /** MLP 784-32-4, 12 steps, a validation and a checkpoint every 4 steps. */
@@ -28,15 +29,7 @@ const CONFIG: Partial<TrainConfig> = {
   latent: 'bn',
 };
 
-const dirs: string[] = [];
-function tempRun(): string {
-  const d = fs.mkdtempSync(join(tmpdir(), 'vaekit-faults-'));
-  dirs.push(d);
-  return join(d, 'run');
-}
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempRun = tempRuns('vaekit-faults-');
 
 const FIXTURE = join(import.meta.dirname, '__fixtures__', 'train-and-die.ts');
 const PACKAGE = join(import.meta.dirname, '..', '..');
@@ -59,31 +52,18 @@ function trainAndDie(out: string, mode: string, resume = false) {
   });
 }
 
-function rows(dir: string): string[] {
-  return RunDirectory.open(dir)
-    .readMetrics()
-    .map(({ wallTime: _w, examplesPerSec: _e, ...rest }) => JSON.stringify(rest));
-}
-
-async function weights(dir: string): Promise<Float32Array[]> {
-  const c = await readCheckpoint(RunDirectory.open(dir).checkpointDir);
-  return Object.keys(c.weights)
-    .sort()
-    .map((k) => c.weights[k]!.data as Float32Array);
-}
-
 let reference: { rows: string[]; weights: Float32Array[] };
 beforeAll(async () => {
   const out = tempRun();
   await train(CONFIG, { out, logEvery: 2, artifacts: false });
-  reference = { rows: rows(out), weights: await weights(out) };
+  reference = { rows: metricRows(out), weights: await finalWeights(out) };
 }, 120_000);
 
 async function expectSameEnd(out: string): Promise<void> {
   const result = await train(CONFIG, { out, resume: true, logEvery: 2, artifacts: false });
   expect(result.status).toBe('completed');
-  expect(rows(out)).toEqual(reference.rows);
-  expect(await weights(out)).toEqual(reference.weights);
+  expect(metricRows(out)).toEqual(reference.rows);
+  expect(await finalWeights(out)).toEqual(reference.weights);
 }
 
 // Seeded choice of kill points: always one before the first checkpoint, one after a validation
@@ -137,8 +117,8 @@ describe('fault injection', () => {
     expect(refused.stderr).toMatch(/is in use by process \d+/);
     const finished = await first;
     expect(finished.code, finished.stderr).toBe(0);
-    expect(rows(out)).toEqual(reference.rows);
-    expect(await weights(out)).toEqual(reference.weights);
+    expect(metricRows(out)).toEqual(reference.rows);
+    expect(await finalWeights(out)).toEqual(reference.weights);
   }, 120_000);
 });
 
@@ -157,7 +137,6 @@ describe('a full disk', () => {
     'fails with a clear error, keeps the last good checkpoint, and resumes once space is freed',
     async () => {
       const disk = fs.mkdtempSync(join(tmpdir(), 'vaekit-small-disk-'));
-      dirs.push(disk);
       expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', disk]).status).toBe(0);
       try {
         const out = join(disk, 'run');

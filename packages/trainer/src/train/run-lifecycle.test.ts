@@ -1,58 +1,18 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type TrainConfig, resolveConfig } from '@vaekit/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { resolveConfig } from '@vaekit/core';
+import { describe, expect, it } from 'vitest';
 import { PREVIOUS_MANIFEST_FILE } from '../checkpoint/checkpoint-manifest';
-import { readCheckpoint } from '../checkpoint/read-checkpoint';
 import { loadTrainingData } from '../data/load-training-data';
 import { encodeIdx } from '../data/read-idx';
 import { RunDirectory } from '../run/run-directory';
 import { LOCK_FILE, lockRunDirectory } from '../run/run-lock';
+import { TINY, finalWeights, metricRows as rows, tempRuns } from './__fixtures__/runs';
 import { SETTINGS_CHANGES_FILE, train } from './train';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'vaekit-lifecycle-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A small, fast image run: MLP 784-32-4, 8 steps, validation every 4 steps. */
-const TINY: Partial<TrainConfig> = {
-  hidden: [32],
-  latentDim: 4,
-  batchSize: 32,
-  maxSteps: 8,
-  evalEvery: 4,
-  evalExamples: 64,
-  evalK: 4,
-  seed: 3,
-};
-
-function rows(dir: string): string[] {
-  return RunDirectory.open(dir)
-    .readMetrics()
-    .map(({ wallTime: _w, examplesPerSec: _e, ...rest }) => JSON.stringify(rest));
-}
-
-async function weights(dir: string): Promise<Float32Array[]> {
-  const c = await readCheckpoint(RunDirectory.open(dir).checkpointDir);
-  return Object.keys(c.weights)
-    .sort()
-    .map((k) => c.weights[k]!.data as Float32Array);
-}
+const newRun = tempRuns('vaekit-lifecycle-');
+/** A temporary directory (its parent), for files beside a run. */
+const tempDir = () => dirname(newRun());
 
 /** An IDX image set of `train` + `test` random 4x4 images in `dir` (like MNIST's files). */
 function tinyImageSet(dir: string, train: number, test: number): string {
@@ -82,21 +42,18 @@ describe('the run lifecycle', () => {
     // One full batch and a last batch of one example, per epoch.
     const config = { data, hidden: [8], latentDim: 2, batchSize: size - 1, epochs: 3, evalK: 2 };
     for (const latent of ['bn', 'bn-su'] as const) {
-      const result = await train({ ...config, latent }, { out: join(tempDir(), 'run') });
+      const result = await train({ ...config, latent }, { out: newRun() });
       expect(result.status).toBe('completed');
       expect(result.step).toBe(3); // 1 step an epoch
     }
     // Families without batch statistics keep the batch of one.
-    const gaussian = await train(
-      { ...config, latent: 'gaussian' },
-      { out: join(tempDir(), 'run') },
-    );
+    const gaussian = await train({ ...config, latent: 'gaussian' }, { out: newRun() });
     expect(gaussian.step).toBe(6);
   });
 
   it('resumes from checkpoint.previous.json when checkpoint.json is gone, to the same end', async () => {
-    const a = join(tempDir(), 'run');
-    const b = join(tempDir(), 'run');
+    const a = newRun();
+    const b = newRun();
     await train(TINY, { out: a, logEvery: 2 });
     const controller = new AbortController();
     const events = { onStep: (s: { step: number }) => s.step === 6 && controller.abort() };
@@ -114,12 +71,12 @@ describe('the run lifecycle', () => {
     });
     expect(logs.join('\n')).toMatch(/resuming from the previous checkpoint \(step 4\)/);
     expect(rows(b)).toEqual(rows(a));
-    expect(await weights(b)).toEqual(await weights(a));
+    expect(await finalWeights(b)).toEqual(await finalWeights(a));
   });
 
   it('--resume of a run with no checkpoint starts again from step 0 without doubling metrics rows', async () => {
-    const a = join(tempDir(), 'run');
-    const b = join(tempDir(), 'run');
+    const a = newRun();
+    const b = newRun();
     await train(TINY, { out: a, logEvery: 2 });
     const controller = new AbortController();
     await train(TINY, {
@@ -145,7 +102,7 @@ describe('the run lifecycle', () => {
   });
 
   it('refuses a second process in a run directory, and takes over a stale lock', async () => {
-    const out = join(tempDir(), 'run');
+    const out = newRun();
     const controller = new AbortController();
     await train(TINY, {
       out,
@@ -174,7 +131,7 @@ describe('the run lifecycle', () => {
   });
 
   it('a resumed run may change its length, learning rate and cadence; each change is recorded', async () => {
-    const out = join(tempDir(), 'run');
+    const out = newRun();
     const first = await train(TINY, { out });
     expect(first.step).toBe(8);
     // Extend the finished run with a lower learning rate.
@@ -205,7 +162,7 @@ describe('the run lifecycle', () => {
   });
 
   it('checkpoints every N steps when asked', async () => {
-    const out = join(tempDir(), 'run');
+    const out = newRun();
     const steps: number[] = [];
     await train(
       { ...TINY, evalEvery: 0, checkpointEvery: 3 },
@@ -216,7 +173,7 @@ describe('the run lifecycle', () => {
   });
 
   it('a new run that fails before its first checkpoint leaves no directory behind', async () => {
-    const out = join(tempDir(), 'run');
+    const out = newRun();
     const error = await train(
       { ...TINY, evalEvery: 0, lr: 1e25, clipNorm: 0, likelihood: 'gaussian', latent: 'gaussian' },
       { out },
@@ -231,7 +188,7 @@ describe('the run lifecycle', () => {
   });
 
   it('a diverged run with a checkpoint says how to resume it, and the advice works', async () => {
-    const out = join(tempDir(), 'run');
+    const out = newRun();
     const diverging = {
       ...TINY,
       maxSteps: 12,

@@ -1,49 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../checkpoint/read-checkpoint';
-import { NonFiniteLossError, type TrainConfig } from '@vaekit/core';
+import { NonFiniteLossError } from '@vaekit/core';
 import { RunDirectory } from '../run/run-directory';
+import { TINY, finalWeights, metricRows as rows, tempRuns } from './__fixtures__/runs';
 import { openRun } from './open-run';
 import { train } from './train';
 
-const dirs: string[] = [];
-function tempRun(): string {
-  const d = mkdtempSync(join(tmpdir(), 'vaekit-train-'));
-  dirs.push(d);
-  return join(d, 'run');
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A small, fast image run: MLP 784-32-4, 8 steps, validation every 4 steps. */
-const TINY: Partial<TrainConfig> = {
-  hidden: [32],
-  latentDim: 4,
-  batchSize: 32,
-  maxSteps: 8,
-  evalEvery: 4,
-  evalExamples: 64,
-  evalK: 4,
-  seed: 3,
-};
-
-async function finalWeights(dir: string): Promise<Float32Array[]> {
-  const c = await readCheckpoint(RunDirectory.open(dir).checkpointDir);
-  return Object.keys(c.weights)
-    .sort()
-    .map((k) => c.weights[k]!.data as Float32Array);
-}
-
-function rows(dir: string): string[] {
-  // wallTime and throughput differ between runs; everything else must not.
-  return RunDirectory.open(dir)
-    .readMetrics()
-    .map(({ wallTime: _w, examplesPerSec: _e, ...rest }) => JSON.stringify(rest));
-}
+const tempRun = tempRuns('vaekit-train-');
 
 describe('train', () => {
   it('writes a complete run directory', async () => {

@@ -18,14 +18,15 @@ import {
   resolveConfig,
   settingChanges,
   trainStep,
+  trainStepOptions,
 } from '@vaekit/core';
-import { parseKLSchedule } from '@vaekit/objectives';
 import { PREVIOUS_MANIFEST_FILE } from '../checkpoint/checkpoint-manifest';
 import { hasCheckpoint, readCheckpoint } from '../checkpoint/read-checkpoint';
 import { restoreTensors, snapshotTensors } from '../checkpoint/tensor-record';
 import { writeCheckpoint } from '../checkpoint/write-checkpoint';
 import { loadTrainingData } from '../data/load-training-data';
-import { RunDirectory } from '../run/run-directory';
+import { TensorBoardLog } from '../log/tensorboard-log';
+import { type MetricsRow, RunDirectory } from '../run/run-directory';
 import { type RunLockOwner, lockRunDirectory } from '../run/run-lock';
 import { VOCABULARY_FILE, readRunVocabulary } from '../run/run-vocabulary';
 import { writeRunArtifacts } from './run-artifacts';
@@ -82,6 +83,19 @@ export interface TrainOptions {
   logEvery?: number;
   /** Write the final artefacts (test evaluation, sample grids, curves, model). Default true. */
   artifacts?: boolean;
+  /**
+   * Also write each metrics row to a TensorBoard event file in `<out>/tensorboard/` (tags
+   * `train/loss`, `train/elbo`, `train/kl`, `train/klWeight`, `train/gradNorm`, `train/lr`,
+   * `train/examplesPerSec`, `validation/nll`, `validation/elbo`, `validation/kl`,
+   * `validation/mutualInformation`, `validation/activeUnits`, `validation/perplexity`), so
+   * `tensorboard --logdir` plots the run. Default false.
+   *
+   * Each process that trains the run writes a new file; a resumed one starts it with a
+   * `SessionLog START` at the checkpoint's step + 1, so TensorBoard drops the values a crashed
+   * process logged after the checkpoint (a repeated step shows the last value written). When
+   * the log cannot be written, training goes on without it and `events.onLog` says why.
+   */
+  tensorboard?: boolean;
 }
 
 /** How a run ended. */
@@ -229,7 +243,6 @@ async function runTraining(
       ? Math.min(config.maxSteps, Math.max(1, config.epochs) * stepsPerEpoch)
       : config.epochs * stepsPerEpoch;
   const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const klSchedule = parseKLSchedule(config.klAnneal);
   events.onStart?.({
     config,
     backend: backend.choice,
@@ -240,7 +253,19 @@ async function runTraining(
   });
 
   const started = Date.now();
-  const previousWall = run.readMetrics().at(-1)?.wallTime ?? 0;
+  const previousRows = run.readMetrics();
+  const previousWall = previousRows.at(-1)?.wallTime ?? 0;
+  const tensorboard =
+    options.tensorboard === true
+      ? TensorBoardLog.open(run.path, {
+          ...(previous !== undefined ? { resumedAt: state.step, previousRows } : {}),
+          onLog: (message) => events.onLog?.(message),
+        })
+      : undefined;
+  const appendMetrics = (row: MetricsRow) => {
+    run.appendMetrics(row);
+    tensorboard?.write(row);
+  };
   let validation: EvaluationResult | undefined;
   let status: TrainResult['status'] = 'completed';
 
@@ -283,7 +308,7 @@ async function runTraining(
       state.badEvaluations++;
       state.lrBadEvaluations++;
     }
-    run.appendMetrics({
+    appendMetrics({
       step: state.step,
       epoch: state.epoch,
       split: 'validation',
@@ -314,21 +339,11 @@ async function runTraining(
         startBatch: state.startBatch,
         dropRemainder,
       })) {
-        const klWeight = klSchedule(state.step);
+        const stepOptions = trainStepOptions(config, state.step);
+        const { klWeight } = stepOptions;
         let result: Awaited<ReturnType<typeof trainStep>>;
         try {
-          result = await trainStep(model, optimizer, x, {
-            objective: config.objective,
-            k: config.k,
-            groups: config.groups,
-            beta: config.beta,
-            gradientEstimator: config.gradientEstimator,
-            klWeight,
-            freeBits: config.freeBits,
-            seed: Rng.derive(config.seed, 7, state.step).nextUint32(),
-            training: true,
-            step: state.step + 1,
-          });
+          result = await trainStep(model, optimizer, x, stepOptions);
         } catch (error) {
           if (error instanceof NonFiniteLossError) throw divergedError(error, run, state.step);
           throw error;
@@ -358,7 +373,7 @@ async function runTraining(
           examplesPerSec,
         });
         if (state.step % logEvery === 0 || state.step === totalSteps) {
-          run.appendMetrics({
+          appendMetrics({
             step: state.step,
             epoch: state.epoch,
             split: 'train',
@@ -412,6 +427,8 @@ async function runTraining(
     }
   } catch (error) {
     throw storageError(error, run, lastCheckpoint.step) ?? error;
+  } finally {
+    tensorboard?.close();
   }
   return {
     status,
