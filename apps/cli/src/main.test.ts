@@ -32,10 +32,10 @@ describe('vaekit', () => {
     ],
     [
       ['train', '--objective', 'miwae', '--k', '10', '--groups', '3'],
-      'groups: k = 10 is not divisible by groups = 3',
+      '--groups: k = 10 is not divisible by groups = 3',
     ],
     [['train', '--k', 'many'], "invalid value 'many' for '--k': expected an integer"],
-    [['train', '--kl-anneal', 'sigmoid'], 'klAnneal: schedule must be one of'],
+    [['train', '--kl-anneal', 'sigmoid'], '--kl-anneal: schedule must be one of'],
     [['eval'], 'vaekit eval takes one run directory <run>'],
   ])('exits 2 on bad usage %j, naming the problem and writing nothing', async (argv, message) => {
     const before = readdirSync(root).length;
@@ -135,14 +135,14 @@ describe('vaekit', () => {
       expect(readFileSync(join(copy, 'eval.json'), 'utf8')).toBe(evalBefore);
     }, 120_000);
 
-    it('refuses to train into a non-empty directory that is not a run', async () => {
+    it('refuses to train into a non-empty directory that is not a run, as bad usage (exit 2)', async () => {
       const other = join(root, 'other');
       await vaekit('train', '--help');
       const { mkdirSync } = await import('node:fs');
       mkdirSync(other);
       writeFileSync(join(other, 'notes.txt'), 'keep me');
       const { code, stderr } = await vaekit('train', ...TINY, '--out', other);
-      expect(code).toBe(1);
+      expect(code).toBe(2);
       expect(stderr).toMatch(/not a vaekit run/);
       expect(readdirSync(other)).toEqual(['notes.txt']);
     });
