@@ -26,7 +26,10 @@ export type SweepEvent =
   /** A note from a run (resumed from a checkpoint, ...) or a worker's own output. */
   | { type: 'log'; id?: string; worker: number; message: string }
   | { type: 'run-done'; id: string; worker: number; outcome: RunOutcome }
-  /** A run stopped by the signal: its checkpoint is saved and the next `sweep run` resumes it. */
+  /**
+   * A run stopped by the signal: its checkpoint is saved and the next `sweep run` resumes it
+   * (`step` is 0 when its worker quit before saying where it stopped).
+   */
   | { type: 'run-interrupted'; id: string; worker: number; step: number }
   | { type: 'run-failed'; id: string; worker: number; error: string }
   /** The signal fired: the pool stops after the current steps. */
@@ -267,7 +270,12 @@ function runPool(
       child.on('exit', (code, exitSignal) => {
         live.delete(w);
         const how = exitSignal !== null ? `signal ${exitSignal}` : `code ${code}`;
-        if (w.current !== undefined) {
+        if (w.current !== undefined && stopping) {
+          // Quit while stopping (a second Ctrl-C): the run resumes from its last checkpoint.
+          record.interrupted(w.current.id);
+          emit({ type: 'run-interrupted', id: w.current.id, worker: index, step: 0 });
+          w.current = undefined;
+        } else if (w.current !== undefined) {
           const error = `worker ${index} (process ${child.pid}) exited with ${how} while training: ${lastLines(w.output)}`;
           record.failed(w.current.id, error);
           emit({ type: 'run-failed', id: w.current.id, worker: index, error });

@@ -217,13 +217,32 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
       `<text x="${num(margin.left + plotW / 2)}" y="${num(yc)}" text-anchor="middle" fill="#888">no finished runs</text>`,
     );
   }
-  // Legend, top right inside the plot.
+  // Legend inside the plot, in the corner that covers the fewest points (top right first).
   if (lines.length > 0) {
     const legendW = Math.max(...lines.map((l) => 28 + 7 * l.label.length)) + 8;
-    const lx = right - legendW - 6;
-    const ly = top + 6;
+    const legendH = lines.length * 16 + 6;
+    const marks = lines.flatMap((l) =>
+      l.points
+        .filter((p) => Number.isFinite(p.mean))
+        .flatMap((p) => {
+          const spread = p.n > 1 && Number.isFinite(p.sd) ? p.sd : 0;
+          return [p.mean - spread, p.mean, p.mean + spread].map((y) => [xPos(p.x), yPos(y)]);
+        }),
+    );
+    const corners = [
+      [right - legendW - 6, top + 6],
+      [margin.left + 6, top + 6],
+      [right - legendW - 6, bottom - legendH - 6],
+      [margin.left + 6, bottom - legendH - 6],
+    ] as const;
+    const covered = ([cx, cy]: readonly [number, number]) =>
+      marks.filter(
+        ([x, y]) =>
+          x! >= cx - 6 && x! <= cx + legendW + 6 && y! >= cy - 6 && y! <= cy + legendH + 6,
+      ).length;
+    const [lx, ly] = corners.reduce((best, c) => (covered(c) < covered(best) ? c : best));
     out.push(
-      `<g class="legend"><rect x="${num(lx)}" y="${num(ly)}" width="${num(legendW)}" height="${num(lines.length * 16 + 6)}" fill="#ffffff" fill-opacity="0.85" stroke="#ccc"/>`,
+      `<g class="legend"><rect x="${num(lx)}" y="${num(ly)}" width="${num(legendW)}" height="${num(legendH)}" fill="#ffffff" fill-opacity="0.85" stroke="#ccc"/>`,
     );
     lines.forEach((l, i) => {
       const yy = ly + 13 + i * 16;

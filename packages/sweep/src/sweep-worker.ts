@@ -3,9 +3,10 @@
  * `child_process.fork`): trains the runs the pool sends, one at a time, with {@link runOne}, and
  * reports steps, notes and outcomes over the IPC channel.
  *
- * Ctrl-C in a terminal reaches the whole process group: the first SIGINT (or a `stop` message, or
- * the pool going away) stops the current run after its step, with a checkpoint; a second SIGINT
- * quits at once.
+ * A `stop` message (or the pool going away) stops the current run after its step, with a
+ * checkpoint. Ctrl-C in a terminal reaches the whole process group: the first SIGINT is left to
+ * the pool, which sends `stop` to every worker (so a run it is handing out is never lost); a
+ * second one quits at once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { PoolReply, PoolRequest } from './internal/pool-protocol';
@@ -31,9 +32,10 @@ const stop = () => {
   if (current === undefined) process.exit(0);
 };
 
+let interrupts = 0;
 process.on('SIGINT', () => {
-  if (stopping) process.exit(130);
-  stop();
+  interrupts++;
+  if (interrupts >= 2) process.exit(130);
 });
 process.on('disconnect', stop);
 process.on('message', (request: PoolRequest) => {
