@@ -96,7 +96,7 @@ export class Explorer {
     const expected = vaekit.kind === 'image' ? 'ImageVAE' : 'TextVAE';
     if (className !== expected) {
       throw new Error(
-        `Incompatible model: model/vaekit.json says a ${vaekit.kind} model (${expected}) but model/model.json holds ${className ? `a ${className}` : 'no vaekit model'}.`,
+        `Incompatible model: model/vaekit.json describes ${vaekit.kind === 'image' ? 'an image model (ImageVAE)' : 'a text model (TextVAE)'}, but model/model.json holds ${className === 'ImageVAE' ? 'an image model (ImageVAE)' : className === 'TextVAE' ? 'a text model (TextVAE)' : className ? `a ${className}, which is not a vaekit model` : 'no vaekit model'}. The two files come from different runs: pick one run directory.`,
       );
     }
     let model: RunModel;
@@ -296,9 +296,22 @@ export class Explorer {
     from: number | string,
     to: number | string,
     steps: number,
-  ): Promise<{ method: 'linear' | 'spherical'; inputs: Decoded; path: Decoded }> {
+  ): Promise<{
+    method: 'linear' | 'spherical';
+    inputs: Decoded;
+    path: Decoded;
+    /** Images: the digits the two held-out images show. */
+    labels?: [number, number];
+  }> {
     const model = this.loaded;
     const { x, shown } = await this.inputs([from, to]);
+    const labels =
+      model.kind === 'image' && this.digits
+        ? ([this.digits.testLabels[Number(from)]!, this.digits.testLabels[Number(to)]!] as [
+            number,
+            number,
+          ])
+        : undefined;
     const onSphere = spherical(model);
     try {
       const z = tf.tidy(() => {
@@ -310,6 +323,7 @@ export class Explorer {
           method: onSphere ? 'spherical' : 'linear',
           inputs: shown,
           path: decodedMessage(model, model.decodeLatents(z)),
+          ...(labels ? { labels } : {}),
         };
       } finally {
         z.dispose();
@@ -366,6 +380,11 @@ export class Explorer {
       explained = trace > 0 ? (eig.values[0]! + (eig.values[1] ?? 0)) / trace : 0;
     }
     this.projection = { method, mean, axes };
+    const dims = {
+      mean: Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length),
+      min: Array.from({ length: d }, (_, j) => Math.min(...rows.map((r) => r[j]!))),
+      max: Array.from({ length: d }, (_, j) => Math.max(...rows.map((r) => r[j]!))),
+    };
     const points = rows.map((r, i) => {
       const centred = r.map((v, j) => v - mean[j]);
       const x = centred.reduce((s, v, j) => s + v * axes[0]![j]!, 0);
@@ -378,7 +397,57 @@ export class Explorer {
       points,
       labelName: model.kind === 'image' ? 'digit' : 'sentence length (tokens)',
       ...(explained !== undefined ? { explained } : {}),
+      dims,
     };
+  }
+
+  /** Decode one latent vector (projected onto the sphere for spherical families). */
+  decodeLatent(z: number[]): Decoded {
+    const model = this.loaded;
+    if (z.length !== model.latentDim || !z.every(Number.isFinite))
+      throw new Error(`a latent vector needs ${model.latentDim} finite numbers, got ${z.length}`);
+    let row = z;
+    if (spherical(model)) {
+      const norm = Math.hypot(...z) || 1;
+      row = z.map((v) => v / norm);
+    }
+    const t = tf.tensor2d([row]);
+    try {
+      return decodedMessage(model, model.decodeLatents(t));
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /**
+   * Encode an image drawn in the page (pixel values in [0, 1], 28x28 like the app's digits):
+   * its posterior centre, the reconstruction decoded from it, and where it falls on the map.
+   */
+  encodeImage(pixels: Float32Array): {
+    z: number[];
+    reconstruction: Decoded;
+    map?: [number, number];
+  } {
+    const model = this.loaded;
+    this.requireDigits();
+    if (model.kind !== 'image' || pixels.length !== 784)
+      throw new Error(`a drawing must be 28x28 = 784 pixels, got ${pixels.length}`);
+    const x = tf.tensor2d(pixels, [1, 784]);
+    let z: number[];
+    try {
+      const c = centers(model, x);
+      z = Array.from(c.dataSync());
+      c.dispose();
+    } finally {
+      x.dispose();
+    }
+    const p = this.projection;
+    const map = p
+      ? ([0, 1].map((a) =>
+          z.reduce((s, v, j) => s + (v - p.mean[j]!) * (p.axes[a]?.[j] ?? 0), 0),
+        ) as [number, number])
+      : undefined;
+    return { z, reconstruction: this.decodeLatent(z), ...(map ? { map } : {}) };
   }
 
   /** Decode one point of the latent map (back through the projection; onto the sphere for vMF). */

@@ -92,4 +92,51 @@ describe('readRunFiles', () => {
       /vaekit\.json is missing/,
     );
   });
+
+  it('names a truncated weights file and says it is too short (before tfjs sees it)', async () => {
+    // A model of 784x32 float32 weights (100,352 bytes) whose weights.bin was cut at 25,000.
+    const big = {
+      ...modelJson,
+      weightsManifest: [
+        {
+          paths: ['./weights.bin'],
+          weights: [{ name: 'w', shape: [784, 32], dtype: 'float32' }],
+        },
+      ],
+    };
+    const truncated = run({
+      'model/model.json': json(big),
+      'model/weights.bin': new Blob([new Uint8Array(25_000)]),
+    });
+    await expect(readRunFiles(truncated)).rejects.toThrow(
+      'runs/a/model/weights.bin is too short: 25000 bytes, the model needs 100352 (truncated?)',
+    );
+    await expect(readRunFiles(truncated)).rejects.not.toThrow(/Based on the provided shape/);
+    // Loose files (no folder): named as model/weights.bin.
+    const loose = [
+      { path: 'model.json', file: json(big) },
+      { path: 'weights.bin', file: new Blob([new Uint8Array(25_000)]) },
+      { path: 'vaekit.json', file: json(vaekit) },
+    ];
+    await expect(readRunFiles(loose)).rejects.toThrow(/^model\/weights\.bin is too short/);
+  });
+
+  it('checks the SHA-256 that vaekit.json records: one changed byte is named', async () => {
+    const { modelFileDigests } = await import('@vaekit/core');
+    const modelBytes = new TextEncoder().encode(JSON.stringify(modelJson));
+    const good = new Uint8Array(new Float32Array([1, 2]).buffer);
+    const files = await modelFileDigests({ modelJson: modelBytes, weights: good });
+    const bad = good.slice();
+    bad[0]! ^= 1;
+    const withSums = (w: Uint8Array<ArrayBuffer>) =>
+      run({
+        'model/model.json': new Blob([modelBytes]),
+        'model/weights.bin': new Blob([w]),
+        'model/vaekit.json': json({ ...vaekit, files }),
+      });
+    await expect(readRunFiles(withSums(good))).resolves.toBeDefined();
+    await expect(readRunFiles(withSums(bad))).rejects.toThrow(
+      /runs\/a\/model\/weights\.bin does not match its checksum/,
+    );
+  });
 });

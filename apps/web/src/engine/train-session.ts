@@ -3,6 +3,7 @@ import { AdamWithClipping } from '@vaekit/backend';
 import {
   type DataSplit,
   ImageDataset,
+  LATENT_FAMILIES,
   type ImageSet,
   NonFiniteLossError,
   type RunModel,
@@ -18,6 +19,7 @@ import {
   sentenceRows,
   textSplit,
   trainStep,
+  trainStepOptions,
 } from '@vaekit/core';
 import { activeUnits, modelObjective } from '@vaekit/objectives';
 import {
@@ -29,6 +31,7 @@ import {
 } from '../shared/types';
 import { decodedMessage, modelBundle } from './app-model';
 import { loadDigits, loadSentences } from './data';
+import { runArchive } from './run-export';
 
 /** Held-out examples used for the test curves and active units. */
 const TEST_IMAGES = 500;
@@ -122,8 +125,23 @@ function* endlessBatches(
   rng: Rng,
   batchSize: number,
   dropRemainder: boolean,
+  onEpoch: () => void,
 ): Generator<tf.Tensor> {
-  for (;;) for (const { x } of split.batches(rng, { batchSize, dropRemainder })) yield x;
+  for (;;) {
+    onEpoch();
+    for (const { x } of split.batches(rng, { batchSize, dropRemainder })) yield x;
+  }
+}
+
+/** The family's KL floor for a run's settings (`LATENT_FAMILIES`' `klFloor`), when finite. */
+export function klFloorOf(settings: TrainSettings): number | undefined {
+  if (!LATENT_FAMILIES.has(settings.latent)) return undefined;
+  try {
+    const floor = LATENT_FAMILIES.get(settings.latent).klFloor(settings);
+    return floor !== undefined && Number.isFinite(floor) ? floor : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -133,18 +151,29 @@ function* endlessBatches(
  * resume and stop act between steps.
  */
 export class TrainSession {
-  private paused = false;
+  private paused: boolean;
   private stopRequested = false;
+  /** Single steps asked for while paused. */
+  private pendingSteps = 0;
   private wake: (() => void) | undefined;
   private data: SessionData | undefined;
+  private optimizer: AdamWithClipping | undefined;
   private finished = false;
+  private step = 0;
+  private epoch = 0;
+  /** Every row posted (training and held out), for the exported run's metrics. */
+  private readonly history: MetricPoint[] = [];
+  private readonly startedAt = new Date();
 
   constructor(
     readonly runId: number,
     readonly settings: TrainSettings,
     private readonly post: (event: TrainEvent, transfer?: Transferable[]) => void,
     private readonly dataBase: string,
-  ) {}
+    options: { paused?: boolean } = {},
+  ) {
+    this.paused = options.paused === true;
+  }
 
   get running(): boolean {
     return !this.finished;
@@ -159,6 +188,13 @@ export class TrainSession {
     this.wake?.();
   }
 
+  /** One step of a paused run (it stays paused); ignored while it runs. */
+  stepOnce(): void {
+    if (!this.paused || this.finished) return;
+    this.pendingSteps++;
+    this.wake?.();
+  }
+
   stop(): void {
     this.stopRequested = true;
     this.wake?.();
@@ -168,22 +204,24 @@ export class TrainSession {
     const s = this.settings;
     const started = performance.now();
     let step = 0;
-    let optimizer: AdamWithClipping | undefined;
     try {
       const data = await sessionData(s, this.dataBase);
       this.data = data;
       const { model, config } = data;
-      optimizer = new AdamWithClipping(config.lr, config.clipNorm);
+      const optimizer = new AdamWithClipping(config.lr, config.clipNorm);
+      this.optimizer = optimizer;
       const parameters = [...model.encoderVariables, ...model.decoderVariables].reduce(
         (n, v) => n + v.size,
         0,
       );
+      const klFloor = klFloorOf(s);
       this.post({
         kind: 'started',
         runId: this.runId,
         settings: s,
         data: data.summary,
         parameters,
+        ...(klFloor !== undefined ? { klFloor } : {}),
       });
       this.evaluate(data, 0);
 
@@ -192,13 +230,18 @@ export class TrainSession {
         new Rng(config.seed),
         config.batchSize,
         dropLastBatch(config.latent, data.train.size, config.batchSize),
+        () => {
+          this.epoch++;
+        },
       );
       let window = { loss: 0, kl: 0, steps: 0, since: performance.now(), examples: 0 };
       let rows: MetricPoint[] = [];
+      let pauseAnnounced = false;
       while (step < s.steps && !this.stopRequested) {
-        if (this.paused) {
-          this.post({ kind: 'paused', runId: this.runId, step });
-          while (this.paused && !this.stopRequested) {
+        if (this.paused && this.pendingSteps === 0) {
+          if (!pauseAnnounced) this.post({ kind: 'paused', runId: this.runId, step });
+          pauseAnnounced = true;
+          while (this.paused && this.pendingSteps === 0 && !this.stopRequested) {
             await new Promise<void>((resolve) => {
               this.wake = resolve;
             });
@@ -206,31 +249,28 @@ export class TrainSession {
           this.wake = undefined;
           window = { loss: 0, kl: 0, steps: 0, since: performance.now(), examples: 0 };
           if (this.stopRequested) break;
-          this.post({ kind: 'resumed', runId: this.runId, step });
+          if (!this.paused) {
+            pauseAnnounced = false;
+            this.post({ kind: 'resumed', runId: this.runId, step });
+          }
         }
+        const single = this.paused && this.pendingSteps > 0;
+        if (single) this.pendingSteps--;
         const x = batches.next().value as tf.Tensor;
         let result: Awaited<ReturnType<typeof trainStep>>;
         try {
-          result = await trainStep(model, optimizer, x, {
-            objective: config.objective,
-            k: config.k,
-            groups: config.groups,
-            beta: config.beta,
-            gradientEstimator: config.gradientEstimator,
-            // The Node trainer's posterior draws: hash(seed, step).
-            seed: Rng.derive(config.seed, 7, step).nextUint32(),
-            training: true,
-            step: step + 1,
-          });
+          // The Node trainer's step: the same objective options and posterior draws.
+          result = await trainStep(model, optimizer, x, trainStepOptions(config, step));
         } finally {
           x.dispose();
         }
         step++;
+        this.step = step;
         window.loss += result.loss;
         window.kl += result.kl;
         window.steps++;
         window.examples += result.examples;
-        if (step % ROW_EVERY === 0 || step === s.steps) {
+        if (step % ROW_EVERY === 0 || step === s.steps || single) {
           const seconds = (performance.now() - window.since) / 1000;
           rows.push({
             step,
@@ -246,12 +286,14 @@ export class TrainSession {
             rows,
             stepsPerSec: window.steps / Math.max(seconds, 1e-3),
             examplesPerSec: window.examples / Math.max(seconds, 1e-3),
-            paused: false,
+            paused: single,
           });
+          this.history.push(...rows);
           rows = [];
           window = { loss: 0, kl: 0, steps: 0, since: performance.now(), examples: 0 };
         }
         if (step % s.evalEvery === 0 || step === s.steps) this.evaluate(data, step);
+        if (single) this.post({ kind: 'paused', runId: this.runId, step });
         await yieldToEvents();
       }
       if (this.stopRequested && step % s.evalEvery !== 0) this.evaluate(data, step);
@@ -277,7 +319,6 @@ export class TrainSession {
       });
     } finally {
       this.finished = true;
-      optimizer?.dispose();
       this.data?.reconstruction?.inputs.dispose();
       this.data?.test.dispose();
     }
@@ -305,6 +346,7 @@ export class TrainSession {
     const au = activeUnits(means).count;
     means.dispose();
     const row: MetricPoint = { step, split: 'test', loss: loss!, kl: kl!, activeUnits: au };
+    this.history.push(row);
     const n = model.kind === 'image' ? GRID : TEXT_SAMPLES;
     const decoded = decodedMessage(model, sampleFromPrior(model, n, config.seed + 99));
     if (decoded.kind === 'image') {
@@ -333,8 +375,25 @@ export class TrainSession {
     return modelBundle(this.data.model, this.data.config);
   }
 
+  /** The run as a `vaekit train` run directory, zipped (see run-export.ts). */
+  async exportRun(): Promise<{ name: string; zip: Uint8Array; paths: string[] }> {
+    if (this.data === undefined || this.optimizer === undefined)
+      throw new Error('no model has been trained yet');
+    return runArchive({
+      model: this.data.model,
+      config: this.data.config,
+      optimizer: this.optimizer,
+      step: this.step,
+      epoch: Math.max(0, this.epoch - 1),
+      rows: this.history,
+      startedAt: this.startedAt,
+    });
+  }
+
   dispose(): void {
     this.data?.model.dispose();
     this.data = undefined;
+    this.optimizer?.dispose();
+    this.optimizer = undefined;
   }
 }

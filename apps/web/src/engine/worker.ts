@@ -21,8 +21,19 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let backend: Promise<BackendReport> | undefined;
 let dataBase = '';
+/** The last run of each task (digits, text): its model stays explorable and downloadable. */
+const sessions = new Map<TrainSession['settings']['task'], TrainSession>();
+/** The run that pause, resume, step and stop act on: the latest one. */
 let session: TrainSession | undefined;
 let explorer: Explorer | undefined;
+
+/** The session of run `runId`, or an error saying why its model is gone. */
+function sessionOf(runId: number): TrainSession {
+  for (const s of sessions.values()) if (s.runId === runId) return s;
+  throw new Error(
+    'this run’s model is no longer in the page: a later run on the same tab replaced it (or the backend was changed); train it again',
+  );
+}
 
 function postEvent(event: TrainEvent, transfer: Transferable[] = []): void {
   self.postMessage({ event } satisfies EngineEvent, transfer);
@@ -43,12 +54,19 @@ async function handle(
       return { result: await backend };
     case 'train': {
       await ready();
-      if (session?.running) throw new Error('a training run is already going: stop it first');
-      session?.dispose();
-      session = new TrainSession(request.runId, request.settings, postEvent, dataBase);
+      if ([...sessions.values()].some((s) => s.running))
+        throw new Error('a training run is already going: stop it first');
+      sessions.get(request.settings.task)?.dispose();
+      session = new TrainSession(request.runId, request.settings, postEvent, dataBase, {
+        paused: request.paused === true,
+      });
+      sessions.set(request.settings.task, session);
       void session.run();
       return { result: null };
     }
+    case 'step':
+      session?.stepOnce();
+      return { result: null };
     case 'pause':
       session?.pause();
       return { result: null };
@@ -59,9 +77,13 @@ async function handle(
       session?.stop();
       return { result: null };
     case 'export-model': {
-      if (session === undefined) throw new Error('no model has been trained yet');
-      const bundle = await session.exportModel();
+      const bundle = await sessionOf(request.runId).exportModel();
       return { result: bundle, transfer: [bundle.weightData] };
+    }
+    case 'export-run': {
+      const archive = await sessionOf(request.runId).exportRun();
+      const zip = archive.zip.buffer as ArrayBuffer;
+      return { result: { name: archive.name, zip, paths: archive.paths }, transfer: [zip] };
     }
     case 'load-run': {
       await ready();
@@ -85,6 +107,10 @@ async function handle(
       return { result: await requireExplorer().latentMap(request.n) };
     case 'decode-point':
       return { result: requireExplorer().decodePoint(request.x, request.y) };
+    case 'decode-latent':
+      return { result: requireExplorer().decodeLatent(request.z) };
+    case 'encode-image':
+      return { result: requireExplorer().encodeImage(request.pixels) };
     case 'decode-grid':
       return {
         result: requireExplorer().decodeGrid(
@@ -123,7 +149,10 @@ self.onmessage = (message: MessageEvent<{ id: number; request: EngineRequest }>)
   const { id, request } = message.data;
   // Pause, resume and stop act at once, not after queued work.
   const immediate =
-    request.type === 'pause' || request.type === 'resume' || request.type === 'stop';
+    request.type === 'pause' ||
+    request.type === 'resume' ||
+    request.type === 'stop' ||
+    request.type === 'step';
   const run = async () => {
     try {
       const { result, transfer } = await handle(request);

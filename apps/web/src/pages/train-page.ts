@@ -2,12 +2,16 @@ import { ConfigError, type ConfigFieldGroup, DEFAULT_TRAIN_CONFIG } from '@vaeki
 import {
   type MetricPoint,
   type ModelBundle,
+  type RunArchive,
   type TrainEvent,
   type TrainSettings,
   trainConfig,
 } from '../shared/types';
-import { PALETTE, type Series, lineChart } from '../ui/chart';
+import { PALETTE, type Series } from '../ui/chart';
+import { ChartView } from '../ui/chart-view';
 import { errorBox, field, h, messageOf, numberInput, select } from '../ui/dom';
+import type { EngineClient } from '../ui/engine-client';
+import { drawImageGrid, imageCanvas } from '../ui/images';
 import {
   type Choice,
   SETTING_LABELS,
@@ -22,8 +26,13 @@ import {
   settingApplies,
   settingHelp,
 } from '../ui/settings-form';
-import type { EngineClient } from '../ui/engine-client';
-import { drawImageGrid, imageCanvas } from '../ui/images';
+import {
+  URL_SETTING_KEYS,
+  type UrlSettingKey,
+  formValues,
+  parseSettingsQuery,
+  settingsQuery,
+} from '../ui/settings-url';
 
 export interface Preset {
   label: string;
@@ -41,6 +50,8 @@ export interface TrainPageOptions {
   engine(): Promise<EngineClient>;
   /** Hand a trained model to the explorer. */
   explore(bundle: ModelBundle, source: string): void;
+  /** Called when the form's settings change (the page keeps them in its URL). */
+  onSettingsChange?(): void;
 }
 
 interface Run {
@@ -50,6 +61,8 @@ interface Run {
   train: MetricPoint[];
   test: MetricPoint[];
   latentDim: number;
+  /** The family's KL floor (or constant KL) for the run's settings, when it has one. */
+  klFloor?: number;
 }
 
 let nextRunId = 1;
@@ -75,17 +88,34 @@ function setChoices(el: HTMLSelectElement, choices: Choice[], value: string): vo
   );
 }
 
+/**
+ * Buttons that cannot act now stay focusable (`aria-disabled`, not `disabled`), so the focus
+ * stays on Start or Stop when they turn themselves off instead of dropping to the page.
+ */
+function setEnabled(button: HTMLButtonElement, on: boolean): void {
+  button.setAttribute('aria-disabled', String(!on));
+}
+const isEnabled = (button: HTMLButtonElement) => button.getAttribute('aria-disabled') !== 'true';
+
 /** Runs kept on the curves (older ones are dropped). */
 const MAX_RUNS = 4;
 
+const seconds = (s: number) =>
+  s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`;
+
 /**
- * A training tab: a form for the model and objective, start / pause / stop, live curves of
- * loss, KL and active units (runs overlaid for comparison), and live samples.
+ * A training tab: a form for the model and objective, start / pause / step / stop, live curves
+ * of loss, KL (with the family's floor) and active units (runs overlaid for comparison), live
+ * samples, and the trained model: explore it, or download it as a run directory.
  */
 export function trainPage(o: TrainPageOptions): {
   el: HTMLElement;
   handle(event: TrainEvent): void;
   reset(reason: string): void;
+  /** The settings that differ from the defaults, as a URL query (`latent=vmf&kappa=50`). */
+  query(): string;
+  /** Set the form from a URL query; returns what could not be used, as sentences. */
+  applyQuery(query: string): string[];
 } {
   const d = o.defaults;
   const isText = o.task === 'text';
@@ -212,40 +242,48 @@ export function trainPage(o: TrainPageOptions): {
     );
 
   const errors = errorBox();
-  const startButton = h(
-    'button',
-    { type: 'button', class: 'primary', 'data-action': 'start' },
-    'Start training',
+  const button = (action: string, text: string, attrs: Record<string, string> = {}) =>
+    h('button', { type: 'button', 'data-action': action, ...attrs }, text);
+  const startButton = button('start', 'Start training', { class: 'primary' });
+  const pauseButton = button('pause', 'Pause', { 'aria-pressed': 'false' });
+  const stepButton = button('step', 'Step once', {
+    title: 'Train one step (starts a paused run when none is going)',
+  });
+  const stopButton = button('stop', 'Stop');
+  const clearButton = button('clear', 'Clear curves');
+  const resetButton = button('reset-settings', 'Reset to defaults');
+  const exploreButton = button('explore', 'Explore this model');
+  const downloadButton = button('download', 'Download run (.zip)');
+  const shareLink = h(
+    'a',
+    { href: `#${o.id}`, class: 'share-link', 'data-role': 'share-link' },
+    'Link to these settings',
   );
-  const pauseButton = h(
-    'button',
-    { type: 'button', 'aria-pressed': 'false', disabled: true, 'data-action': 'pause' },
-    'Pause',
-  );
-  const stopButton = h('button', { type: 'button', disabled: true, 'data-action': 'stop' }, 'Stop');
-  const clearButton = h('button', { type: 'button', 'data-action': 'clear' }, 'Clear curves');
-  const exploreButton = h(
-    'button',
-    { type: 'button', disabled: true, 'data-action': 'explore' },
-    'Explore this model',
-  );
-  const status = h(
-    'p',
-    { class: 'status', role: 'status', 'aria-live': 'polite', 'data-role': 'status' },
-    'Not started.',
-  );
+  // The visible status changes with every progress row; screen readers hear the live region
+  // below only when the run starts, pauses, resumes, finishes or fails.
+  const status = h('p', { class: 'status', 'data-role': 'status' }, 'Not started.');
+  const announcer = h('p', {
+    class: 'visually-hidden',
+    role: 'status',
+    'aria-live': 'polite',
+    'data-role': 'announcer',
+  });
+  const announce = (text: string) => {
+    announcer.textContent = text;
+  };
   const evalStatus = h('p', { class: 'status secondary', 'data-role': 'eval-status' });
   const legend = h('ul', { class: 'legend', 'aria-label': 'Runs on the curves' });
   const charts = {
-    loss: h('figure', { class: 'chart', 'data-chart': 'loss' }),
-    kl: h('figure', { class: 'chart', 'data-chart': 'kl' }),
-    au: h('figure', { class: 'chart', 'data-chart': 'active-units' }),
+    loss: new ChartView('Loss', { 'data-chart': 'loss' }),
+    kl: new ChartView('KL divergence', { 'data-chart': 'kl' }),
+    au: new ChartView('Active units', { 'data-chart': 'active-units' }),
   };
   const grid = imageCanvas('Samples from the prior, decoded', 'grid samples');
+  grid.hidden = true; // until the first evaluation draws it: no empty square before that
   const gridCaption = h(
     'figcaption',
     {},
-    'Decoded draws from the prior appear here while training.',
+    'Decoded draws from the prior appear here once a run starts.',
   );
   const sampleList = h('ol', { class: 'sentences', 'data-role': 'samples' });
   const reconTable = h('table', { class: 'recon', 'data-role': 'reconstructions' });
@@ -258,23 +296,45 @@ export function trainPage(o: TrainPageOptions): {
         class: 'preset',
         onclick: () => {
           applySettings(p.settings);
+          settingsChanged();
         },
       },
       p.label,
     ),
   );
 
-  function applySettings(s: Partial<TrainSettings>): void {
+  function applySettings(s: Partial<Record<string, unknown>>): void {
     for (const [key, value] of Object.entries(s)) {
       if (key === 'kappa') {
         learnKappa.checked = value === 'learned';
-        if (typeof value === 'number') c.kappa.value = String(value);
+        if (value !== 'learned' && value !== undefined) c.kappa.value = String(value);
         continue;
       }
       const control = (c as Record<string, HTMLInputElement | HTMLSelectElement | undefined>)[key];
+      if (key === 'gradientEstimator') syncVisibility(); // the objective's estimators first
       if (control) control.value = String(Array.isArray(value) ? value[0] : value);
     }
     syncVisibility();
+  }
+
+  /** The form's values, as strings (the settings that apply to the chosen family and objective). */
+  function currentValues(): Partial<Record<UrlSettingKey, string>> {
+    const s = chosen();
+    const out: Partial<Record<UrlSettingKey, string>> = {};
+    for (const key of URL_SETTING_KEYS) {
+      if (key !== 'steps' && !settingApplies(key, s)) continue;
+      out[key] = key === 'kappa' && learnKappa.checked ? 'learned' : c[key].value;
+    }
+    return out;
+  }
+  const defaultValues = formValues(d);
+  function query(): string {
+    return settingsQuery(currentValues(), defaultValues);
+  }
+  function settingsChanged(): void {
+    const q = query();
+    shareLink.href = `#${o.id}${q ? `?${q}` : ''}`;
+    o.onSettingsChange?.();
   }
 
   /**
@@ -339,17 +399,24 @@ export function trainPage(o: TrainPageOptions): {
   const runs: Run[] = [];
   let current: Run | undefined;
   let state: 'idle' | 'starting' | 'running' | 'paused' = 'idle';
-  let lastRunId: number | undefined;
+  /** The run whose model the trainer holds for this tab (explore, download). */
+  let lastRun: { runId: number; label: string } | undefined;
   let renderQueued = false;
+  /** Smoothed steps per second of the current run, for the time left. */
+  let rate: number | undefined;
 
   function setState(next: typeof state): void {
     state = next;
-    startButton.disabled = next !== 'idle';
-    pauseButton.disabled = next !== 'running' && next !== 'paused';
-    stopButton.disabled = next !== 'running' && next !== 'paused';
+    const active = next === 'running' || next === 'paused';
+    setEnabled(startButton, next === 'idle');
+    setEnabled(pauseButton, active);
+    setEnabled(stopButton, active);
+    setEnabled(stepButton, next === 'idle' || next === 'paused');
     pauseButton.textContent = next === 'paused' ? 'Resume' : 'Pause';
     pauseButton.setAttribute('aria-pressed', String(next === 'paused'));
-    exploreButton.disabled = lastRunId === undefined || next === 'running' || next === 'starting';
+    const haveModel = lastRun !== undefined && (next === 'idle' || next === 'paused');
+    setEnabled(exploreButton, haveModel);
+    setEnabled(downloadButton, haveModel);
     el.dataset['state'] = next;
   }
 
@@ -378,18 +445,26 @@ export function trainPage(o: TrainPageOptions): {
         return out;
       });
     const maxDim = Math.max(1, ...runs.map((r) => r.latentDim));
-    charts.loss.innerHTML = lineChart(series('loss'), {
+    charts.loss.render(series('loss'), {
       title: 'Loss (negative bound)',
       xLabel: 'step',
       yLabel: isText ? 'nats per sentence' : 'nats per image',
     });
-    charts.kl.innerHTML = lineChart(series('kl'), {
+    charts.kl.render(series('kl'), {
       title: 'KL(q(z|x) ‖ p(z))',
       xLabel: 'step',
       yLabel: 'nats',
       yInclude: 0,
+      rules: runs
+        .filter((r) => r.klFloor !== undefined)
+        .map((r) => ({
+          y: r.klFloor!,
+          color: r.color,
+          label: runs.length > 1 ? `KL floor (${runs.indexOf(r) + 1})` : 'KL floor',
+          title: `KL floor of ${r.label}`,
+        })),
     });
-    charts.au.innerHTML = lineChart(series('activeUnits'), {
+    charts.au.render(series('activeUnits'), {
       title: 'Active units',
       xLabel: 'step',
       yLabel: `units (of ${maxDim})`,
@@ -397,7 +472,7 @@ export function trainPage(o: TrainPageOptions): {
       yIntegers: true,
     });
     const points = runs.reduce((n, r) => n + r.train.length + r.test.length, 0);
-    for (const chart of Object.values(charts)) chart.dataset['points'] = String(points);
+    for (const chart of Object.values(charts)) chart.el.dataset['points'] = String(points);
     legend.replaceChildren(
       ...runs.map((r) =>
         h(
@@ -405,6 +480,9 @@ export function trainPage(o: TrainPageOptions): {
           {},
           h('span', { class: 'swatch', style: `background:${r.color}`, 'aria-hidden': 'true' }),
           r.label,
+          r.klFloor !== undefined
+            ? h('span', { class: 'floor-note' }, ` (KL floor ${r.klFloor.toFixed(2)} nats, dotted)`)
+            : null,
         ),
       ),
     );
@@ -416,17 +494,19 @@ export function trainPage(o: TrainPageOptions): {
     requestAnimationFrame(render);
   }
 
-  async function start(): Promise<void> {
+  async function start(options: { paused?: boolean } = {}): Promise<boolean> {
     errors.clear();
     let settings: TrainSettings;
     try {
       settings = readSettings();
     } catch (error) {
       errors.show(messageOf(error));
-      return;
+      return false;
     }
     setState('starting');
     status.textContent = 'Starting…';
+    delete status.dataset['finished'];
+    rate = undefined;
     const runId = nextRunId++;
     const used = new Set(runs.map((r) => r.color));
     const run: Run = {
@@ -442,10 +522,16 @@ export function trainPage(o: TrainPageOptions): {
       runs.push(run);
       while (runs.length > MAX_RUNS) runs.shift();
       current = run;
-      lastRunId = runId;
+      lastRun = { runId, label: run.label };
       queueRender();
-      await engine.request({ type: 'train', settings, runId });
-      if (state === 'starting') setState('running');
+      await engine.request({
+        type: 'train',
+        settings,
+        runId,
+        ...(options.paused ? { paused: true } : {}),
+      });
+      if (state === 'starting') setState(options.paused ? 'paused' : 'running');
+      return true;
     } catch (error) {
       const message = messageOf(error);
       errors.show(
@@ -456,13 +542,15 @@ export function trainPage(o: TrainPageOptions): {
       const i = runs.indexOf(run);
       if (i >= 0) runs.splice(i, 1);
       current = undefined;
+      lastRun = undefined;
       status.textContent = 'Not started.';
       setState('idle');
       queueRender();
+      return false;
     }
   }
 
-  async function command(type: 'pause' | 'resume' | 'stop'): Promise<void> {
+  async function command(type: 'pause' | 'resume' | 'stop' | 'step'): Promise<void> {
     try {
       await (await o.engine()).request({ type });
     } catch (error) {
@@ -470,26 +558,70 @@ export function trainPage(o: TrainPageOptions): {
     }
   }
 
-  startButton.addEventListener('click', () => void start());
-  pauseButton.addEventListener('click', () => {
+  const onClick = (b: HTMLButtonElement, action: () => void) =>
+    b.addEventListener('click', () => {
+      if (isEnabled(b)) action();
+    });
+  onClick(startButton, () => void start());
+  onClick(pauseButton, () => {
     if (state === 'paused') {
       setState('running');
+      announce('Resumed.');
       void command('resume');
     } else {
       void command('pause');
     }
   });
-  stopButton.addEventListener('click', () => void command('stop'));
-  clearButton.addEventListener('click', () => {
+  onClick(stepButton, async () => {
+    if (state === 'idle') {
+      if (!(await start({ paused: true }))) return;
+    }
+    if (state === 'paused') void command('step');
+  });
+  onClick(stopButton, () => void command('stop'));
+  onClick(clearButton, () => {
     runs.splice(0, runs.length, ...(current && state !== 'idle' ? [current] : []));
     queueRender();
   });
-  exploreButton.addEventListener('click', async () => {
+  onClick(resetButton, () => {
+    for (const el of Object.values(c)) el.removeAttribute('aria-invalid');
     errors.clear();
+    applySettings({ ...d, kappa: d.kappa });
+    settingsChanged();
+    announce('Settings reset to the defaults.');
+  });
+  onClick(exploreButton, async () => {
+    errors.clear();
+    const run = lastRun;
+    if (run === undefined) return;
     try {
-      const bundle = await (await o.engine()).request<ModelBundle>({ type: 'export-model' });
-      const run = runs.find((r) => r.runId === lastRunId);
-      o.explore(bundle, `trained in this page: ${run?.label ?? 'latest run'}`);
+      const bundle = await (await o.engine()).request<ModelBundle>({
+        type: 'export-model',
+        runId: run.runId,
+      });
+      o.explore(bundle, `trained in this page: ${run.label}`);
+    } catch (error) {
+      errors.show(messageOf(error));
+    }
+  });
+  onClick(downloadButton, async () => {
+    errors.clear();
+    const run = lastRun;
+    if (run === undefined) return;
+    try {
+      const archive = await (await o.engine()).request<RunArchive>({
+        type: 'export-run',
+        runId: run.runId,
+      });
+      const url = URL.createObjectURL(new Blob([archive.zip], { type: 'application/zip' }));
+      const a = h('a', { href: url, download: `${archive.name}.zip`, hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      const message = `Downloaded ${archive.name}.zip: a vaekit run directory (${archive.paths.length} files). Load it in “Explore a model” (pick the .zip or the unzipped folder), or run vaekit eval or vaekit sample on the unzipped folder.`;
+      evalStatus.textContent = message;
+      announce(message);
     } catch (error) {
       errors.show(messageOf(error));
     }
@@ -501,21 +633,31 @@ export function trainPage(o: TrainPageOptions): {
     switch (event.kind) {
       case 'started':
         if (state === 'starting') setState('running');
+        if (event.klFloor !== undefined) run.klFloor = event.klFloor;
         status.textContent = `Training on ${event.data}; ${event.parameters.toLocaleString('en')} parameters.`;
+        announce(`Training started: ${run.label}.`);
+        queueRender();
         break;
-      case 'progress':
+      case 'progress': {
         run.train.push(...event.rows);
-        status.textContent = `Step ${event.step} of ${event.steps} · ${event.stepsPerSec.toFixed(1)} steps/s · ${Math.round(event.examplesPerSec)} ${isText ? 'sentences' : 'images'}/s`;
+        if (!event.paused)
+          rate = rate === undefined ? event.stepsPerSec : 0.8 * rate + 0.2 * event.stepsPerSec;
+        const left = rate && rate > 0 ? (event.steps - event.step) / rate : undefined;
+        status.textContent = event.paused
+          ? `Paused at step ${event.step} of ${event.steps}.`
+          : `Step ${event.step} of ${event.steps} · ${event.stepsPerSec.toFixed(1)} steps/s · ${Math.round(event.examplesPerSec)} ${isText ? 'sentences' : 'images'}/s${left !== undefined && event.step < event.steps ? ` · about ${seconds(left)} left at this speed` : ''}`;
         status.dataset['step'] = String(event.step);
         status.dataset['stepsPerSec'] = event.stepsPerSec.toFixed(2);
         queueRender();
         break;
+      }
       case 'evaluation': {
         run.test.push(event.row);
         const r = event.row;
         evalStatus.textContent = `Held out at step ${event.step}: loss ${r.loss.toFixed(1)} nats · KL ${r.kl.toFixed(2)} nats · active units ${r.activeUnits} of ${run.latentDim}`;
         evalStatus.dataset['step'] = String(event.step);
         if (event.images) {
+          grid.hidden = false;
           drawImageGrid(grid, event.images, 8);
           grid.dataset['step'] = String(event.step);
           grid.setAttribute('aria-label', `Samples from the prior, decoded at step ${event.step}`);
@@ -557,28 +699,50 @@ export function trainPage(o: TrainPageOptions): {
       case 'paused':
         setState('paused');
         status.textContent = `Paused at step ${event.step}.`;
+        announce(`Paused at step ${event.step}.`);
         break;
       case 'resumed':
         setState('running');
         break;
-      case 'finished':
+      case 'finished': {
         current = undefined;
         setState('idle');
+        let message: string;
         if (event.status === 'failed') {
           errors.show(`Training failed: ${event.error}`);
-          status.textContent = `Failed at step ${event.step}.`;
+          message = `Failed at step ${event.step}.`;
         } else {
-          status.textContent = `${event.status === 'completed' ? 'Completed' : 'Stopped at'} step ${event.step} in ${event.seconds.toFixed(1)} s.`;
+          message = `${event.status === 'completed' ? 'Completed' : 'Stopped at'} step ${event.step} in ${event.seconds.toFixed(1)} s (${(event.step / Math.max(event.seconds, 1e-3)).toFixed(1)} steps/s on average, evaluations included).`;
         }
+        status.textContent = message;
+        announce(message);
         status.dataset['finished'] = event.status;
+        status.dataset['seconds'] = event.seconds.toFixed(2);
         break;
+      }
     }
   }
 
   const isImage = !isText;
+  const form = h(
+    'form',
+    { class: 'settings', onsubmit: (e: Event) => e.preventDefault() },
+    fieldset('Model', ['model']),
+    fieldset('Objective', ['objective']),
+    fieldset('Training', ['optimisation', 'evaluation', 'run']),
+  );
+  // Enter in a field starts training (the form has no submit button to do it).
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || !(e.target instanceof HTMLInputElement)) return;
+    if (e.target.type === 'checkbox') return;
+    e.preventDefault();
+    if (isEnabled(startButton)) void start();
+  });
+  form.addEventListener('input', settingsChanged);
+  form.addEventListener('change', settingsChanged);
   const el = h(
     'section',
-    { id: o.id, class: 'page', 'aria-labelledby': `${o.id}-heading` },
+    { id: `panel-${o.id}`, class: 'page', 'aria-labelledby': `${o.id}-heading` },
     h('h2', { id: `${o.id}-heading` }, o.heading),
     ...o.intro.map((p) => (typeof p === 'string' ? h('p', {}, p) : p)),
     presetButtons.length > 0
@@ -589,38 +753,36 @@ export function trainPage(o: TrainPageOptions): {
           ...presetButtons,
         )
       : null,
-    h(
-      'form',
-      { class: 'settings', onsubmit: (e: Event) => e.preventDefault() },
-      fieldset('Model', ['model']),
-      fieldset('Objective', ['objective']),
-      fieldset('Training', ['optimisation', 'evaluation', 'run']),
-    ),
+    form,
+    h('div', { class: 'buttons settings-buttons' }, resetButton, shareLink),
     h(
       'div',
       { class: 'buttons' },
       startButton,
       pauseButton,
+      stepButton,
       stopButton,
       clearButton,
       exploreButton,
+      downloadButton,
     ),
     errors.el,
     status,
+    announcer,
     evalStatus,
     h('h3', {}, 'Curves'),
     h(
       'p',
       { class: 'hint' },
-      'Solid: training batches, the objective’s negative bound (averaged over 5 steps). Dashed with dots: held-out examples, the negative ELBO. Runs stay on the charts for comparison.',
+      'Solid: training batches, the objective’s negative bound (averaged over 5 steps). Dashed with dots: held-out examples, the negative ELBO. Dotted, on the KL chart: the KL floor the run’s latent family keeps (BN-VAE: d/2·γ²; vMF with a fixed κ: its constant KL). Runs stay on the charts for comparison. Point at a chart (or focus it and use the arrow keys) to read its values.',
     ),
     legend,
     h(
       'div',
       { class: isImage ? 'results' : 'results three' },
-      charts.loss,
-      charts.kl,
-      charts.au,
+      charts.loss.el,
+      charts.kl.el,
+      charts.au.el,
       isImage ? h('figure', { class: 'samples' }, grid, gridCaption) : null,
     ),
     isImage
@@ -644,15 +806,22 @@ export function trainPage(o: TrainPageOptions): {
     el,
     handle,
     reset(reason) {
+      lastRun = undefined;
       if (state !== 'idle') {
         current = undefined;
-        lastRunId = undefined;
-        setState('idle');
         status.textContent = reason;
-      } else {
-        lastRunId = undefined;
-        setState('idle');
+        announce(reason);
       }
+      setState('idle');
+    },
+    query,
+    applyQuery(q) {
+      const { values, problems } = parseSettingsQuery(q);
+      // A link's settings are relative to the defaults: start from them.
+      applySettings({ ...d, ...values });
+      const q2 = query();
+      shareLink.href = `#${o.id}${q2 ? `?${q2}` : ''}`;
+      return problems;
     },
   };
 }

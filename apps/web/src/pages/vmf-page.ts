@@ -1,6 +1,7 @@
 import type { VmfSamples } from '../shared/types';
-import { PALETTE, lineChart } from '../ui/chart';
-import { errorBox, field, h, messageOf, numberInput } from '../ui/dom';
+import { PALETTE } from '../ui/chart';
+import { ChartView } from '../ui/chart-view';
+import { enterRuns, errorBox, field, h, latestOnly, messageOf, numberInput } from '../ui/dom';
 import type { EngineClient } from '../ui/engine-client';
 import { SphereView } from '../ui/sphere';
 
@@ -36,7 +37,8 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
     min: -1,
     max: 3,
     step: 0.01,
-    'aria-label': 'κ on a log scale',
+    'aria-label': 'log₁₀ κ',
+    'data-role': 'log-kappa',
   });
   kappaRange.value = String(Math.log10(10));
   const count = numberInput(1000, { min: 1, max: 20000, step: 1 });
@@ -52,12 +54,15 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
   views[0]!.onRotate = (y, p) => views[1]!.setView(y, p);
   views[1]!.onRotate = (y, p) => views[0]!.setView(y, p);
   const captions = views.map(() => h('figcaption', {}));
-  const histogram = h('figure', { class: 'chart wide', 'data-chart': 'vmf-histogram' });
+  const histogramView = new ChartView('Distribution of μᵀz', { 'data-chart': 'vmf-histogram' });
+  const histogram = histogramView.el;
+  histogram.classList.add('wide');
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
 
-  let running = false;
-  async function sample(): Promise<void> {
-    if (running) return;
+  // The latest settings are always drawn: changes while a draw runs are not dropped, the last
+  // of them is drawn when it ends (latestOnly).
+  const sample = latestOnly(draw);
+  async function draw(): Promise<void> {
     errors.clear();
     const m = mu.map((x) => Number(x.value)) as [number, number, number];
     const k = Number(kappa.value);
@@ -76,8 +81,8 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
       errors.show(`Points must be an integer from 1 to 20000, got '${count.value}'.`);
       return;
     }
-    running = true;
     status.textContent = 'Sampling…';
+    histogram.setAttribute('aria-busy', 'true');
     try {
       const engine = await o.engine();
       const result = await engine.request<VmfSamples[]>({
@@ -123,8 +128,8 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
         const w = lo + ((1 - lo) * j) / 199;
         return [w, density(w, k)] as [number, number];
       });
-      histogram.innerHTML = lineChart(
-        [...series, { label: 'exact density', color: '#000000', points: exact, dashed: true }],
+      histogramView.render(
+        [...series, { label: 'exact density', color: 'currentColor', points: exact, dashed: true }],
         {
           title: 'Distribution of w = μᵀz (the cosine to the mean direction)',
           xLabel: 'w = μᵀz (cosine, no unit)',
@@ -136,19 +141,22 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
         },
       );
       histogram.dataset['points'] = String(n);
+      histogram.dataset['kappa'] = String(k);
       status.textContent = `κ = ${k}, μ = (${unit.map((v) => v.toFixed(2)).join(', ')}).`;
     } catch (error) {
       errors.show(messageOf(error));
       status.textContent = '';
     } finally {
-      running = false;
+      histogram.removeAttribute('aria-busy');
     }
   }
   button.addEventListener('click', () => void sample());
+  // Every change of the slider (a key press, a drag) draws; presses that arrive during a draw
+  // are merged into one draw of the last value.
   kappaRange.addEventListener('input', () => {
     kappa.value = String(Math.round(10 ** Number(kappaRange.value) * 100) / 100);
+    void sample();
   });
-  kappaRange.addEventListener('change', () => void sample());
   kappa.addEventListener('change', () => {
     const k = Number(kappa.value);
     if (k > 0) kappaRange.value = String(Math.log10(k));
@@ -180,7 +188,7 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
 
   const el = h(
     'section',
-    { id: 'vmf', class: 'page', 'aria-labelledby': 'vmf-heading' },
+    { id: 'panel-vmf', class: 'page', 'aria-labelledby': 'vmf-heading' },
     h('h2', { id: 'vmf-heading' }, 'The von Mises-Fisher sampler'),
     h(
       'p',
@@ -226,5 +234,10 @@ export function vmfPage(o: { engine(): Promise<EngineClient> }): HTMLElement {
     legendKey,
     histogram,
   );
+  enterRuns(el, () => void sample());
+  // Redraw the spheres when the colour scheme changes (their lines take the text colour).
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    for (const v of views) v.draw();
+  });
   return Object.assign(el, { sample });
 }

@@ -117,7 +117,18 @@ export interface MetricPoint {
 }
 
 export type TrainEvent =
-  | { kind: 'started'; runId: number; settings: TrainSettings; data: string; parameters: number }
+  | {
+      kind: 'started';
+      runId: number;
+      settings: TrainSettings;
+      data: string;
+      parameters: number;
+      /**
+       * The family's floor under (or constant value of) the KL to the prior for these settings,
+       * in nats (`LATENT_FAMILIES.get(latent).klFloor`), when it has one.
+       */
+      klFloor?: number;
+    }
   | {
       kind: 'progress';
       runId: number;
@@ -179,6 +190,8 @@ export interface LatentMap {
   labelName: string;
   /** PCA: share of the variance the two axes explain. */
   explained?: number;
+  /** Per latent dimension: the mean, smallest and largest posterior centre of the points. */
+  dims?: { mean: number[]; min: number[]; max: number[] };
 }
 
 /** Files of a run directory (or of its `model/` folder), by path relative to the picked folder. */
@@ -214,14 +227,34 @@ export interface ModelBundle {
   evaluation?: Record<string, unknown>;
 }
 
+/** A run trained in the page as a `vaekit train` run directory, zipped (one top folder `name/`). */
+export interface RunArchive {
+  /** The folder name, also the file name without `.zip`. */
+  name: string;
+  zip: ArrayBuffer;
+  /** The archive's paths, for messages and tests. */
+  paths: string[];
+}
+
 /** Requests to an engine worker; each gets one reply. */
 export type EngineRequest =
   | { type: 'init'; backend: BackendRequest; wasmPaths: Record<string, string>; dataBase: string }
-  | { type: 'train'; settings: TrainSettings; runId: number }
+  | {
+      type: 'train';
+      settings: TrainSettings;
+      runId: number;
+      /** Start paused (for a single step: `train` paused, then `step`). */
+      paused?: boolean;
+    }
   | { type: 'pause' }
+  /** One optimisation step of the paused run, which stays paused. */
+  | { type: 'step' }
   | { type: 'resume' }
   | { type: 'stop' }
-  | { type: 'export-model' }
+  /** The model of run `runId` (the last run of each task is kept), as the explorer loads it. */
+  | { type: 'export-model'; runId: number }
+  /** Run `runId` as a run directory in a ZIP archive ({@link RunArchive}). */
+  | { type: 'export-run'; runId: number }
   | { type: 'load-run'; files: RunFiles; source: string }
   | { type: 'load-bundle'; bundle: ModelBundle; source: string }
   | { type: 'samples'; n: number; seed: number; temperature?: number }
@@ -229,6 +262,8 @@ export type EngineRequest =
   | { type: 'interpolate'; from: number | string; to: number | string; steps: number }
   | { type: 'latent-map'; n: number }
   | { type: 'decode-point'; x: number; y: number }
+  | { type: 'decode-latent'; z: number[] }
+  | { type: 'encode-image'; pixels: Float32Array }
   | { type: 'decode-grid'; x0: number; x1: number; y0: number; y1: number; n: number }
   | { type: 'test-digits'; indices: number[] }
   | { type: 'vmf'; mu: [number, number, number]; kappa: number; n: number; seed: number }

@@ -14,7 +14,8 @@ export const PALETTE = [
   '#CC79A7',
   '#E69F00',
   '#56B4E9',
-  '#000000',
+  // Okabe & Ito's black, drawn in the text colour so it stays visible in dark mode.
+  'currentColor',
 ];
 
 export interface Series {
@@ -40,6 +41,26 @@ export interface ChartOptions {
   yIntegers?: boolean;
   /** Bars instead of lines: each series point is a bar of width `barWidth` centred on x. */
   bars?: { width: number };
+  /**
+   * Horizontal reference lines (e.g. a latent family's KL floor), drawn dotted in their colour
+   * with their label at the right; the y range includes them.
+   */
+  rules?: { y: number; color: string; label: string; title?: string }[];
+  /** The accessible name of the chart (default: the title). */
+  description?: string;
+}
+
+/** Where a chart's data lie in its SVG (viewBox units), to read values back under a pointer. */
+export interface ChartLayout {
+  svg: string;
+  width: number;
+  height: number;
+  /** The plot area: `[left, top, width, height]`. */
+  plot: [number, number, number, number];
+  /** Data x of an SVG x. */
+  xOf(px: number): number;
+  sx(x: number): number;
+  sy(y: number): number;
 }
 
 function escapeXml(s: string): string {
@@ -51,11 +72,28 @@ function escapeXml(s: string): string {
 
 const num = (v: number) => String(Math.round(v * 100) / 100);
 
+/** `text` in lines of at most `width` characters, broken at spaces (at most two lines). */
+function wrap(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const cut = text.lastIndexOf(' ', width);
+  const at = cut > width / 3 ? cut : width;
+  const rest = text.slice(at).trim();
+  return [text.slice(0, at).trim(), rest.length > width ? `${rest.slice(0, width - 1)}…` : rest];
+}
+
 /** One chart panel as an SVG string (scales with its container: viewBox, width 100%). */
 export function lineChart(series: Series[], o: ChartOptions): string {
+  return lineChartLayout(series, o).svg;
+}
+
+/** {@link lineChart} with its layout, to map pointer positions back to data. */
+export function lineChartLayout(series: Series[], o: ChartOptions): ChartLayout {
   const width = o.width ?? 300;
   const height = o.height ?? 220;
-  const margin = { left: 52, right: 18, top: 26, bottom: 38 };
+  // A title too long for the width takes a second line (a phone's narrow chart).
+  const perLine = Math.max(20, Math.floor((width - 52) / 7.2));
+  const titleLines = wrap(o.title, perLine);
+  const margin = { left: 52, right: 18, top: 26 + 15 * (titleLines.length - 1), bottom: 38 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const finite = series.map((s) => ({
@@ -71,8 +109,10 @@ export function lineChart(series: Series[], o: ChartOptions): string {
     xMin -= o.bars.width / 2;
     xMax += o.bars.width / 2;
   }
-  let yMin = Math.min(...ys, o.yInclude ?? Infinity);
-  let yMax = Math.max(...ys, o.yInclude ?? -Infinity);
+  const rules = (o.rules ?? []).filter((r) => Number.isFinite(r.y));
+  const ruleYs = rules.map((r) => r.y);
+  let yMin = Math.min(...ys, ...ruleYs, o.yInclude ?? Infinity);
+  let yMax = Math.max(...ys, ...ruleYs, o.yInclude ?? -Infinity);
   if (!Number.isFinite(yMin) || !Number.isFinite(yMax)) [yMin, yMax] = [0, 1];
   if (yMax === yMin)
     [yMin, yMax] = [
@@ -93,9 +133,12 @@ export function lineChart(series: Series[], o: ChartOptions): string {
   const right = margin.left + plotW;
   const clip = `clip-${Math.random().toString(36).slice(2, 9)}`;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(o.title)}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(o.description ?? o.title)}" font-family="system-ui, sans-serif" font-size="11">`,
     `<clipPath id="${clip}"><rect x="${num(margin.left)}" y="${num(top)}" width="${num(plotW)}" height="${num(plotH)}"/></clipPath>`,
-    `<text x="${num(margin.left)}" y="17" font-size="13" font-weight="600" fill="currentColor">${escapeXml(o.title)}</text>`,
+    ...titleLines.map(
+      (line, i) =>
+        `<text x="${num(margin.left)}" y="${17 + 15 * i}" font-size="13" font-weight="600" fill="currentColor">${escapeXml(line)}</text>`,
+    ),
   ];
   for (const t of yTicks.ticks) {
     if (t < yMin - 1e-9 || t > yMax + 1e-9) continue;
@@ -151,8 +194,42 @@ export function lineChart(series: Series[], o: ChartOptions): string {
       }
     }
   }
-  out.push('</g></svg>');
-  return out.join('');
+  for (const r of rules) {
+    const y = sy(r.y);
+    out.push(
+      `<line data-role="kl-floor" data-y="${r.y}" x1="${num(margin.left)}" x2="${num(right)}" y1="${num(y)}" y2="${num(y)}" stroke="${r.color}" stroke-width="1.4" stroke-dasharray="1.5 3" stroke-linecap="round"><title>${escapeXml(`${r.title ?? r.label}: ${formatValue(r.y)} nats`)}</title></line>`,
+    );
+  }
+  out.push('</g>');
+  for (const [i, r] of rules.entries()) {
+    out.push(
+      `<text x="${num(right - 3)}" y="${num(sy(r.y) - 3 - 11 * i)}" text-anchor="end" font-size="10" fill="${r.color}">${escapeXml(r.label)}</text>`,
+    );
+  }
+  out.push('<g class="readout-marks"></g></svg>');
+  return {
+    svg: out.join(''),
+    width,
+    height,
+    plot: [margin.left, top, plotW, plotH],
+    xOf: (px) => xMin + ((px - margin.left) / plotW) * (xMax - xMin),
+    sx,
+    sy,
+  };
+}
+
+/** A value for read-outs and tables: 4 significant digits, integers as they are. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 1000
+    ? v.toFixed(0)
+    : a >= 100
+      ? v.toFixed(1)
+      : a >= 1
+        ? v.toFixed(2)
+        : v.toPrecision(3);
 }
 
 /** A scatter plot (the latent map): points coloured by label, equal axis scales. */

@@ -79,3 +79,54 @@ export function errorBox(): { el: HTMLDivElement; show(message: string): void; c
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Run `work` for the latest request only: a call while one runs is remembered (the last one
+ * wins) and run when it ends, so the last value asked for is always the one drawn and none is
+ * dropped, without queueing every intermediate one.
+ */
+export function latestOnly<A extends unknown[]>(
+  work: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  let running: Promise<void> | undefined;
+  let pending: A | undefined;
+  let waiters: (() => void)[] = [];
+  const run = async (args: A): Promise<void> => {
+    try {
+      await work(...args);
+    } finally {
+      if (pending !== undefined) {
+        const next = pending;
+        pending = undefined;
+        running = run(next);
+      } else {
+        running = undefined;
+        const done = waiters;
+        waiters = [];
+        for (const w of done) w();
+      }
+    }
+  };
+  return (...args: A) => {
+    if (running !== undefined) {
+      pending = args;
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    }
+    running = run(args);
+    return new Promise<void>((resolve) => waiters.push(resolve));
+  };
+}
+
+/** Enter in a text or number field of `container` runs `action` (forms without a submit button). */
+export function enterRuns(
+  container: HTMLElement,
+  action: (target: HTMLInputElement) => void,
+): void {
+  container.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.key !== 'Enter' || !(t instanceof HTMLInputElement)) return;
+    if (t.type === 'checkbox' || t.type === 'radio' || t.type === 'file') return;
+    e.preventDefault();
+    action(t);
+  });
+}

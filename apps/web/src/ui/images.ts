@@ -14,7 +14,8 @@ export function drawImageGrid(
   const gap = 1;
   canvas.width = cols * (width + gap) + gap;
   canvas.height = rows * (height + gap) + gap;
-  const ctx = canvas.getContext('2d')!;
+  // Drawn pixel by pixel on the CPU, and read back by tests: keep it in CPU memory.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const img = ctx.createImageData(canvas.width, canvas.height);
   img.data.fill(255);
   const size = height * width;

@@ -87,17 +87,18 @@ export class SphereView {
 
   draw(): void {
     const c = this.canvas;
-    const ctx = c.getContext('2d')!;
+    const ctx = c.getContext('2d', { willReadFrequently: true })!;
     const w = c.width;
     const r = w * 0.42;
     const cx = w / 2;
     const cy = c.height / 2;
-    const styles = getComputedStyle(c);
-    const fg = styles.color || '#222';
+    // The text colour, read at each draw (the page redraws when the colour scheme changes).
+    const fg = getComputedStyle(c).color || '#222';
+    c.dataset['fg'] = fg;
     ctx.clearRect(0, 0, w, c.height);
-    ctx.lineWidth = 1;
+    ctx.lineWidth = 1.2;
     ctx.strokeStyle = fg;
-    ctx.globalAlpha = 0.5;
+    ctx.globalAlpha = 0.7;
     ctx.beginPath();
     ctx.arc(cx, cy, r, 0, 2 * Math.PI);
     ctx.stroke();
@@ -105,7 +106,7 @@ export class SphereView {
     const circle = (f: (t: number) => [number, number, number]) => {
       for (const front of [false, true]) {
         ctx.setLineDash(front ? [] : [3, 4]);
-        ctx.globalAlpha = front ? 0.35 : 0.18;
+        ctx.globalAlpha = front ? 0.5 : 0.3;
         ctx.beginPath();
         let pen = false;
         for (let i = 0; i <= 96; i++) {
