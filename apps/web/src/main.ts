@@ -116,8 +116,22 @@ async function explorerEngine(): Promise<EngineClient> {
 
 const explore = explorePage({
   engine: explorerEngine,
-  demoBase: absolute('demo-model/'),
-  demoFiles: DEMO_FILES,
+  demos: [
+    {
+      label: 'Load the bundled demo model',
+      action: 'load-demo',
+      base: absolute('demo-model/'),
+      folder: 'demo-model',
+      files: DEMO_FILES,
+    },
+    {
+      label: 'Load the bundled text demo model',
+      action: 'load-text-demo',
+      base: absolute('demo-text-model/'),
+      folder: 'demo-text-model',
+      files: DEMO_FILES,
+    },
+  ],
 });
 const showExplore = async (bundle: Parameters<typeof explore.loadBundle>[0], source: string) => {
   selectTab('explore', true);

@@ -14,11 +14,23 @@ import {
 import type { EngineClient } from '../ui/engine-client';
 import { drawImageGrid, imageCanvas, showDecoded } from '../ui/images';
 
+/** A run directory bundled with the app (public/<folder>/). */
+export interface DemoModel {
+  /** The button's text. */
+  label: string;
+  /** `data-action` of its button. */
+  action: string;
+  /** URL of the folder, ending in `/`. */
+  base: string;
+  /** Its folder name, for messages. */
+  folder: string;
+  files: string[];
+}
+
 export interface ExplorePageOptions {
   engine(): Promise<EngineClient>;
-  /** URL of the bundled demo run directory (ending in `/`). */
-  demoBase: string;
-  demoFiles: string[];
+  /** The bundled demo run directories. */
+  demos: DemoModel[];
 }
 
 /** Ten colours for the digits, all visible on light and dark backgrounds (6 is the text colour). */
@@ -88,11 +100,15 @@ export function explorePage(o: ExplorePageOptions): {
     { class: 'status', role: 'status', 'aria-live': 'polite', 'data-role': 'load-status' },
     'No model loaded.',
   );
-  const demoButton = h(
-    'button',
-    { type: 'button', class: 'primary', 'data-action': 'load-demo' },
-    'Load the bundled demo model',
-  );
+  const demoButtons = o.demos.map((demo, i) => {
+    const b = h(
+      'button',
+      { type: 'button', class: i === 0 ? 'primary' : '', 'data-action': demo.action },
+      demo.label,
+    );
+    b.addEventListener('click', () => void loadDemo(demo));
+    return b;
+  });
   const folderInput = h('input', {
     type: 'file',
     webkitdirectory: true,
@@ -207,24 +223,27 @@ export function explorePage(o: ExplorePageOptions): {
     await loaded(result);
   }
 
-  demoButton.addEventListener('click', async () => {
+  async function loadDemo(demo: DemoModel): Promise<void> {
     errors.clear();
-    status.textContent = 'Fetching the demo model…';
+    status.textContent = `Fetching ${demo.label.replace(/^Load /, '')}…`;
     try {
       const files: RunFiles = await Promise.all(
-        o.demoFiles.map(async (path) => {
-          const response = await fetch(new URL(path, o.demoBase).href);
+        demo.files.map(async (path) => {
+          const response = await fetch(new URL(path, demo.base).href);
           if (!response.ok)
             throw new Error(`could not fetch the demo model's ${path} (HTTP ${response.status})`);
-          return { path: `demo-model/${path}`, file: await response.blob() };
+          return { path: `${demo.folder}/${path}`, file: await response.blob() };
         }),
       );
-      await loadFiles(files, 'the bundled demo model (demo-model/)');
+      await loadFiles(
+        files,
+        `the bundled ${demo.label.replace(/^Load the bundled /, '')} (${demo.folder}/)`,
+      );
     } catch (error) {
       errors.show(messageOf(error));
       status.textContent = 'No model loaded.';
     }
-  });
+  }
   const fromInput = (input: HTMLInputElement) => {
     const list = Array.from(input.files ?? []);
     input.value = '';
@@ -981,7 +1000,7 @@ export function explorePage(o: ExplorePageOptions): {
     h(
       'div',
       { class: 'loaders' },
-      demoButton,
+      ...demoButtons,
       field('Pick a run directory', folderInput),
       field('…or pick its files', filesInput),
     ),
