@@ -165,7 +165,7 @@ const textPage = trainPage({
   heading: 'Posterior collapse in a text VAE',
   intro: [
     'An LSTM VAE on 6,000 short Brown-corpus sentences. Its decoder is a language model strong enough to ignore the latent code. Under the plain ELBO the KL term goes to zero within a few dozen steps and no latent unit stays active (posterior collapse): every sentence gets the same code, the samples are one sentence and the reconstructions ignore their input. BN-VAE (batch norm on the posterior means) keeps the training KL above d/2·γ² (2.9 nats for d = 16, γ = 0.6) and every unit active; a von Mises-Fisher posterior with a fixed κ has a constant KL (7.2 nats for κ = 30) and keeps most units active.',
-    'Train the three presets one after the other: their curves stay on the charts for comparison. Each is 400 steps of 32 sentences with a held-out evaluation every 25. How long that takes depends on the machine: in headless Chromium on a 2-core server (wasm backend) a preset took 44 to 55 seconds from Start to Completed, and 52 to 65 seconds with other work on the cores. The status line shows the speed here and the time left.',
+    'Train the three presets one after the other: their curves stay on the charts for comparison. Each is 400 steps of 32 sentences with a held-out evaluation every 25. How long that takes depends on the machine and on what else it runs: in headless Chromium on a 2-core server (wasm backend) a preset took 26 to 36 seconds from Start to Completed when the server was nearly idle, and 44 to 65 seconds with other work on its cores. The status line shows the speed here and the time left.',
   ],
   defaults: {
     ...DEFAULT_SETTINGS,
