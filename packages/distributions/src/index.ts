@@ -37,6 +37,7 @@ export { vmfMeanResultantLength } from './special/vmf-mean-resultant-length';
 export { vmfLogNormalizer } from './special/vmf-log-normalizer';
 export { vmfEntropy } from './special/vmf-entropy';
 export { vmfKLToUniform } from './special/vmf-kl-to-uniform';
+export { powerSphericalKLToUniform } from './special/power-spherical-kl-to-uniform';
 
 // The same in float32 tensors, differentiable in kappa, for use inside graphs.
 export {

@@ -1,10 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import {
-  HypersphericalUniform,
-  PowerSpherical,
-  klDivergence,
-  vmfKLToUniform,
-} from '@vaekit/distributions';
+import { powerSphericalKLToUniform, vmfKLToUniform } from '@vaekit/distributions';
 import type { PosteriorHeadConfig } from '@vaekit/layers';
 import { Registry } from './registry';
 
@@ -128,7 +122,7 @@ LATENT_FAMILIES.register({
       ? { family: 'vmf', latentDim, learnKappa: true }
       : { family: 'vmf', latentDim, kappa },
   klFloor: ({ latentDim, kappa }) =>
-    kappa === 'learned' ? undefined : vmfKLToUniform(kappa, latentDim),
+    kappa === 'learned' ? undefined : vmfKLToUniform(latentDim, kappa),
 });
 
 LATENT_FAMILIES.register({
@@ -146,13 +140,6 @@ LATENT_FAMILIES.register({
     kappa === 'learned'
       ? { family: 'power-spherical', latentDim, learnKappa: true }
       : { family: 'power-spherical', latentDim, kappa },
-  // The KL to the uniform prior does not depend on the mean direction: take e_1.
   klFloor: ({ latentDim, kappa }) =>
-    kappa === 'learned'
-      ? undefined
-      : tf.tidy(() => {
-          const e1 = tf.concat([tf.ones([1, 1]), tf.zeros([1, latentDim - 1])], 1);
-          const q = new PowerSpherical({ meanDirection: e1, concentration: kappa });
-          return klDivergence(q, new HypersphericalUniform({ dim: latentDim })).dataSync()[0]!;
-        }),
+    kappa === 'learned' ? undefined : powerSphericalKLToUniform(latentDim, kappa),
 });
