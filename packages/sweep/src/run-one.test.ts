@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunDirectory } from '@vaekit/trainer';
@@ -43,6 +43,10 @@ describe('runOne', () => {
     expect(RunDirectory.isRun(dir)).toBe(true);
     expect(existsSync(join(dir, 'eval.json'))).toBe(true);
     expect(existsSync(join(dir, 'model', 'model.json'))).toBe(true);
+    // TensorBoard event files, so `tensorboard --logdir <sweep>` shows every run's curves.
+    expect(
+      readdirSync(join(dir, 'tensorboard')).some((f) => f.startsWith('events.out.tfevents.')),
+    ).toBe(true);
     const saved = JSON.parse(readFileSync(join(dir, RESULT_FILE), 'utf8'));
     expect(saved).toMatchObject({ ...first, values: run.values, config: run.config });
     expect(readRunOutcome(sweepDir, run.id)).toEqual(first);

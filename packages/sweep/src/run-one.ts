@@ -137,6 +137,8 @@ export async function runOne(
   const result = await train(run.config, {
     out: dir,
     resume,
+    // Every run logs TensorBoard event files too: `tensorboard --logdir <sweep>` compares them.
+    tensorboard: true,
     ...(options.signal ? { signal: options.signal } : {}),
     events: {
       onStep: (s) => options.onStep?.(s.step, s.totalSteps),
