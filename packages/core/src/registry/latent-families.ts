@@ -106,40 +106,54 @@ LATENT_FAMILIES.register({
   klFloor: ({ latentDim, tau }) => (latentDim / 2) * tau,
 });
 
-LATENT_FAMILIES.register({
-  name: 'vmf',
-  label: 'vMF',
-  description:
-    'von Mises-Fisher posterior, uniform prior on the sphere: constant KL for fixed kappa',
-  reference: 'Davidson et al. 2018, "Hyperspherical Variational Auto-Encoders"; Xu & Durrett 2018',
-  parameters: ['kappa'],
-  spherical: true,
-  factorizedKL: false,
-  minLatentDim: 2,
-  batchStatistics: false,
-  headConfig: ({ latentDim, kappa }) =>
-    kappa === 'learned'
-      ? { family: 'vmf', latentDim, learnKappa: true }
-      : { family: 'vmf', latentDim, kappa },
-  klFloor: ({ latentDim, kappa }) =>
-    kappa === 'learned' ? undefined : vmfKLToUniform(latentDim, kappa),
-});
+/**
+ * A family on the unit sphere with a fixed or learned concentration and the uniform prior: its
+ * KL to the prior is a constant for a fixed kappa (`klToUniform(d, kappa)`), the floor that keeps
+ * the code from collapsing.
+ */
+function sphericalFamily(
+  family: 'vmf' | 'power-spherical',
+  text: Pick<LatentFamilySpec, 'label' | 'description' | 'reference'>,
+  klToUniform: (dim: number, kappa: number) => number,
+): LatentFamilySpec {
+  return {
+    name: family,
+    ...text,
+    parameters: ['kappa'],
+    spherical: true,
+    factorizedKL: false,
+    minLatentDim: 2,
+    batchStatistics: false,
+    headConfig: ({ latentDim, kappa }) =>
+      kappa === 'learned' ? { family, latentDim, learnKappa: true } : { family, latentDim, kappa },
+    klFloor: ({ latentDim, kappa }) =>
+      kappa === 'learned' ? undefined : klToUniform(latentDim, kappa),
+  };
+}
 
-LATENT_FAMILIES.register({
-  name: 'power-spherical',
-  label: 'Power Spherical',
-  description:
-    'Power Spherical posterior, uniform prior on the sphere: a fully reparameterised vMF alternative',
-  reference: 'De Cao & Aziz 2020, "The Power Spherical distribution"',
-  parameters: ['kappa'],
-  spherical: true,
-  factorizedKL: false,
-  minLatentDim: 2,
-  batchStatistics: false,
-  headConfig: ({ latentDim, kappa }) =>
-    kappa === 'learned'
-      ? { family: 'power-spherical', latentDim, learnKappa: true }
-      : { family: 'power-spherical', latentDim, kappa },
-  klFloor: ({ latentDim, kappa }) =>
-    kappa === 'learned' ? undefined : powerSphericalKLToUniform(latentDim, kappa),
-});
+LATENT_FAMILIES.register(
+  sphericalFamily(
+    'vmf',
+    {
+      label: 'vMF',
+      description:
+        'von Mises-Fisher posterior, uniform prior on the sphere: constant KL for fixed kappa',
+      reference:
+        'Davidson et al. 2018, "Hyperspherical Variational Auto-Encoders"; Xu & Durrett 2018',
+    },
+    vmfKLToUniform,
+  ),
+);
+
+LATENT_FAMILIES.register(
+  sphericalFamily(
+    'power-spherical',
+    {
+      label: 'Power Spherical',
+      description:
+        'Power Spherical posterior, uniform prior on the sphere: a fully reparameterised vMF alternative',
+      reference: 'De Cao & Aziz 2020, "The Power Spherical distribution"',
+    },
+    powerSphericalKLToUniform,
+  ),
+);

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainConfig } from '@vaekit/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type MetricsRow, RunDirectory } from '../run/run-directory';
 import { train } from '../train/train';
@@ -10,6 +9,7 @@ import { type EventMessage, decodeEvent } from './event-proto';
 import { TENSORBOARD_DIR, TENSORBOARD_METRICS, TensorBoardLog } from './tensorboard-log';
 import { EVENT_FILE_VERSION, TensorBoardWriter } from './tensorboard-writer';
 import { readTFRecords } from './tfrecord';
+import { TINY } from '../train/__fixtures__/runs';
 
 const dirs: string[] = [];
 function tempRun(): string {
@@ -20,18 +20,6 @@ function tempRun(): string {
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-/** A small, fast image run: MLP 784-32-4, 8 steps, validation every 4 steps. */
-const TINY: Partial<TrainConfig> = {
-  hidden: [32],
-  latentDim: 4,
-  batchSize: 32,
-  maxSteps: 8,
-  evalEvery: 4,
-  evalExamples: 64,
-  evalK: 4,
-  seed: 3,
-};
 
 function eventFiles(run: string): string[] {
   const dir = join(run, TENSORBOARD_DIR);
