@@ -5,6 +5,14 @@ import { drawPowerSphericalAngles } from './internal/power-spherical-angles';
 import { deriveSeed } from './internal/seed';
 import { broadcastShapes } from './internal/shapes';
 import { stopGradient } from './internal/stop-gradient';
+import {
+  checkConcentration,
+  checkKappa,
+  checkUnitNorm,
+  implicitPairs,
+  sizeOf,
+  transport,
+} from './internal/spherical';
 import { check } from './internal/validate';
 import { registerKL } from './kl';
 import {
@@ -16,7 +24,6 @@ import {
 } from './special/tensor-power-spherical';
 
 /** How far from 1 the norm of a mean direction may be. */
-const UNIT_NORM_TOLERANCE = 1e-3;
 
 /** Below this squared norm of `e_1 - mu`, the Householder reflection is the identity. */
 const HOUSEHOLDER_MIN_NORM2 = 1e-30;
@@ -107,26 +114,8 @@ export class PowerSpherical extends Distribution {
       'of event size d >= 2 (its last dimension)',
       `shape [${meanDirection.shape}]`,
     );
-    const worst = worstNorm(meanDirection);
-    check(
-      worst === null || Math.abs(worst - 1) <= UNIT_NORM_TOLERANCE,
-      'meanDirection',
-      `unit-norm along its last axis (|norm - 1| <= ${UNIT_NORM_TOLERANCE})`,
-      `a vector of norm ${worst}`,
-    );
-    let kappaShape: number[] = [];
-    if (typeof concentration === 'number') {
-      checkConcentration(concentration);
-    } else {
-      check(
-        concentration instanceof tf.Tensor,
-        'concentration',
-        'a number or a tensor',
-        concentration,
-      );
-      for (const k of concentration.dataSync()) checkConcentration(k);
-      kappaShape = concentration.shape;
-    }
+    checkUnitNorm(meanDirection);
+    const kappaShape = checkConcentration(concentration);
     const batchShape = broadcastShapes(
       meanDirection.shape.slice(0, -1),
       kappaShape,
@@ -177,7 +166,7 @@ export class PowerSpherical extends Distribution {
     } else {
       kappaB = tf.broadcastTo(this.concentration, batch);
       kappas = kappaB.dataSync();
-      for (const k of kappas as Float32Array) checkConcentration(k);
+      for (const k of kappas as Float32Array) checkKappa(k);
     }
     const betaSeed = deriveSeed(seed, 0) ?? Math.floor(Math.random() * 4294967296);
     const { ts, grads } = drawPowerSphericalAngles(
@@ -287,29 +276,6 @@ export function klPowerSphericalHypersphericalUniform(
 
 registerKL(PowerSpherical, HypersphericalUniform, klPowerSphericalHypersphericalUniform);
 
-function checkConcentration(k: number): void {
-  check(
-    Number.isFinite(k) && k >= 0,
-    'concentration',
-    'finite and >= 0 (kappa in [0, Infinity))',
-    k,
-  );
-}
-
-function sizeOf(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** The norm, along the last axis, farthest from 1 (null for an empty tensor). */
-function worstNorm(meanDirection: tf.Tensor): number | null {
-  const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(meanDirection), -1)).dataSync());
-  let worst: number | null = null;
-  for (const v of norms) {
-    if (worst === null || !(Math.abs(v - 1) <= Math.abs(worst - 1))) worst = v;
-  }
-  return worst;
-}
-
 /**
  * `nu = H [0, v]`, the image of the tangent direction `[0, v]` (v unit in R^{d-1}) under the
  * Householder reflection `H = I - 2 a a^T / ||a||^2`, `a = e_1 - m`, `m = mu0 / ||mu0||`, which
@@ -346,55 +312,4 @@ function householderTangent(mu0: tf.Tensor, v: tf.Tensor): tf.Tensor {
     tf.zerosLike(norm2),
   );
   return tf.concat([tf.mul(c, a1), tf.sub(v, tf.mul(c, rest))], -1);
-}
-
-/**
- * The mean-direction gradient of a sample that moves rigidly with `mu`, as in
- * `VonMisesFisher`: the sample is `x = t mu + s nu - transport(...)`, with `nu` computed
- * from `mu0 = sg(mu)` (no gradient), and `transport = (s nu^T (mu - mu0)) mu0` is zero in value.
- * Together they give
- * ```
- * dx/dmu = t I - s mu nu^T = t I + t mu mu^T - mu x^T
- * ```
- * the Jacobian at `mu' = mu` of `x(mu') = R(mu -> mu') x` with `R` the minimal rotation taking
- * `mu` to `mu'`. Since `R` maps PS(mu, kappa) onto PS(mu', kappa), this is an exact pathwise
- * derivative: unbiased for any loss, and bounded. (The derivative of the Householder reflection
- * is unbiased too but grows like `1 / ||e_1 - mu||`, and is undefined at `mu = e_1`.) Written as
- * a zero-valued surrogate rather than a `tf.customGrad` that saves `nu` (tensorflow/tfjs#6518).
- */
-function transport(mu: tf.Tensor, mu0: tf.Tensor, s: tf.Tensor, nu: tf.Tensor): tf.Tensor {
-  const delta = tf.sub(mu, mu0);
-  return tf.mul(tf.mul(s, tf.sum(tf.mul(nu, delta), -1, true)), mu0);
-}
-
-/**
- * The `(t, s)` pairs as a function of the broadcast concentration `kappaB` (shape `batchShape`),
- * with the implicit reparameterisation gradient: `d/dkappa` of the pairs is `grads`, summed over
- * the `sampleRank` leading sample axes to `batchShape` (the broadcast of `kappaB` back to the
- * concentration's own shape is tfjs's `broadcastTo` gradient). The derivatives stay a JS array
- * until the backward pass needs them: a customGrad that saved a tensor would trip tfjs'
- * test-mode leak check on wasm (tensorflow/tfjs#6518).
- */
-function implicitPairs(
-  kappaB: tf.Tensor,
-  ts: Float32Array,
-  grads: Float32Array,
-  shape: number[],
-  sampleRank: number,
-): tf.Tensor {
-  const f = tf.customGrad(((k: tf.Tensor) => ({
-    value: tf.tensor(ts, shape),
-    gradFunc: (dy: tf.Tensor) => {
-      const perDraw = tf.sum(tf.mul(dy, tf.tensor(grads, shape)), -1);
-      const g =
-        sampleRank > 0
-          ? tf.sum(
-              perDraw,
-              Array.from({ length: sampleRank }, (_, i) => i),
-            )
-          : perDraw;
-      return tf.reshape(g, k.shape);
-    },
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(kappaB);
 }

@@ -4,6 +4,14 @@ import { HypersphericalUniform } from './hyperspherical-uniform';
 import { deriveSeed } from './internal/seed';
 import { broadcastShapes } from './internal/shapes';
 import { stopGradient } from './internal/stop-gradient';
+import {
+  checkConcentration,
+  checkKappa,
+  checkUnitNorm,
+  implicitPairs,
+  sizeOf,
+  transport,
+} from './internal/spherical';
 import { check } from './internal/validate';
 import { drawAngles, type VmfSamplerName } from './internal/vmf-angles';
 import { registerKL } from './kl';
@@ -21,7 +29,6 @@ export type VonMisesFisherSampler = VmfSamplerName;
 const SAMPLERS: readonly VonMisesFisherSampler[] = ['inverse-cdf', 'wood'];
 
 /** How far from 1 the norm of a mean direction may be. */
-const UNIT_NORM_TOLERANCE = 1e-3;
 
 /** Constructor arguments of {@link VonMisesFisher}. */
 export interface VonMisesFisherArgs {
@@ -127,26 +134,8 @@ export class VonMisesFisher extends Distribution {
       `one of ${SAMPLERS.map((s) => `'${s}'`).join(', ')}`,
       `'${sampler}'`,
     );
-    const worst = worstNorm(meanDirection);
-    check(
-      worst === null || Math.abs(worst - 1) <= UNIT_NORM_TOLERANCE,
-      'meanDirection',
-      `unit-norm along its last axis (|norm - 1| <= ${UNIT_NORM_TOLERANCE})`,
-      `a vector of norm ${worst}`,
-    );
-    let kappaShape: number[] = [];
-    if (typeof concentration === 'number') {
-      checkConcentration(concentration);
-    } else {
-      check(
-        concentration instanceof tf.Tensor,
-        'concentration',
-        'a number or a tensor',
-        concentration,
-      );
-      for (const k of concentration.dataSync()) checkConcentration(k);
-      kappaShape = concentration.shape;
-    }
+    checkUnitNorm(meanDirection);
+    const kappaShape = checkConcentration(concentration);
     const batchShape = broadcastShapes(
       meanDirection.shape.slice(0, -1),
       kappaShape,
@@ -193,7 +182,7 @@ export class VonMisesFisher extends Distribution {
     } else {
       kappaB = tf.broadcastTo(this.concentration, batch);
       kappas = kappaB.dataSync();
-      for (const k of kappas as Float32Array) checkConcentration(k);
+      for (const k of kappas as Float32Array) checkKappa(k);
     }
     const uniforms =
       this.sampler === 'inverse-cdf'
@@ -214,7 +203,7 @@ export class VonMisesFisher extends Distribution {
     const pair =
       kappaB === null || grads === null
         ? tf.tensor(Float32Array.from(ws), pairShape)
-        : implicitAngles(
+        : implicitPairs(
             kappaB,
             Float32Array.from(ws),
             Float32Array.from(grads),
@@ -301,82 +290,3 @@ export function klVonMisesFisherHypersphericalUniform(
 }
 
 registerKL(VonMisesFisher, HypersphericalUniform, klVonMisesFisherHypersphericalUniform);
-
-function checkConcentration(k: number): void {
-  check(
-    Number.isFinite(k) && k >= 0,
-    'concentration',
-    'finite and >= 0 (kappa in [0, Infinity))',
-    k,
-  );
-}
-
-function sizeOf(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** The norm, along the last axis, farthest from 1 (null for an empty tensor). */
-function worstNorm(meanDirection: tf.Tensor): number | null {
-  const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(meanDirection), -1)).dataSync());
-  let worst: number | null = null;
-  for (const v of norms) {
-    if (worst === null || !(Math.abs(v - 1) <= Math.abs(worst - 1))) worst = v;
-  }
-  return worst;
-}
-
-/**
- * The mean-direction gradient of a sample that moves rigidly with `mu`. The sample is
- * `z = w mu + s nu - transport(...)`, with `nu` computed from `mu0 = sg(mu)` (no gradient), and
- * `transport = (s nu^T (mu - mu0)) mu0` is zero in value. Together they give
- * ```
- * dz/dmu = w I - s mu nu^T = w I + w mu mu^T - mu z^T
- * ```
- * the Jacobian at `mu' = mu` of `z(mu') = R(mu -> mu') z`, where
- * `R(a -> b) x = x - ((a + b)^T x / (1 + a^T b)) (a + b) + 2 (a^T x) b` is the minimal rotation
- * taking `mu` to `mu'`. Since `R` maps vMF(mu) onto vMF(mu'), this is an exact pathwise
- * derivative: unbiased for any loss, and bounded. (Differentiating the projection
- * `nu = normalise(eps - (eps^T mu) mu)` instead is unbiased in the tangent directions too, but
- * adds a term `(eps^T mu) / ||eps - (eps^T mu) mu||` whose variance is infinite for d <= 3 and
- * whose mean does not exist in the radial direction for d = 2.)
- *
- * Written as a zero-valued surrogate rather than a `tf.customGrad` that saves `nu`: saving
- * tensors in a customGrad makes the wasm backend copy them inside the kernel, which tfjs'
- * test-mode leak check reports as a leak (tensorflow/tfjs#6518).
- */
-function transport(mu: tf.Tensor, mu0: tf.Tensor, s: tf.Tensor, nu: tf.Tensor): tf.Tensor {
-  const delta = tf.sub(mu, mu0);
-  return tf.mul(tf.mul(s, tf.sum(tf.mul(nu, delta), -1, true)), mu0);
-}
-
-/**
- * The `(w, s)` pairs as a function of the broadcast concentration `kappaB` (shape `batchShape`),
- * with the implicit reparameterisation gradient: `d/dkappa` of the pairs is `grads`, and the
- * gradient sums over the `sampleRank` leading sample axes to `batchShape` (the broadcast of
- * `kappaB` back to the concentration's own shape is tfjs's `broadcastTo` gradient).
- */
-function implicitAngles(
-  kappaB: tf.Tensor,
-  ws: Float32Array,
-  grads: Float32Array,
-  shape: number[],
-  sampleRank: number,
-): tf.Tensor {
-  // The derivatives stay a JS array until the backward pass needs them: a customGrad that saved
-  // a tensor would trip tfjs' test-mode leak check on wasm (tensorflow/tfjs#6518).
-  const f = tf.customGrad(((k: tf.Tensor) => ({
-    value: tf.tensor(ws, shape),
-    gradFunc: (dy: tf.Tensor) => {
-      const perDraw = tf.sum(tf.mul(dy, tf.tensor(grads, shape)), -1);
-      const g =
-        sampleRank > 0
-          ? tf.sum(
-              perDraw,
-              Array.from({ length: sampleRank }, (_, i) => i),
-            )
-          : perDraw;
-      return tf.reshape(g, k.shape);
-    },
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(kappaB);
-}
