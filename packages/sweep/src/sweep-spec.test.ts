@@ -92,6 +92,23 @@ describe('loadSweepFile', () => {
     expect(planSweep(validateSweep({})).map((r) => r.id)).toEqual(['seed=0']);
   });
 
+  it("order: seeds trains every setting's first seed first, the settings in plan order", () => {
+    const bySeed = validateSweep({ grid: { k: [1, 5, 20] }, seeds: [7, 3], order: 'seeds' });
+    expect(planSweep(bySeed).map((r) => r.id)).toEqual([
+      'k=1,seed=7',
+      'k=5,seed=7',
+      'k=20,seed=7',
+      'k=1,seed=3',
+      'k=5,seed=3',
+      'k=20,seed=3',
+    ]);
+    const bySetting = validateSweep({ grid: { k: [1, 5, 20] }, seeds: [7, 3] });
+    expect(planSweep(bySetting).map((r) => r.id).slice(0, 2)).toEqual(['k=1,seed=7', 'k=1,seed=3']);
+    // The same runs: a sweep directory started in one order continues in the other.
+    expect(sweepDifferences(bySeed, bySetting)).toEqual([]);
+    expect(loadSweepFile(file('order.yaml', sweepToYaml(bySeed))).order).toBe('seeds');
+  });
+
   it('sweepToYaml reads back as the same sweep', () => {
     const spec = loadSweepFile(join(root, 'example.yaml'));
     const again = loadSweepFile(file('again.yaml', sweepToYaml(spec)));
@@ -108,6 +125,7 @@ describe('bad sweep files name the file, the key and the valid choices', () => {
       'grdi: { k: [1] }',
       'grdi: unknown key. Valid keys: name, base, grid',
     ],
+    ['unknown order', 'order: random', "order: 'random' is not an order. Valid orders: settings, seeds"],
     [
       'axis not a TrainConfig key',
       'grid: { K: [1, 5] }',
@@ -224,8 +242,20 @@ describe('bad sweep files name the file, the key and the valid choices', () => {
     );
     // An axis that overrides base with its own value.
     expect(() => validateSweep({ base: { k: 5 }, zip: [{ k: [5, 5] }] }, 'x.yaml')).toThrow(
-      /zip\[0\]\.k\[1\]: the value 5 appears twice/,
+      /zip\[0\]: the value 5 of k appears twice \(at 0 and 1\)/,
     );
+    // In a zipped group an axis may repeat a value; its rows must differ.
+    const rows = validateSweep({
+      zip: [{ latent: ['gaussian', 'gaussian', 'bn'], freeBits: [0, 0.5, 0] }],
+    });
+    expect(planSweep(rows).map((r) => r.id)).toEqual([
+      'latent=gaussian,freeBits=0,seed=0',
+      'latent=gaussian,freeBits=0.5,seed=0',
+      'latent=bn,freeBits=0,seed=0',
+    ]);
+    expect(() =>
+      validateSweep({ zip: [{ latent: ['bn', 'gaussian', 'bn'], gamma: [0.5, 0.5, 0.5] }] }, 'z.yaml'),
+    ).toThrow(/z\.yaml: zip\[0\]: rows 0 and 2 \(latent, gamma\) are the same: \["bn",0.5\]/);
     expect(() =>
       validateSweep({ base: { k: 5 }, grid: { k: [5] }, zip: [{ beta: [0.5] }] }, 'x.yaml'),
     ).not.toThrow();

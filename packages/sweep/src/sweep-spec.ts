@@ -46,9 +46,21 @@ export interface SweepSpec {
   /** What the results report, from {@link SWEEP_METRICS}. */
   metrics: string[];
   plot?: SweepPlot;
+  /**
+   * The order the runs are trained in: `settings` (default) finishes every seed of a setting
+   * before the next setting; `seeds` trains the first seed of every setting, then the second,
+   * so a sweep stopped part-way has results for every setting. Not part of what the sweep is.
+   */
+  order?: SweepOrder;
   /** Where the spec came from (a file), for messages; not part of what the sweep is. */
   source?: string;
 }
+
+/** The orders a sweep's runs can be trained in (see {@link SweepSpec.order}). */
+export const SWEEP_ORDERS = ['settings', 'seeds'] as const;
+
+/** One of {@link SWEEP_ORDERS}. */
+export type SweepOrder = (typeof SWEEP_ORDERS)[number];
 
 /** One run of a sweep: its directory name, its full configuration and its axis values. */
 export interface PlannedRun {
@@ -93,6 +105,7 @@ export const SWEEP_KEYS: readonly string[] = [
   'seeds',
   'metrics',
   'plot',
+  'order',
 ];
 
 /** The most runs one sweep may plan. */
@@ -220,7 +233,7 @@ export function validateSweep(object: unknown, source = 'sweep'): SweepSpec {
     fail('zip', `expected a list of mappings of axes varied together, got ${show(zipRaw)}`);
   }
   const zip = (zipRaw as unknown[]).map((group, i) => {
-    const axes = checkAxes(group, `zip[${i}]`, fail);
+    const axes = checkAxes(group, `zip[${i}]`, fail, true);
     const entries = Object.entries(axes);
     if (entries.length === 0) fail(`zip[${i}]`, 'a zipped group needs at least one axis');
     const [firstKey, firstValues] = entries[0]!;
@@ -232,6 +245,20 @@ export function validateSweep(object: unknown, source = 'sweep'): SweepSpec {
         );
       }
     }
+    // An axis may repeat a value (latent: [gaussian, gaussian] with two klAnneal values); a row may not.
+    const rows = firstValues.map((_, j) => JSON.stringify(entries.map(([, values]) => values[j])));
+    rows.forEach((row, j) => {
+      const first = rows.indexOf(row);
+      if (first !== j) {
+        const keys = entries.map(([key]) => key).join(', ');
+        fail(
+          `zip[${i}]`,
+          entries.length === 1
+            ? `the value ${show(firstValues[j])} of ${firstKey} appears twice (at ${first} and ${j})`
+            : `rows ${first} and ${j} (${keys}) are the same: ${row}`,
+        );
+      }
+    });
     return axes;
   });
   const where = new Map<string, string>();
@@ -277,6 +304,11 @@ export function validateSweep(object: unknown, source = 'sweep'): SweepSpec {
   const plot =
     o['plot'] === undefined ? undefined : checkPlot(o['plot'], axes, metrics as string[], fail);
 
+  const order = o['order'];
+  if (order !== undefined && !SWEEP_ORDERS.includes(order as SweepOrder)) {
+    fail('order', `${show(order)} is not an order. Valid orders: ${SWEEP_ORDERS.join(', ')}`);
+  }
+
   const spec: SweepSpec = {
     name: (name as string).trim(),
     base: base as Partial<TrainConfig>,
@@ -285,6 +317,7 @@ export function validateSweep(object: unknown, source = 'sweep'): SweepSpec {
     seeds,
     metrics: metrics as string[],
     ...(plot ? { plot } : {}),
+    ...(order !== undefined ? { order: order as SweepOrder } : {}),
     source,
   };
   planSweep(spec);
@@ -294,7 +327,8 @@ export function validateSweep(object: unknown, source = 'sweep'): SweepSpec {
 /**
  * The runs of a sweep, in a fixed order: the cartesian product of the `grid` axes (the first
  * varying slowest) and the `zip` groups (one index per group), each with every seed (seeds
- * innermost). Each run's configuration is `base`, then its axis values, then its seed, checked
+ * innermost; with `order: seeds`, outermost: every setting's first seed, then every setting's
+ * second, ...). Each run's configuration is `base`, then its axis values, then its seed, checked
  * with `resolveConfig`.
  *
  * @throws SweepError when a run's configuration is not valid (naming the run and the key), two
@@ -392,6 +426,17 @@ export function planSweep(spec: SweepSpec): PlannedRun[] {
       index[i] = 0;
     }
   }
+  if (spec.order === 'seeds') {
+    const position = new Map(spec.seeds.map((seed, i) => [seed, i]));
+    // A stable sort: within a seed, the settings keep their plan order.
+    return runs
+      .map((run, i) => ({ run, i }))
+      .sort(
+        (a, b) =>
+          position.get(a.run.config.seed)! - position.get(b.run.config.seed)! || a.i - b.i,
+      )
+      .map((r) => r.run);
+  }
   return runs;
 }
 
@@ -449,7 +494,7 @@ export function runId(values: Record<string, AxisValue>): string {
 /**
  * The keys in which two sweeps define different runs (`base`, `grid`, `zip`, `seeds`, down to
  * the setting: `grid.k`, `base.maxSteps`); empty when they plan the same runs. `name`,
- * `metrics` and `plot` only shape the reports and are not compared.
+ * `metrics`, `plot` and `order` only shape the reports and the schedule and are not compared.
  */
 export function sweepDifferences(a: SweepSpec, b: SweepSpec): string[] {
   const out: string[] = [];
@@ -484,6 +529,8 @@ function checkAxes(
   raw: unknown,
   path: string,
   fail: (path: string, problem: string) => never,
+  /** A zipped group: an axis may repeat a value (its rows, not its values, must differ). */
+  zipped = false,
 ): Record<string, AxisEntry[]> {
   if (!isRecord(raw)) {
     fail(path, `expected a mapping of TrainConfig keys to lists of values, got ${show(raw)}`);
@@ -512,7 +559,7 @@ function checkAxes(
             : `expected a string, number or boolean, got ${show(v)}`,
         );
       }
-      if (list.findIndex((w) => JSON.stringify(w) === JSON.stringify(v)) !== i) {
+      if (!zipped && list.findIndex((w) => JSON.stringify(w) === JSON.stringify(v)) !== i) {
         fail(`${path}.${key}[${i}]`, `the value ${show(v)} appears twice`);
       }
     });

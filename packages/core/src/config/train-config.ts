@@ -71,6 +71,13 @@ export interface TrainConfig {
   /** Importance samples for the NLL logged during training, and test examples it uses. */
   evalK: number;
   evalExamples: number;
+  /**
+   * Importance samples and test examples of the final test evaluation (`eval.json`); `0` uses
+   * `evalK` / `evalExamples`. Validation stays cheap while the reported NLL uses the papers'
+   * K = 5000 on the whole test set.
+   */
+  testK: number;
+  testExamples: number;
 }
 
 export type { ObjectiveKind };

@@ -36,8 +36,8 @@ export async function writeRunArtifacts(
   events: TrainEvents,
 ): Promise<EvaluationResult> {
   const test = evaluate(model, data.test, data.kind, {
-    k: config.evalK,
-    examples: config.evalExamples,
+    k: config.testK || config.evalK,
+    examples: config.testExamples || config.evalExamples,
     seed: config.seed,
     batchSize: config.batchSize,
   });

@@ -34,6 +34,8 @@ describe('train', () => {
     const evalJson = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     expect(evalJson.split).toBe('test');
     expect(Number.isFinite(evalJson.nll)).toBe(true);
+    // Without testK / testExamples the test evaluation is the validation's.
+    expect([evalJson.k, evalJson.examples]).toEqual([TINY.evalK, TINY.evalExamples]);
     const trainRows = RunDirectory.open(out)
       .readMetrics()
       .filter((r) => r['split'] === 'train');
@@ -41,6 +43,20 @@ describe('train', () => {
     for (const r of trainRows)
       for (const k of ['loss', 'elbo', 'kl', 'examplesPerSec', 'lr', 'wallTime'])
         expect(Number.isFinite(r[k]), k).toBe(true);
+  });
+
+  it('testK and testExamples set the final test evaluation only', async () => {
+    const out = tempRun();
+    const validations: number[] = [];
+    const result = await train(
+      { ...TINY, testK: 7, testExamples: 40 },
+      { out, events: { onEvaluation: (e) => validations.push(e.k) } },
+    );
+    expect(validations).toEqual([4, 4]);
+    expect(result.validation!.k).toBe(4);
+    expect([result.test!.k, result.test!.examples]).toEqual([7, 40]);
+    const evalJson = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
+    expect([evalJson.k, evalJson.examples]).toEqual([7, 40]);
   });
 
   it('is deterministic for a seed, and a resumed run ends exactly like an uninterrupted one', async () => {
