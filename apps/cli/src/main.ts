@@ -6,6 +6,7 @@ import { sampleCommand } from './commands/sample';
 import { reconstructCommand } from './commands/reconstruct';
 import { interpolateCommand } from './commands/interpolate';
 import { encodeCommand } from './commands/encode';
+import { snrCommand } from './commands/snr';
 import { sweepCommand } from './commands/sweep';
 import { workerCommand } from './commands/worker';
 
@@ -21,6 +22,7 @@ Commands:
   reconstruct <run>   encode and decode test examples
   interpolate <run>   decode a path between two inputs (linear, or spherical for vMF)
   encode <run>   write latent codes of a data split as JSON or CSV
+  snr <run>      gradient signal-to-noise ratio of encoder and decoder per estimator and K
   sweep <plan|run|results> <file|dir>   grids of runs with several seeds: plan, train on a
                  pool of worker processes (interrupt and continue), collect mean ± sd tables
   worker         train runs of sweeps queued on Redis (sweep run --redis), until Ctrl-C
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (argv: string[], ctx: CommandContext) => Promise<
   reconstruct: reconstructCommand,
   interpolate: interpolateCommand,
   encode: encodeCommand,
+  snr: snrCommand,
   sweep: sweepCommand,
   worker: workerCommand,
 };
