@@ -19,6 +19,11 @@ describe('sweepPlotSvg', () => {
       { xLabel: 'k', yLabel: 'nll', title: 'NLL against k' },
     );
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    // An accessible name for screen readers (and biome's a11y lint on committed plots).
+    expect(svg).toMatch(/^<svg [^>]*role="img">\n?<title>NLL against k<\/title>/);
+    expect(sweepPlotSvg([], { xLabel: 'k', yLabel: 'nll' })).toContain(
+      '<title>nll against k</title>',
+    );
     expect(count(svg, /class="series"/g)).toBe(2);
     expect(count(svg, /class="error-bar"/g)).toBe(2);
     expect(count(svg, /<circle /g)).toBe(3);

@@ -149,7 +149,9 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
   const yPos = (v: number) => top + (1 - (v - yMin) / (yMax - yMin)) * plotH;
 
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="${FONT}" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="${FONT}" font-size="12" role="img">`,
+    // The accessible name: the title, else the metric against the axis.
+    `<title>${escapeXml(options.title ?? `${options.yLabel} against ${options.xLabel}`)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<clipPath id="plot"><rect x="${num(margin.left)}" y="${num(top)}" width="${num(plotW)}" height="${num(plotH)}"/></clipPath>`,
   ];

@@ -103,7 +103,11 @@ describe('loadSweepFile', () => {
       'k=20,seed=3',
     ]);
     const bySetting = validateSweep({ grid: { k: [1, 5, 20] }, seeds: [7, 3] });
-    expect(planSweep(bySetting).map((r) => r.id).slice(0, 2)).toEqual(['k=1,seed=7', 'k=1,seed=3']);
+    expect(
+      planSweep(bySetting)
+        .map((r) => r.id)
+        .slice(0, 2),
+    ).toEqual(['k=1,seed=7', 'k=1,seed=3']);
     // The same runs: a sweep directory started in one order continues in the other.
     expect(sweepDifferences(bySeed, bySetting)).toEqual([]);
     expect(loadSweepFile(file('order.yaml', sweepToYaml(bySeed))).order).toBe('seeds');
@@ -125,7 +129,11 @@ describe('bad sweep files name the file, the key and the valid choices', () => {
       'grdi: { k: [1] }',
       'grdi: unknown key. Valid keys: name, base, grid',
     ],
-    ['unknown order', 'order: random', "order: 'random' is not an order. Valid orders: settings, seeds"],
+    [
+      'unknown order',
+      'order: random',
+      "order: 'random' is not an order. Valid orders: settings, seeds",
+    ],
     [
       'axis not a TrainConfig key',
       'grid: { K: [1, 5] }',
@@ -254,7 +262,10 @@ describe('bad sweep files name the file, the key and the valid choices', () => {
       'latent=bn,freeBits=0,seed=0',
     ]);
     expect(() =>
-      validateSweep({ zip: [{ latent: ['bn', 'gaussian', 'bn'], gamma: [0.5, 0.5, 0.5] }] }, 'z.yaml'),
+      validateSweep(
+        { zip: [{ latent: ['bn', 'gaussian', 'bn'], gamma: [0.5, 0.5, 0.5] }] },
+        'z.yaml',
+      ),
     ).toThrow(/z\.yaml: zip\[0\]: rows 0 and 2 \(latent, gamma\) are the same: \["bn",0.5\]/);
     expect(() =>
       validateSweep({ base: { k: 5 }, grid: { k: [5] }, zip: [{ beta: [0.5] }] }, 'x.yaml'),

@@ -432,8 +432,7 @@ export function planSweep(spec: SweepSpec): PlannedRun[] {
     return runs
       .map((run, i) => ({ run, i }))
       .sort(
-        (a, b) =>
-          position.get(a.run.config.seed)! - position.get(b.run.config.seed)! || a.i - b.i,
+        (a, b) => position.get(a.run.config.seed)! - position.get(b.run.config.seed)! || a.i - b.i,
       )
       .map((r) => r.run);
   }
