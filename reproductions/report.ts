@@ -353,18 +353,45 @@ function gradientSnr(): string {
       }
     }
   }
+  // One colour per estimator, one dash per checkpoint (the last solid). Estimators whose
+  // gradient for this network is another's are left out of its plot: PIWAE's encoder gradient
+  // is MIWAE's, and the decoder gradient of DReG and PIWAE is IWAE's.
   const plots: string[] = [];
+  const dashes = ['dotted', 'dashed', 'solid'] as const;
   for (const network of ['encoder', 'decoder'] as const) {
+    const shown =
+      network === 'encoder'
+        ? estimators.filter((e) => e !== 'piwae')
+        : estimators.filter((e) => e !== 'dreg' && e !== 'piwae');
     const lines: SweepPlotLine[] = [];
-    for (const f of files) {
-      for (const estimator of estimators) {
+    files.forEach((f, i) => {
+      for (const estimator of shown) {
         lines.push({
           label: `${estimator}, step ${f.step}`,
+          colour: estimators.indexOf(estimator),
+          dash: dashes[Math.max(0, dashes.length - files.length + i)] ?? 'solid',
           points: f.results
             .filter((r) => r.estimator === estimator)
             .map((r) => ({ x: r.k, mean: r[network].snr, sd: 0, n: 1 })),
         });
       }
+    });
+    // The asymptotic IWAE rate from the last checkpoint's K = 1: K^-1/2 (encoder), K^1/2 (decoder).
+    const last = files.at(-1)!;
+    const base = last.results.find((r) => r.estimator === 'iwae' && r.k === ks[0]);
+    if (base) {
+      const rate = network === 'encoder' ? -0.5 : 0.5;
+      lines.push({
+        label: `K^${rate === -0.5 ? '-1/2' : '1/2'} (IWAE asymptote), from step ${last.step}`,
+        colour: 6,
+        dash: 'dashed',
+        points: ks.map((k) => ({
+          x: k,
+          mean: base[network].snr * (k / ks[0]!) ** rate,
+          sd: 0,
+          n: 1,
+        })),
+      });
     }
     plots.push(
       writePlot(`gradient-snr-${network}`, lines, {
@@ -372,7 +399,9 @@ function gradientSnr(): string {
         xLabel: 'K (samples per example)',
         yLabel: 'mean SNR over parameters',
         scale: 'log',
+        yScale: 'log',
         width: 880,
+        height: 520,
       }),
     );
   }

@@ -76,4 +76,57 @@ describe('sweepPlotSvg', () => {
       'width must be a number >= 200, got 10',
     );
   });
+
+  it('draws a log y axis: a power law is a straight line, ticks at powers of ten', () => {
+    // SNR = K^-1/2 on log-log axes: equal steps in log K give equal steps down.
+    const svg = sweepPlotSvg(
+      [
+        {
+          label: 'iwae',
+          points: [1, 100, 10000].map((x) => ({ x, mean: x ** -0.5, sd: 0, n: 1 })),
+        },
+      ],
+      { xLabel: 'k', yLabel: 'snr', yScale: 'log' },
+    );
+    expect(svg).toContain('snr (log scale)');
+    const cy = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(cy[1]! - cy[0]!).toBeCloseTo(cy[2]! - cy[1]!, 1);
+    expect(cy[1]! > cy[0]!).toBe(true);
+    for (const t of ['0.01', '0.1', '1']) expect(svg).toMatch(new RegExp(`>${t}</text>`));
+    // Over less than three decades the ticks are 1, 2 and 5 times powers of ten.
+    const narrow = sweepPlotSvg(
+      [{ label: 'a', points: [1, 5].map((x) => ({ x, mean: x * 3, sd: 0, n: 1 })) }],
+      { xLabel: 'k', yLabel: 'snr', yScale: 'log' },
+    );
+    for (const t of ['5', '10']) expect(narrow).toMatch(new RegExp(`>${t}</text>`));
+    // An error bar reaching below zero is cut at a tenth of the mean, not drawn to -infinity.
+    const bar = sweepPlotSvg([{ label: 'a', points: [{ x: 1, mean: 2, sd: 3, n: 3 }] }], {
+      xLabel: 'k',
+      yLabel: 'snr',
+      yScale: 'log',
+    });
+    expect(bar).not.toMatch(/NaN|Infinity/);
+    expect(() =>
+      sweepPlotSvg([{ label: 'a', points: [{ x: 1, mean: 0, sd: 0, n: 1 }] }], {
+        xLabel: 'k',
+        yLabel: 'snr',
+        yScale: 'log',
+      }),
+    ).toThrow('yScale log needs positive means on the y axis');
+  });
+
+  it('lets lines share a colour and tells them apart by dash, in the legend too', () => {
+    const pts = [1, 2].map((x) => ({ x, mean: x, sd: 0, n: 1 }));
+    const svg = sweepPlotSvg(
+      [
+        { label: 'iwae, step 100', points: pts, colour: 0, dash: 'dotted' },
+        { label: 'iwae, step 1000', points: pts, colour: 0 },
+        { label: 'dreg, step 100', points: pts, colour: 1, dash: 'dashed' },
+      ],
+      { xLabel: 'k', yLabel: 'snr' },
+    );
+    expect(count(svg, /stroke="#0072B2" stroke-dasharray="2 3"/g)).toBe(2); // path + legend
+    expect(count(svg, /stroke="#D55E00" stroke-dasharray="7 4"/g)).toBe(2);
+    expect(count(svg, /stroke="#0072B2" stroke-width/g)).toBe(2); // solid: no dasharray
+  });
 });

@@ -13,6 +13,13 @@ export interface SweepPlotPoint {
 export interface SweepPlotLine {
   label: string;
   points: SweepPlotPoint[];
+  /**
+   * Palette slot of the line's colour (default: its index). Lines that share a slot share a
+   * colour, e.g. one estimator at several checkpoints told apart by {@link SweepPlotLine.dash}.
+   */
+  colour?: number;
+  /** Stroke pattern of the line and its legend mark (default `solid`). */
+  dash?: 'solid' | 'dashed' | 'dotted';
 }
 
 /** Options of {@link sweepPlotSvg}. */
@@ -28,12 +35,19 @@ export interface SweepPlotOptions {
    * positive and spans a factor of 100 or more. Strings on x are categories, evenly spaced.
    */
   scale?: 'auto' | 'linear' | 'log';
+  /**
+   * y axis: `linear` (default) or `log` (positive means only; ticks at 1, 2 and 5 times powers
+   * of ten, error bars of `mean ± sd` clipped to the positive range). Rates such as a gradient
+   * SNR that falls as `K^-1/2` are straight lines on log-log axes.
+   */
+  yScale?: 'linear' | 'log';
   /** Total width in px (default 720). */
   width?: number;
   /** Total height in px (default 440). */
   height?: number;
 }
 
+const DASHES = { solid: '', dashed: '7 4', dotted: '2 3' } as const;
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 const LABELS: Record<string, string> = {
@@ -52,7 +66,8 @@ const LABELS: Record<string, string> = {
  * runs, each point the mean over the group's runs at that x with an error bar of one standard
  * deviation, round tick labels ({@link niceTicks}), a legend and the colour-blind-safe palette
  * of the training curves (Okabe & Ito). Numeric x is linear or logarithmic; string x values
- * (objectives, latent families) are categories. Convert to PNG with `svgToPng` of
+ * (objectives, latent families) are categories; y is linear or logarithmic (`yScale`). Lines
+ * may share a colour and differ by dash (one estimator at several checkpoints). Convert to PNG with `svgToPng` of
  * `@vaekit/trainer`.
  *
  * @example
@@ -132,21 +147,44 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
     }
   }
 
-  // y: the means and their error bars, padded.
-  const lows = points.map((p) => p.mean - (p.n > 1 && Number.isFinite(p.sd) ? p.sd : 0));
-  const highs = points.map((p) => p.mean + (p.n > 1 && Number.isFinite(p.sd) ? p.sd : 0));
-  let yMin = Math.min(...lows, Infinity);
-  let yMax = Math.max(...highs, -Infinity);
+  // y: the means and their error bars, padded (in log space on a log axis).
+  const yLog = options.yScale === 'log';
+  if (yLog && points.some((p) => !(p.mean > 0))) {
+    throw new Error('yScale log needs positive means on the y axis');
+  }
+  const spreadOf = (p: SweepPlotPoint) => (p.n > 1 && Number.isFinite(p.sd) ? p.sd : 0);
+  const lowOf = (p: SweepPlotPoint) => {
+    const low = p.mean - spreadOf(p);
+    return yLog && !(low > 0) ? p.mean / 10 : low;
+  };
+  const toAxis = (v: number) => (yLog ? Math.log10(v) : v);
+  let yMin = Math.min(...points.map((p) => toAxis(lowOf(p))), Infinity);
+  let yMax = Math.max(...points.map((p) => toAxis(p.mean + spreadOf(p))), -Infinity);
   if (points.length === 0) [yMin, yMax] = [0, 1];
   else if (yMax === yMin) {
-    const pad = Math.max(1, Math.abs(yMin) * 0.1);
+    const pad = yLog ? 0.5 : Math.max(1, Math.abs(yMin) * 0.1);
     [yMin, yMax] = [yMin - pad, yMax + pad];
   } else {
     const pad = (yMax - yMin) * 0.08;
     [yMin, yMax] = [yMin - pad, yMax + pad];
   }
-  const yTicks = niceTicks(yMin, yMax, Math.max(2, Math.round(plotH / 50)));
-  const yPos = (v: number) => top + (1 - (v - yMin) / (yMax - yMin)) * plotH;
+  const yTickList: { value: number; label: string }[] = [];
+  if (yLog) {
+    for (let e = Math.floor(yMin); e <= Math.ceil(yMax); e++) {
+      for (const m of yMax - yMin > 3 ? [1] : [1, 2, 5]) {
+        const v = m * 10 ** e;
+        if (Math.log10(v) >= yMin && Math.log10(v) <= yMax) {
+          yTickList.push({ value: v, label: formatValue(Number(v.toPrecision(6))) });
+        }
+      }
+    }
+  } else {
+    const t = niceTicks(yMin, yMax, Math.max(2, Math.round(plotH / 50)));
+    for (const v of t.ticks) {
+      if (v >= yMin && v <= yMax) yTickList.push({ value: v, label: formatTick(v, t.step) });
+    }
+  }
+  const yPos = (v: number) => top + (1 - (toAxis(v) - yMin) / (yMax - yMin)) * plotH;
 
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="${FONT}" font-size="12" role="img">`,
@@ -168,13 +206,12 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
       `<text x="${num(x)}" y="${num(bottom + 17)}" text-anchor="middle" fill="#444">${escapeXml(t.label)}</text>`,
     );
   }
-  for (const t of yTicks.ticks) {
-    if (t < yMin || t > yMax) continue;
-    const y = yPos(t);
+  for (const t of yTickList) {
+    const y = yPos(t.value);
     out.push(
       `<line x1="${num(margin.left)}" y1="${num(y)}" x2="${num(right)}" y2="${num(y)}" stroke="#e5e5e5"/>`,
       `<line x1="${num(margin.left - 4)}" y1="${num(y)}" x2="${num(margin.left)}" y2="${num(y)}" stroke="#444"/>`,
-      `<text x="${num(margin.left - 7)}" y="${num(y + 4)}" text-anchor="end" fill="#444">${formatTick(t, yTicks.step)}</text>`,
+      `<text x="${num(margin.left - 7)}" y="${num(y + 4)}" text-anchor="end" fill="#444">${escapeXml(t.label)}</text>`,
     );
   }
   out.push(
@@ -183,11 +220,15 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
   );
   const yc = top + plotH / 2;
   out.push(
-    `<text class="y-title" x="18" y="${num(yc)}" text-anchor="middle" transform="rotate(-90 18 ${num(yc)})" fill="#222">${escapeXml(LABELS[options.yLabel] ?? options.yLabel)}</text>`,
+    `<text class="y-title" x="18" y="${num(yc)}" text-anchor="middle" transform="rotate(-90 18 ${num(yc)})" fill="#222">${escapeXml((LABELS[options.yLabel] ?? options.yLabel) + (yLog ? ' (log scale)' : ''))}</text>`,
   );
 
+  const colourOf = (line: SweepPlotLine, i: number) =>
+    PALETTE[(line.colour ?? i) % PALETTE.length]!;
+  const dashOf = (line: SweepPlotLine) =>
+    line.dash && line.dash !== 'solid' ? ` stroke-dasharray="${DASHES[line.dash]}"` : '';
   lines.forEach((line, i) => {
-    const colour = PALETTE[i % PALETTE.length]!;
+    const colour = colourOf(line, i);
     const pts = line.points
       .filter((p) => Number.isFinite(p.mean))
       .sort((a, b) => xPos(a.x) - xPos(b.x));
@@ -197,13 +238,13 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
         .map((p, j) => `${j === 0 ? 'M' : 'L'}${num(xPos(p.x))} ${num(yPos(p.mean))}`)
         .join('');
       out.push(
-        `<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.75" stroke-linejoin="round" clip-path="url(#plot)"/>`,
+        `<path d="${d}" fill="none" stroke="${colour}"${dashOf(line)} stroke-width="1.75" stroke-linejoin="round" clip-path="url(#plot)"/>`,
       );
     }
     for (const p of pts) {
       const x = xPos(p.x);
       if (p.n > 1 && Number.isFinite(p.sd) && p.sd > 0) {
-        const [y1, y2] = [yPos(p.mean - p.sd), yPos(p.mean + p.sd)];
+        const [y1, y2] = [yPos(lowOf(p)), yPos(p.mean + p.sd)];
         out.push(
           `<path class="error-bar" d="M${num(x)} ${num(y1)}L${num(x)} ${num(y2)}M${num(x - 4)} ${num(y1)}L${num(x + 4)} ${num(y1)}M${num(x - 4)} ${num(y2)}L${num(x + 4)} ${num(y2)}" stroke="${colour}" stroke-width="1.25" fill="none"/>`,
         );
@@ -227,8 +268,7 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
       l.points
         .filter((p) => Number.isFinite(p.mean))
         .flatMap((p) => {
-          const spread = p.n > 1 && Number.isFinite(p.sd) ? p.sd : 0;
-          return [p.mean - spread, p.mean, p.mean + spread].map((y) => [xPos(p.x), yPos(y)]);
+          return [lowOf(p), p.mean, p.mean + spreadOf(p)].map((y) => [xPos(p.x), yPos(y)]);
         }),
     );
     const corners = [
@@ -248,9 +288,8 @@ export function sweepPlotSvg(lines: readonly SweepPlotLine[], options: SweepPlot
     );
     lines.forEach((l, i) => {
       const yy = ly + 13 + i * 16;
-      const colour = PALETTE[i % PALETTE.length]!;
       out.push(
-        `<line x1="${num(lx + 6)}" y1="${num(yy - 4)}" x2="${num(lx + 24)}" y2="${num(yy - 4)}" stroke="${colour}" stroke-width="2.5"/>`,
+        `<line x1="${num(lx + 6)}" y1="${num(yy - 4)}" x2="${num(lx + 24)}" y2="${num(yy - 4)}" stroke="${colourOf(l, i)}"${dashOf(l)} stroke-width="2.5"/>`,
         `<text x="${num(lx + 29)}" y="${num(yy)}" fill="#222">${escapeXml(l.label)}</text>`,
       );
     });
