@@ -11,6 +11,11 @@
  * `<!-- reproduction:<key>:start -->` and `<!-- reproduction:<key>:end -->` of
  * docs/reproductions.md (the rest of the page is written by hand) and the plots
  * docs/reproductions/<key>.svg and .png.
+ *
+ * With `--check` it writes nothing and exits 1, naming the files, when the committed page or
+ * plots differ from what the committed results give (CI runs it: a table edited by hand, or
+ * results committed without their report, fail). PNGs are rendered from the SVGs and are not
+ * compared.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +27,18 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const here = join(root, 'reproductions');
 const docPath = join(root, 'docs', 'reproductions.md');
 const plotDir = join(root, 'docs', 'reproductions');
+const check = process.argv.includes('--check');
+const stale: string[] = [];
+
+/** Write a generated file, or under `--check` note it when the file on disk differs. */
+function emit(path: string, text: string, png?: () => Uint8Array): void {
+  if (check) {
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(path);
+    return;
+  }
+  writeFileSync(path, text);
+  if (png) writeFileSync(path.replace(/\.svg$/, '.png'), png());
+}
 
 /** A sweep's results as they stand, and a line saying how complete they are. */
 function load(name: string): { results: SweepResults; status: string } {
@@ -90,10 +107,9 @@ function writePlot(
   lines: SweepPlotLine[],
   options: Parameters<typeof sweep.sweepPlotSvg>[1],
 ): string {
-  mkdirSync(plotDir, { recursive: true });
+  if (!check) mkdirSync(plotDir, { recursive: true });
   const svg = sweep.sweepPlotSvg(lines, options);
-  writeFileSync(join(plotDir, `${key}.svg`), svg);
-  writeFileSync(join(plotDir, `${key}.png`), trainer.svgToPng(svg));
+  emit(join(plotDir, `${key}.svg`), svg, () => trainer.svgToPng(svg));
   return `![${options.title ?? key}](reproductions/${key}.png)`;
 }
 
@@ -424,5 +440,18 @@ for (const [key, build] of Object.entries(sections)) {
   if (a < 0 || b < a) throw new Error(`${docPath} has no ${start} ... ${end} region`);
   doc = `${doc.slice(0, a + start.length)}\n${build()}\n${doc.slice(b)}`;
 }
-writeFileSync(docPath, doc);
-console.log(`wrote ${docPath} and the plots in ${plotDir}`);
+emit(docPath, doc);
+if (!check) {
+  console.log(`wrote ${docPath} and the plots in ${plotDir}`);
+} else if (stale.length > 0) {
+  console.error(
+    `reproductions: these files differ from what the committed results give:\n${stale
+      .map((f) => `  ${f.slice(root.length)}`)
+      .join(
+        '\n',
+      )}\nrewrite them with: node --conditions=@vaekit/source --import tsx reproductions/report.ts`,
+  );
+  process.exit(1);
+} else {
+  console.log('reproductions: docs/reproductions.md and its plots match the committed results');
+}
