@@ -50,8 +50,8 @@ function load(name: string): { results: SweepResults; status: string } {
   const complete = finished.length === results.runs.length;
   const status = `${complete ? '**Complete**' : '**Partial**'}: ${finished.length} of ${
     results.runs.length
-  } planned runs finished (${spec.seeds.length} seeds per setting, planned${
-    spec.order === 'seeds' ? ' seed by seed' : ''
+  } planned runs finished (${spec.seeds.length} seed${spec.seeds.length === 1 ? '' : 's'} per setting${
+    spec.order === 'seeds' && spec.seeds.length > 1 ? ', planned seed by seed' : ''
   }); ${hours(seconds)} of training and evaluation in all. Sweep file \`reproductions/${name}.yaml\`, results \`reproductions/${name}/\`.`;
   return { results, status };
 }
@@ -180,7 +180,7 @@ function iwaeFamily(): string {
 // Claim 3: hyperspherical latents beat Gaussian ones at low dimension.
 function hyperspherical(): string {
   const { results, status } = load('hyperspherical');
-  // Davidson et al. 2018, Table 2: MNIST log-likelihood (nats), N-VAE and S-VAE.
+  // Davidson et al. 2018, the MNIST log-likelihood table (nats), N-VAE and S-VAE.
   const paper: Record<number, [number, number]> = {
     2: [135.73, 132.5],
     5: [110.21, 108.43],
@@ -234,6 +234,75 @@ function hyperspherical(): string {
     },
   );
   return [status, '', ...lines, '', plot].join('\n');
+}
+
+/** The validation rows (`split: validation`) of a run's metrics.jsonl: NLL by epoch. */
+function validationCurve(sweepName: string, id: string): { epoch: number; nll: number }[] {
+  const file = join(here, sweepName, 'runs', id, 'metrics.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((r) => r['split'] === 'validation' && typeof r['nll'] === 'number')
+    .map((r) => ({ epoch: r['epoch'] as number, nll: r['nll'] as number }));
+}
+
+// Claim 3, follow-up: the d = 2 pair trained 5 times longer (one seed).
+function hypersphericalLong(): string {
+  const { results, status } = load('hyperspherical-long');
+  const short = load('hyperspherical').results;
+  const lines = [
+    '| posterior | epochs | test NLL (K = 500) | test ELBO | KL | minutes |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  const plotLines: SweepPlotLine[] = [];
+  for (const [latent, name] of [
+    ['gaussian', 'N-VAE'],
+    ['vmf', 'S-VAE'],
+  ] as const) {
+    const shortRun = short.runs.find(
+      (r) => r.values['latentDim'] === 2 && r.values['latent'] === latent && r.values['seed'] === 0,
+    );
+    const longRun = results.runs.find((r) => r.values['latent'] === latent);
+    for (const [run, epochs] of [
+      [shortRun, 10],
+      [longRun, 50],
+    ] as const) {
+      const m = run?.status === 'missing' ? undefined : run?.outcome;
+      const f = (v: number | undefined, digits = 2) =>
+        v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+      lines.push(
+        `| ${name} | ${epochs} | ${f(m?.metrics['nll'])} | ${f(m?.metrics['elbo'])} | ${f(m?.metrics['kl'])} | ${f(m ? m.seconds / 60 : undefined, 0)} |`,
+      );
+    }
+    if (longRun && longRun.status !== 'missing') {
+      plotLines.push({
+        label: `${name} (${latent === 'vmf' ? 'vMF, learned kappa' : 'Gaussian'})`,
+        points: validationCurve('hyperspherical-long', longRun.id).map((p) => ({
+          x: p.epoch,
+          mean: p.nll,
+          sd: 0,
+          n: 1,
+        })),
+      });
+    }
+  }
+  const plot = writePlot('hyperspherical-long', plotLines, {
+    title: 'd = 2: validation NLL by epoch (K = 20, 1,000 digits; seed 0)',
+    xLabel: 'epoch',
+    yLabel: 'NLL (nats)',
+    scale: 'linear',
+  });
+  return [
+    status,
+    '',
+    'Seed 0 of the 3-seed table (10 epochs) beside the same seed trained for 50 epochs:',
+    '',
+    ...lines,
+    '',
+    plot,
+  ].join('\n');
 }
 
 // Claim 4: collapse on text, with the anti-collapse baselines.
@@ -428,6 +497,7 @@ const sections: Record<string, () => string> = {
   'iwae-family': iwaeFamily,
   'gradient-snr': gradientSnr,
   hyperspherical,
+  'hyperspherical-long': hypersphericalLong,
   'brown-collapse': brownCollapse,
 };
 
