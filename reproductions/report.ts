@@ -189,13 +189,14 @@ function hyperspherical(): string {
     40: [88.93, 90.87],
   };
   const lines = [
-    '| d | N-VAE test NLL | S-VAE test NLL | S - N (ours) | paper N-VAE | paper S-VAE | S - N (paper) |',
+    '| d | N-VAE (R^d) test NLL | S-VAE (S^d in R^(d+1)) test NLL | S - N (ours) | paper N-VAE | paper S-VAE | S - N (paper) |',
     '|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const dims = [2, 5, 10, 20, 40];
   for (const d of dims) {
     const n = group(results, { latentDim: d, latent: 'gaussian' })?.metrics['nll'];
-    const s = group(results, { latentDim: d, latent: 'vmf' })?.metrics['nll'];
+    // The S-VAE's sphere S^d has d dimensions of its own and lives in R^(d+1).
+    const s = group(results, { latentDim: d + 1, latent: 'vmf' })?.metrics['nll'];
     const diff = n && s && n.n > 0 && s.n > 0 ? (s.mean - n.mean).toFixed(2) : '–';
     const [pn, ps] = paper[d]!;
     lines.push(
@@ -214,7 +215,7 @@ function hyperspherical(): string {
       {
         label: 'S-VAE (vMF, learned kappa), vaekit',
         points: dims.flatMap((d) =>
-          point(d, group(results, { latentDim: d, latent: 'vmf' })?.metrics['nll']),
+          point(d, group(results, { latentDim: d + 1, latent: 'vmf' })?.metrics['nll']),
         ),
       },
       {
@@ -228,7 +229,7 @@ function hyperspherical(): string {
     ],
     {
       title: 'MNIST test NLL against latent dimension',
-      xLabel: 'latent dimension d',
+      xLabel: 'latent dimension d (R^d, S^d)',
       yLabel: 'NLL (nats)',
       scale: 'log',
     },
@@ -248,38 +249,48 @@ function validationCurve(sweepName: string, id: string): { epoch: number; nll: n
     .map((r) => ({ epoch: r['epoch'] as number, nll: r['nll'] as number }));
 }
 
-// Claim 3, follow-up: the d = 2 pair trained 5 times longer (one seed).
+// Claim 3, follow-up: a 2-dimensional N-VAE against an S-VAE on the circle S^1 (latentDim 2,
+// one intrinsic dimension), trained 5 times longer (one seed).
 function hypersphericalLong(): string {
   const { results, status } = load('hyperspherical-long');
   const short = load('hyperspherical').results;
   const lines = [
-    '| posterior | epochs | test NLL (K = 500) | test ELBO | KL | minutes |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| posterior | latent | epochs | test NLL (K = 500) | test ELBO | KL | minutes |',
+    '|---|---|---:|---:|---:|---:|---:|',
   ];
-  const plotLines: SweepPlotLine[] = [];
-  for (const [latent, name] of [
-    ['gaussian', 'N-VAE'],
-    ['vmf', 'S-VAE'],
-  ] as const) {
-    const shortRun = short.runs.find(
-      (r) => r.values['latentDim'] === 2 && r.values['latent'] === latent && r.values['seed'] === 0,
+  const f = (v: number | undefined, digits = 2) =>
+    v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+  const rows: [string, string, number, (typeof results.runs)[number] | undefined][] = [
+    [
+      'N-VAE',
+      'R^2',
+      10,
+      short.runs.find(
+        (r) =>
+          r.values['latentDim'] === 2 &&
+          r.values['latent'] === 'gaussian' &&
+          r.values['seed'] === 0,
+      ),
+    ],
+    ['N-VAE', 'R^2', 50, results.runs.find((r) => r.values['latent'] === 'gaussian')],
+    ['S-VAE', 'S^1 (in R^2)', 50, results.runs.find((r) => r.values['latent'] === 'vmf')],
+  ];
+  for (const [name, space, epochs, run] of rows) {
+    const m = run?.status === 'missing' ? undefined : run?.outcome;
+    lines.push(
+      `| ${name} | ${space} | ${epochs} | ${f(m?.metrics['nll'])} | ${f(m?.metrics['elbo'])} | ${f(m?.metrics['kl'])} | ${f(m ? m.seconds / 60 : undefined, 0)} |`,
     );
-    const longRun = results.runs.find((r) => r.values['latent'] === latent);
-    for (const [run, epochs] of [
-      [shortRun, 10],
-      [longRun, 50],
-    ] as const) {
-      const m = run?.status === 'missing' ? undefined : run?.outcome;
-      const f = (v: number | undefined, digits = 2) =>
-        v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
-      lines.push(
-        `| ${name} | ${epochs} | ${f(m?.metrics['nll'])} | ${f(m?.metrics['elbo'])} | ${f(m?.metrics['kl'])} | ${f(m ? m.seconds / 60 : undefined, 0)} |`,
-      );
-    }
-    if (longRun && longRun.status !== 'missing') {
+  }
+  const plotLines: SweepPlotLine[] = [];
+  for (const [latent, label] of [
+    ['gaussian', 'N-VAE, R^2'],
+    ['vmf', 'S-VAE, S^1 (learned kappa)'],
+  ] as const) {
+    const run = results.runs.find((r) => r.values['latent'] === latent);
+    if (run && run.status !== 'missing') {
       plotLines.push({
-        label: `${name} (${latent === 'vmf' ? 'vMF, learned kappa' : 'Gaussian'})`,
-        points: validationCurve('hyperspherical-long', longRun.id).map((p) => ({
+        label,
+        points: validationCurve('hyperspherical-long', run.id).map((p) => ({
           x: p.epoch,
           mean: p.nll,
           sd: 0,
@@ -289,7 +300,7 @@ function hypersphericalLong(): string {
     }
   }
   const plot = writePlot('hyperspherical-long', plotLines, {
-    title: 'd = 2: validation NLL by epoch (K = 20, 1,000 digits; seed 0)',
+    title: 'R^2 against S^1: validation NLL by epoch (K = 20, 1,000 digits; seed 0)',
     xLabel: 'epoch',
     yLabel: 'NLL (nats)',
     scale: 'linear',
@@ -297,7 +308,7 @@ function hypersphericalLong(): string {
   return [
     status,
     '',
-    'Seed 0 of the 3-seed table (10 epochs) beside the same seed trained for 50 epochs:',
+    'Seed 0, 10 epochs (from the table above) and 50 epochs:',
     '',
     ...lines,
     '',
