@@ -44,14 +44,14 @@ function original(xs: Float32Array): Float32Array {
 }
 
 /**
- * Every 2^11-th float32 bit pattern (both signs, every exponent: 2.1M values), then 1M values
+ * Every 2^12-th float32 bit pattern (both signs, every exponent: 1M values), then 1M values
  * spaced evenly on [-20, 20], where softplus does its work.
  */
 function sweep(): Float32Array {
-  const bits = new Uint32Array(2 ** 21 + 2 ** 20);
-  for (let i = 0; i < 2 ** 21; i++) bits[i] = (i << 11) >>> 0;
+  const bits = new Uint32Array(2 ** 20 + 2 ** 20);
+  for (let i = 0; i < 2 ** 20; i++) bits[i] = (i << 12) >>> 0;
   const xs = new Float32Array(bits.buffer);
-  for (let i = 0; i < 2 ** 20; i++) xs[2 ** 21 + i] = -20 + (40 * i) / 2 ** 20;
+  for (let i = 0; i < 2 ** 20; i++) xs[2 ** 20 + i] = -20 + (40 * i) / 2 ** 20;
   return xs.filter((x) => !Number.isNaN(x));
 }
 
@@ -73,14 +73,14 @@ describe('registerWasmSoftplusFix', () => {
       if (e <= 1) withinOne++;
     }
     expect(worst).toBeLessThanOrEqual(3);
-    // Most are exactly rounded (90% of this sweep, 95.6% of every 16th float32): a systematic
+    // Most are exactly rounded (87% of this sweep, 95.6% of every 16th float32): a systematic
     // error, such as a wrong coefficient, fails here first.
-    expect(exact / xs.length).toBeGreaterThan(0.88);
-    expect(withinOne / xs.length).toBeGreaterThan(0.995); // 99.8% here, 99.995% of every 16th
+    expect(exact / xs.length).toBeGreaterThan(0.85);
+    expect(withinOne / xs.length).toBeGreaterThan(0.995); // 99.995% of every 16th float32
     // The original kernel, for the record: up to 7 ulp at its cut-offs |x| = 13.94.
     const originalWorst = ulpErrors(xs, original(xs)).reduce((a, b) => Math.max(a, b), 0);
     expect(originalWorst).toBeGreaterThan(worst);
-  });
+  }, 60_000);
 
   it.runIf(onWasm)('gives the limits at the extremes: inf, 0, NaN, subnormals, -0', () => {
     const xs = Float32Array.from([
