@@ -123,7 +123,13 @@ export {
   type StepResult,
   type TrainStepOptions,
 } from './train/train-step';
-export { evaluate, type EvaluateOptions, type EvaluationResult } from './train/evaluate';
+export {
+  evaluate,
+  MAX_DECODED_FLOATS,
+  nllChunkSize,
+  type EvaluateOptions,
+  type EvaluationResult,
+} from './train/evaluate';
 export { dropLastBatch } from './train/drop-last-batch';
 
 // Rendering: SVG, PNG and pixels, no canvas needed

@@ -83,6 +83,7 @@ redrawn in place on a terminal, otherwise a line every 10% (or 30 s) of the exam
       examples,
       seed,
       batchSize: (values['batch-size'] as number | undefined) ?? 100,
+      vocabSize: data.vocabulary?.size,
       onProgress: (done) => progress.update(done),
     });
     progress.done();

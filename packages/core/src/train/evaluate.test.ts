@@ -7,7 +7,7 @@ import { textTrainingData } from '../data/training-data';
 import { createModel } from '../model/create-model';
 import type { TrainableModel } from '../model/trainable-model';
 import { resolveConfig } from '../config/validate-config';
-import { evaluate } from './evaluate';
+import { MAX_DECODED_FLOATS, evaluate, nllChunkSize } from './evaluate';
 
 /** A split over a fixed tensor: evaluate() reads only `size` and `head`. */
 function fixedSplit(x: tf.Tensor): DataSplit {
@@ -94,7 +94,14 @@ describe('evaluate', () => {
     });
     const split = data.train;
     const n = 6;
-    const r = evaluate(model, split, 'text', { k: 5, examples: n, seed: 1, batchSize: 4 });
+    const vocabSize = data.vocabulary!.size;
+    const r = evaluate(model, split, 'text', {
+      k: 5,
+      examples: n,
+      seed: 1,
+      batchSize: 4,
+      vocabSize,
+    });
     expect(r.examples).toBe(n);
     const rows = split.head(n);
     const ids = rows.arraySync() as number[][];
@@ -105,6 +112,29 @@ describe('evaluate', () => {
       0,
     );
     expect(r.perplexity).toBeCloseTo(Math.exp((r.nll * n) / tokens), 6);
+    model.dispose();
+  });
+
+  it('decodes at most MAX_DECODED_FLOATS outputs at once: images unchanged, text bounded', () => {
+    // Images: 50,000 rows a chunk (a [50000, 784] logits tensor is 39M floats).
+    expect(nllChunkSize(100, 784)).toBe(500);
+    expect(nllChunkSize(7, 784)).toBe(7142);
+    // Text, V = 5,000 and T = 32: 26 samples of 32 sentences are 133M floats; one sample of 32
+    // sentences is always allowed, however large.
+    expect(nllChunkSize(32, 32 * 5000)).toBe(26);
+    expect(32 * 26 * 32 * 5000).toBeLessThanOrEqual(MAX_DECODED_FLOATS);
+    expect(32 * 27 * 32 * 5000).toBeGreaterThan(MAX_DECODED_FLOATS);
+    expect(nllChunkSize(32, 32 * 1e7)).toBe(1);
+  });
+
+  it('needs the vocabulary size for text, and says so', () => {
+    const x = tf.ones([2, 3], 'int32');
+    const model = linearGaussianModel({ W: [[1]], b: [0], s: 1 });
+    const opts = { k: 2, examples: 2, seed: 0, batchSize: 2 };
+    expect(() => evaluate(asTrainable(model), fixedSplit(x), 'text', opts)).toThrow(
+      "evaluate: vocabSize (a positive integer, the decoder's outputs per token) is required for text, got undefined",
+    );
+    x.dispose();
     model.dispose();
   });
 });

@@ -39,13 +39,52 @@ export interface EvaluateOptions {
   seed: number;
   /** Examples per forward pass. */
   batchSize: number;
+  /**
+   * Text: the vocabulary size, the decoder's outputs per token. Required for text: with the
+   * sentence length it sets how many importance samples are decoded at once (see
+   * {@link nllChunkSize}).
+   */
+  vocabSize?: number;
   /** Called after each batch with the number of examples done (for progress bars). */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Rows of decoded samples in one NLL chunk: 50,000, as long as they fit {@link MAX_DECODED_FLOATS}. */
+const NLL_CHUNK_ROWS = 50_000;
+
+/**
+ * The most decoder outputs one NLL chunk may hold (2^27 floats: 512 MiB for the logits, which
+ * the likelihood's log-softmax and its intermediates copy a few times over).
+ */
+export const MAX_DECODED_FLOATS = 2 ** 27;
+
+/**
+ * Importance samples per NLL chunk for a batch of `size` examples: 50,000 decoded rows a chunk
+ * (`floor(50000 / size)` samples), fewer where the decoder's outputs for them would exceed
+ * {@link MAX_DECODED_FLOATS}: an image decodes to its pixels, a sentence of T tokens to `T * V`
+ * logits (V = 5,000 and T = 32: 160,000 floats each, so 50,000 rows would need 32 GB, past the
+ * 4 GB a wasm heap can address).
+ *
+ * @param outputsPerExample the decoder's outputs for one example (pixels; tokens x vocabulary).
+ * @example
+ * ```ts
+ * nllChunkSize(100, 784);        // 500 (images: 50,000 rows)
+ * nllChunkSize(32, 32 * 5000);   // 26 (text: 133M logits)
+ * ```
+ */
+export function nllChunkSize(size: number, outputsPerExample: number): number {
+  return Math.max(
+    1,
+    Math.min(
+      Math.floor(NLL_CHUNK_ROWS / size),
+      Math.floor(MAX_DECODED_FLOATS / (size * outputsPerExample)),
+    ),
+  );
+}
+
 /**
  * Evaluate a model on (the head of) a split: NLL by importance sampling with `k` samples
- * (chunked, so memory stays bounded), ELBO, KL to the prior, mutual information, active units,
+ * (chunked by {@link nllChunkSize}, so memory stays bounded for any K), ELBO, KL to the prior, mutual information, active units,
  * and for text the per-token perplexity. Metrics follow He et al. 2019 and Zhu et al. 2020.
  *
  * @example
@@ -60,8 +99,15 @@ export function evaluate(
   kind: 'image' | 'text',
   options: EvaluateOptions,
 ): EvaluationResult {
+  if (kind === 'text' && !(Number.isInteger(options.vocabSize) && options.vocabSize! > 0)) {
+    throw new Error(
+      `evaluate: vocabSize (a positive integer, the decoder's outputs per token) is required for text, got ${options.vocabSize}`,
+    );
+  }
   const total = Math.min(options.examples, split.size);
   const all = split.head(total);
+  const perExample = all.shape.slice(1).reduce((a, b) => a * b, 1);
+  const outputsPerExample = kind === 'text' ? perExample * options.vocabSize! : perExample;
   let nll = 0;
   let elbo = 0;
   let kl = 0;
@@ -74,7 +120,7 @@ export function evaluate(
       const seed = options.seed + start;
       const sums = tf.tidy(() => {
         const x = tf.slice(all, start, size);
-        const chunkSize = Math.max(1, Math.floor(50_000 / size));
+        const chunkSize = nllChunkSize(size, outputsPerExample);
         const n = importanceSampledNLL(model, x, { k: options.k, chunkSize, seed });
         const bound = modelObjective(model, x, {
           objective: 'elbo',

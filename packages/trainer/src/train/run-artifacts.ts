@@ -40,6 +40,7 @@ export async function writeRunArtifacts(
     examples: config.testExamples || config.evalExamples,
     seed: config.seed,
     batchSize: config.batchSize,
+    vocabSize: data.vocabulary?.size,
   });
   run.writeJson('eval.json', { split: 'test', ...test });
   await model.save(fileIOHandler(run.file('model')));

@@ -297,6 +297,7 @@ async function runTraining(
       examples: config.evalExamples,
       seed: config.seed,
       batchSize: config.batchSize,
+      vocabSize: data.vocabulary?.size,
     });
     const score = validation.nll;
     const improved = score < state.best - 1e-4;
