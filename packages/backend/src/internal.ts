@@ -16,5 +16,10 @@ export {
 export { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
 export { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
 export { isWasmSliceFixRegistered, registerWasmSliceFix } from './wasm-slice';
+export {
+  isWasmSoftplusFixRegistered,
+  originalWasmSoftplusKernel,
+  registerWasmSoftplusFix,
+} from './wasm-softplus';
 export { isWasmSumFixRegistered, registerWasmSumFix } from './wasm-sum';
 export { isWasmTileFixRegistered, registerWasmTileFix } from './wasm-tile';

@@ -3,6 +3,7 @@ import { isWasmGatherFixRegistered, registerWasmGatherFix } from './wasm-gather'
 import { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
 import { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
 import { isWasmSliceFixRegistered, registerWasmSliceFix } from './wasm-slice';
+import { isWasmSoftplusFixRegistered, registerWasmSoftplusFix } from './wasm-softplus';
 import { isWasmSumFixRegistered, registerWasmSumFix } from './wasm-sum';
 import { isWasmTileFixRegistered, registerWasmTileFix } from './wasm-tile';
 
@@ -19,6 +20,11 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
     register: registerWasmIdentityFix,
     active: isWasmIdentityFixRegistered,
   },
+  {
+    name: 'softplus-simd',
+    register: registerWasmSoftplusFix,
+    active: isWasmSoftplusFixRegistered,
+  },
 ];
 
 /**
@@ -27,7 +33,7 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
  *
  * @example
  * ```ts
- * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares']
+ * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares', 'softplus-simd']
  * ```
  */
 export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name);
@@ -37,10 +43,12 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
  * activates wasm): transposed matmuls (`transposed-matmul`), vaekit's own SIMD matmul
  * (`simd-gemm`; products it does not handle go to the transposing fix), slicing
  * (`slice-from-heap`), gathers (`gather-rows`), tiling (`tile-rows`), sums over leading axes
- * (`sum-leading-axes`) and clones (`identity-shares`). Each replaces kernels by ones whose results
- * equal the original kernels' bit for bit (the matmul fix: the original kernel's own product of
- * explicitly transposed operands), only faster; each has a test comparing it with the kernel it
- * replaces. The per-fix functions (`registerWasmGemmFix`, ...) are in
+ * (`sum-leading-axes`), clones (`identity-shares`) and softplus (`softplus-simd`). Each but the
+ * last replaces kernels by ones whose results equal the original kernels' bit for bit (the
+ * matmul fix: the original kernel's own product of explicitly transposed operands), only
+ * faster; `softplus-simd` is within 3 ulp of the exactly rounded softplus (the original: within
+ * 7, near its cut-offs), so results that use softplus change in their last bits. Each has a test
+ * comparing it with the kernel it replaces. The per-fix functions (`registerWasmGemmFix`, ...) are in
  * `@vaekit/backend/internal`.
  *
  * @param only register only the fixes with these names (from {@link WASM_KERNEL_FIXES}; for
@@ -50,7 +58,7 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
  * @example
  * ```ts
  * await tf.setBackend('wasm');
- * registerWasmKernelFixes(); // ['BatchMatMul', '_FusedMatMul', 'BatchMatMul', '_FusedMatMul', 'Slice', 'Unpack', 'SplitV', 'GatherV2', 'Tile', 'Sum', 'Identity']
+ * registerWasmKernelFixes(); // ['BatchMatMul', '_FusedMatMul', 'BatchMatMul', '_FusedMatMul', 'Slice', 'Unpack', 'SplitV', 'GatherV2', 'Tile', 'Sum', 'Identity', 'Softplus']
  * ```
  */
 export function registerWasmKernelFixes(only?: readonly string[]): string[] {

@@ -51,6 +51,7 @@ interface KernelExports {
     applyScale: number,
   ): void;
   vk_sum_squares(x: number, n: number): number;
+  vk_softplus(x: number, y: number, n: number): void;
 }
 
 /**

@@ -17,7 +17,13 @@ import { join } from 'node:path';
 const here = new URL('.', import.meta.url).pathname;
 const source = join(here, 'kernels.c');
 const target = join(here, '..', 'src', 'wasm-kernels-binary.ts');
-const exports = ['vk_matmul', 'vk_matmul_scratch_floats', 'vk_adam', 'vk_sum_squares'];
+const exports = [
+  'vk_matmul',
+  'vk_matmul_scratch_floats',
+  'vk_adam',
+  'vk_sum_squares',
+  'vk_softplus',
+];
 
 const dir = mkdtempSync(join(tmpdir(), 'vaekit-wasm-'));
 try {

@@ -245,3 +245,80 @@ double vk_sum_squares(const float* x, u32 n) {
   for (; i < n; i++) sum += (double)x[i] * (double)x[i];
   return sum;
 }
+
+/*
+ * softplus(x) = log(1 + e^x) over n float32 values, four at a time, without branches:
+ *
+ *   softplus(x) = max(x, 0) + log1p(t),   t = e^-|x| in (0, 1]
+ *   e^y   (y = -|x| >= -104): y = n ln2 + r, |r| <= ln2 / 2 (Cody & Waite, ln2 in two parts),
+ *         e^r by its Taylor polynomial of degree 7 (truncation < 6e-9 relative), times 2^n as
+ *         two exponent-field scalings (so results below 2^-126 round once, as subnormals)
+ *   log1p(t) = 2 atanh(s), s = t / (2 + t) in (0, 1/3]: 2 s (1 + s^2/3 + ... + s^14/15)
+ *         (truncation < 2e-9 relative)
+ *
+ * Accuracy, float32 arithmetic throughout, against the exactly rounded softplus (float64
+ * reference) on every 16th float32: 95.6% exact, 99.995% within 1 ulp, none over 3 ulp (22 of
+ * 2^28 at 3, all in -3 < x < -0.4); +-inf and NaN give +inf, 0 and NaN.
+ */
+static inline v128_t exp_nonpositive(v128_t y) {
+  const v128_t log2e = wasm_f32x4_splat(1.44269504f);
+  const v128_t ln2_hi = wasm_f32x4_splat(0.693145751953125f); /* 15 bits: n * ln2_hi is exact */
+  const v128_t ln2_lo = wasm_f32x4_splat(1.42860677e-6f);
+  y = wasm_f32x4_max(y, wasm_f32x4_splat(-104.0f)); /* e^-104 < the least subnormal */
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(y, log2e));
+  v128_t r = wasm_f32x4_sub(y, wasm_f32x4_mul(n, ln2_hi));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, ln2_lo));
+  /* Horner, 1/7! .. 1/0! */
+  v128_t p = wasm_f32x4_splat(1.98412698e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.38888889e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.33333333e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.16666667e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.66666667e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  /* 2^n = 2^n1 2^n2, n1 = trunc(n / 2), each a normal power of two for n in [-150, 0]. */
+  const v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
+  const v128_t n1 = wasm_i32x4_shr(ni, 1);
+  const v128_t n2 = wasm_i32x4_sub(ni, n1);
+  const v128_t bias = wasm_i32x4_splat(127);
+  const v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, bias), 23);
+  const v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, bias), 23);
+  return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
+}
+
+static inline v128_t log1p_unit(v128_t t) {
+  /* 2 s = 2 t / (2 + t) in one rounding (t + t is exact; t / 2 would lose a subnormal t). */
+  const v128_t two_s =
+      wasm_f32x4_div(wasm_f32x4_add(t, t), wasm_f32x4_add(wasm_f32x4_splat(2.0f), t));
+  const v128_t z = wasm_f32x4_mul(wasm_f32x4_mul(two_s, two_s), wasm_f32x4_splat(0.25f));
+  v128_t p = wasm_f32x4_splat(1.0f / 15.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.0f / 13.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.0f / 11.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.0f / 9.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.0f / 7.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.0f / 5.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.0f / 3.0f));
+  /* 2 s + 2 s z p: the leading term as computed, the rest a small correction. */
+  return wasm_f32x4_add(two_s, wasm_f32x4_mul(two_s, wasm_f32x4_mul(z, p)));
+}
+
+static inline v128_t softplus4(v128_t x) {
+  const v128_t t = exp_nonpositive(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  /* f32x4.max propagates NaN (x = NaN gives NaN); x = +inf gives inf + 0. */
+  return wasm_f32x4_add(wasm_f32x4_max(x, wasm_f32x4_splat(0.0f)), log1p_unit(t));
+}
+
+void vk_softplus(const float* x, float* y, u32 n) {
+  u32 i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, softplus4(wasm_v128_load(x + i)));
+  /* The last n % 4 values, through lanes (no stack array: the module has no shadow stack). */
+  if (i < n) {
+    const u32 left = n - i;
+    const v128_t v = softplus4(wasm_f32x4_make(x[i], left > 1 ? x[i + 1] : 0.0f,
+                                               left > 2 ? x[i + 2] : 0.0f, 0.0f));
+    y[i] = wasm_f32x4_extract_lane(v, 0);
+    if (left > 1) y[i + 1] = wasm_f32x4_extract_lane(v, 1);
+    if (left > 2) y[i + 2] = wasm_f32x4_extract_lane(v, 2);
+  }
+}
