@@ -61,26 +61,30 @@ describe('registerWasmSoftplusFix', () => {
     expect(registerWasmSoftplusFix()).toEqual([]);
   });
 
-  it.runIf(onWasm)('is within 3 ulp of the exactly rounded softplus on every input swept', () => {
-    const xs = sweep();
-    const errors = ulpErrors(xs, ours(xs));
-    let worst = 0;
-    let exact = 0;
-    let withinOne = 0;
-    for (const e of errors) {
-      worst = Math.max(worst, e);
-      if (e === 0) exact++;
-      if (e <= 1) withinOne++;
-    }
-    expect(worst).toBeLessThanOrEqual(3);
-    // Most are exactly rounded (87% of this sweep, 95.6% of every 16th float32): a systematic
-    // error, such as a wrong coefficient, fails here first.
-    expect(exact / xs.length).toBeGreaterThan(0.85);
-    expect(withinOne / xs.length).toBeGreaterThan(0.995); // 99.995% of every 16th float32
-    // The original kernel, for the record: up to 7 ulp at its cut-offs |x| = 13.94.
-    const originalWorst = ulpErrors(xs, original(xs)).reduce((a, b) => Math.max(a, b), 0);
-    expect(originalWorst).toBeGreaterThan(worst);
-  }, 60_000);
+  it.runIf(onWasm)(
+    'is within 3 ulp of the exactly rounded softplus on every input swept',
+    () => {
+      const xs = sweep();
+      const errors = ulpErrors(xs, ours(xs));
+      let worst = 0;
+      let exact = 0;
+      let withinOne = 0;
+      for (const e of errors) {
+        worst = Math.max(worst, e);
+        if (e === 0) exact++;
+        if (e <= 1) withinOne++;
+      }
+      expect(worst).toBeLessThanOrEqual(3);
+      // Most are exactly rounded (87% of this sweep, 95.6% of every 16th float32): a systematic
+      // error, such as a wrong coefficient, fails here first.
+      expect(exact / xs.length).toBeGreaterThan(0.85);
+      expect(withinOne / xs.length).toBeGreaterThan(0.995); // 99.995% of every 16th float32
+      // The original kernel, for the record: up to 7 ulp at its cut-offs |x| = 13.94.
+      const originalWorst = ulpErrors(xs, original(xs)).reduce((a, b) => Math.max(a, b), 0);
+      expect(originalWorst).toBeGreaterThan(worst);
+    },
+    60_000,
+  );
 
   it.runIf(onWasm)('gives the limits at the extremes: inf, 0, NaN, subnormals, -0', () => {
     const xs = Float32Array.from([
