@@ -40,8 +40,12 @@ function emit(path: string, text: string, png?: () => Uint8Array): void {
   if (png) writeFileSync(path.replace(/\.svg$/, '.png'), png());
 }
 
-/** A sweep's results as they stand, and a line saying how complete they are. */
+const loaded = new Map<string, { results: SweepResults; status: string }>();
+
+/** A sweep's results as they stand, and a line saying how complete they are (read once). */
 function load(name: string): { results: SweepResults; status: string } {
+  const cached = loaded.get(name);
+  if (cached) return cached;
   const spec = sweep.loadSweepFile(join(here, `${name}.yaml`));
   const out = join(here, name);
   const results = sweep.summarizeResults(spec, out);
@@ -53,6 +57,7 @@ function load(name: string): { results: SweepResults; status: string } {
   } planned runs finished (${spec.seeds.length} seed${spec.seeds.length === 1 ? '' : 's'} per setting${
     spec.order === 'seeds' && spec.seeds.length > 1 ? ', planned seed by seed' : ''
   }); ${hours(seconds)} of training and evaluation in all. Sweep file \`reproductions/${name}.yaml\`, results \`reproductions/${name}/\`.`;
+  loaded.set(name, { results, status });
   return { results, status };
 }
 

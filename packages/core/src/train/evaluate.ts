@@ -106,7 +106,7 @@ export function evaluate(
   }
   const total = Math.min(options.examples, split.size);
   const all = split.head(total);
-  const perExample = all.shape.slice(1).reduce((a, b) => a * b, 1);
+  const perExample = tf.util.sizeFromShape(all.shape.slice(1));
   const outputsPerExample = kind === 'text' ? perExample * options.vocabSize! : perExample;
   let nll = 0;
   let elbo = 0;
