@@ -6,7 +6,7 @@ import {
   WasmKernelReplacement,
 } from './wasm-kernel-replacement';
 
-const replacement = new WasmKernelReplacement({
+const replacement = new WasmKernelReplacement('gather-rows', {
   [tf.GatherV2]: (previous) => (args) => gatherKernel(args, previous),
 });
 

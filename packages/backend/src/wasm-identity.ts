@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type KernelArgs, type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
 
-const replacement = new WasmKernelReplacement({
+const replacement = new WasmKernelReplacement('identity-shares', {
   [tf.Identity]: (previous) => (args) => identityKernel(args, previous),
 });
 

@@ -6,7 +6,7 @@ import {
   WasmKernelReplacement,
 } from './wasm-kernel-replacement';
 
-const replacement = new WasmKernelReplacement({
+const replacement = new WasmKernelReplacement('slice-from-heap', {
   [tf.Slice]: (previous) => (args) => sliceKernel(args, previous),
   [tf.Unpack]: (previous) => (args) => unpackKernel(args, previous),
   [tf.SplitV]: (previous) => (args) => splitVKernel(args, previous),

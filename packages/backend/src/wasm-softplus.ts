@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type KernelArgs, type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
 import { type WasmBackendInternals, wasmKernels } from './wasm-kernels';
 
-const replacement = new WasmKernelReplacement({
+const replacement = new WasmKernelReplacement('softplus-simd', {
   [tf.Softplus]: (previous) => (args) => softplusKernel(args, previous),
 });
 

@@ -6,7 +6,7 @@ import {
   WasmKernelReplacement,
 } from './wasm-kernel-replacement';
 
-const replacement = new WasmKernelReplacement({
+const replacement = new WasmKernelReplacement('sum-leading-axes', {
   [tf.Sum]: (previous) => (args) => sumKernel(args, previous),
 });
 

@@ -6,7 +6,7 @@ import {
   WasmKernelReplacement,
 } from './wasm-kernel-replacement';
 
-const replacement = new WasmKernelReplacement({
+const replacement = new WasmKernelReplacement('tile-rows', {
   [tf.Tile]: (previous) => (args) => tileKernel(args, previous),
 });
 
