@@ -6,7 +6,8 @@ import { type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacemen
 const KERNEL = 'VaekitReplacementTestKernel';
 
 /** tfjs's stand-in: returns its input plus 1, so each layer of a chain shows in the result. */
-const original = ((args) => (args.inputs['x'] as unknown as number) + 1) as KernelFunc;
+const original = ((args: { inputs: Record<string, unknown> }) =>
+  (args.inputs['x'] as number) + 1) as unknown as KernelFunc;
 
 /** A fix that multiplies what the previous kernel returns by `factor`. */
 function times(fix: string, factor: number): WasmKernelReplacement {
