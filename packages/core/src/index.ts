@@ -120,6 +120,7 @@ export {
   NonFiniteLossError,
   trainStep,
   trainStepOptions,
+  type GradientSource,
   type StepResult,
   type TrainStepOptions,
 } from './train/train-step';

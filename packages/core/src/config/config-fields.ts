@@ -513,6 +513,24 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: 'auto',
   }),
   field({
+    key: 'threads',
+    resumable: true,
+    flag: 'threads',
+    type: 'integer',
+    group: 'run',
+    placeholder: '<n>',
+    help: 'threads for data-parallel training (0: auto, where it is faster; 1: off)',
+    default: 0,
+    min: 0,
+    max: 256,
+    check: (threads, c) =>
+      threads > 1 && c.freeBits > 0
+        ? `must be 0 or 1 with --free-bits (free bits act on the whole batch's mean KL, which data-parallel threads do not share), got ${threads}`
+        : threads > c.batchSize
+          ? `must be at most --batch-size (${c.batchSize}): each thread takes a share of the batch, got ${threads}`
+          : undefined,
+  }),
+  field({
     key: 'evalK',
     resumable: true,
     flag: 'eval-k',

@@ -68,6 +68,12 @@ export interface TrainConfig {
   checkpointMinutes: number;
   seed: number;
   backend: string;
+  /**
+   * Threads for data-parallel gradients in the Node trainer (the batch split over worker
+   * threads, each with its own backend instance); `0` chooses from the configuration and the
+   * cores (`chooseThreads` of `@vaekit/trainer`). The web app trains on one thread.
+   */
+  threads: number;
   /** Importance samples for the NLL logged during training, and test examples it uses. */
   evalK: number;
   evalExamples: number;

@@ -45,6 +45,12 @@ describe('resolveConfig', () => {
     ],
     [{ latent: 'vmf', freeBits: 0.1 }, 'freeBits: free bits need a factorised KL'],
     [{ epochs: 0 }, 'epochs: set epochs >= 1 or maxSteps >= 1 (both are 0)'],
+    [
+      { latent: 'gaussian', freeBits: 0.5, threads: 2 },
+      'threads: must be 0 or 1 with --free-bits (free bits act on the whole batch',
+    ],
+    [{ batchSize: 4, threads: 8 }, 'threads: must be at most --batch-size (4)'],
+    [{ threads: -1 }, 'threads: expected an integer >= 0 and <= 256, got -1'],
   ])('rejects %j', (partial, message) => {
     expect(() => resolveConfig(partial)).toThrow(ConfigError);
     expect(() => resolveConfig(partial)).toThrow(message);

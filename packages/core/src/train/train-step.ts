@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdamWithClipping } from '@vaekit/backend';
 import {
+  type ObjectiveGradients,
   type ObjectiveOptions,
   disposeObjectiveGradients,
   objectiveGradients,
@@ -42,6 +43,16 @@ export interface TrainStepOptions extends ObjectiveOptions {
 }
 
 /**
+ * Where a step's objective gradients come from: this thread's `objectiveGradients` by default,
+ * or another source of the same gradients (the Node trainer's data-parallel threads). The caller
+ * of {@link trainStep} owns nothing it returns: the step frees it.
+ */
+export type GradientSource = (
+  x: tf.Tensor,
+  options: ObjectiveOptions,
+) => ObjectiveGradients | Promise<ObjectiveGradients>;
+
+/**
  * The options of step `step` (0-based) of a run: the config's objective, its KL weight at that
  * step (the `klAnneal` schedule), free bits, and the posterior draws' seed `hash(seed, 7, step)`,
  * so a step draws the same samples in the Node trainer, the web app and a resumed run.
@@ -77,7 +88,8 @@ export function trainStepOptions(
  * objective gradients (`objectiveGradients` of `@vaekit/objectives`: the encoder's loss for the
  * encoder's variables, the decoder's for the decoder's, DReG where asked), a finite check,
  * then Adam with global-norm clipping. Every intermediate tensor is freed; `x` stays the
- * caller's.
+ * caller's. `gradients` replaces this thread's gradient computation (the same gradients from
+ * elsewhere: data-parallel threads); the rest of the step is unchanged.
  *
  * Mathematical details: `g = grad_theta loss`, `g <- g * min(1, c / ||g||_2)` (Pascanu et al.
  * 2013), then Adam (Kingma & Ba 2015).
@@ -96,12 +108,16 @@ export async function trainStep(
   optimizer: AdamWithClipping,
   x: tf.Tensor,
   options: TrainStepOptions,
+  gradients?: GradientSource,
 ): Promise<StepResult> {
   const { step, ...objective } = options;
-  const g = objectiveGradients(model, x, objective, {
-    encoder: model.encoderVariables,
-    decoder: model.decoderVariables,
-  });
+  const g =
+    gradients !== undefined
+      ? await gradients(x, objective)
+      : objectiveGradients(model, x, objective, {
+          encoder: model.encoderVariables,
+          decoder: model.decoderVariables,
+        });
   try {
     const stats = tf.tidy(() => tf.stack([g.encoderLoss, tf.mean(g.bound), tf.mean(g.kl)]));
     const [loss, bound, kl] = await stats.data();
