@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunDirectory } from '@vaekit/trainer';
+import { RunDirectory, readCheckpoint } from '@vaekit/trainer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RESULT_FILE, RunInterruptedError, readRunOutcome, runDirectory, runOne } from './run-one';
 import { planSweep, validateSweep } from './sweep-spec';
@@ -91,5 +91,22 @@ describe('runOne', () => {
     await expect(runOne(other!, sweepDir)).rejects.toThrow(
       /holds a finished run with other settings \(latentDim 2 -> 3\): run this sweep in a new directory/,
     );
+  });
+
+  it('trains on one thread where auto would split a heavy step over the cores', async () => {
+    // 16 x (1 + 64) = 1,040 network rows: auto takes 2 threads for a lone run on 2 cores.
+    const [heavy] = planSweep(
+      validateSweep({
+        base: { ...TINY, maxSteps: 1, latent: 'gaussian', k: 64 },
+        grid: { objective: ['iwae'] },
+        seeds: [1],
+      }),
+    );
+    const dir = join(root, 'threads');
+    await runOne(heavy!, dir);
+    const saved = await readCheckpoint(
+      RunDirectory.open(runDirectory(dir, heavy!.id)).checkpointDir,
+    );
+    expect(saved.extra).toMatchObject({ threads: 1 });
   });
 });

@@ -139,6 +139,9 @@ export async function runOne(
     resume,
     // Every run logs TensorBoard event files too: `tensorboard --logdir <sweep>` compares them.
     tensorboard: true,
+    // A sweep runs in parallel across runs (workers): auto threads stay at one per run, so a
+    // run's result does not depend on the machine (a spec's explicit `threads` still applies).
+    cores: 1,
     ...(options.signal ? { signal: options.signal } : {}),
     events: {
       onStep: (s) => options.onStep?.(s.step, s.totalSteps),

@@ -12,6 +12,12 @@ export {
 } from './train/train';
 export { openRun, type OpenedRun } from './train/open-run';
 export { writeCurves, writeRunArtifacts } from './train/run-artifacts';
+export {
+  chooseThreads,
+  ROWS_PER_THREAD,
+  SENTENCES_PER_THREAD,
+  type ThreadChoice,
+} from './parallel/choose-threads';
 
 // Data from files
 export {

@@ -96,9 +96,9 @@ export async function trainCommand(argv: string[], ctx: CommandContext): Promise
       signal: controller.signal,
       tensorboard: values['tensorboard'] === true,
       events: {
-        onStart: ({ backend, data, totalSteps, resumedFromStep, runDir }) =>
+        onStart: ({ backend, threads, threadsReason, data, totalSteps, resumedFromStep, runDir }) =>
           progress.log(
-            `vaekit train: ${config.latent} posterior, ${config.objective}${config.k > 1 ? ` K=${config.k}` : ''}, ${data}\n  backend ${backend}, ${totalSteps} steps, run directory ${runDir}${resumedFromStep !== undefined ? `, resuming from step ${resumedFromStep}` : ''}`,
+            `vaekit train: ${config.latent} posterior, ${config.objective}${config.k > 1 ? ` K=${config.k}` : ''}, ${data}\n  backend ${backend}, ${threads === 1 ? '1 thread' : `${threads} data-parallel threads`} (${threadsReason}), ${totalSteps} steps, run directory ${runDir}${resumedFromStep !== undefined ? `, resuming from step ${resumedFromStep}` : ''}`,
           ),
         onStep: (s) =>
           progress.update({

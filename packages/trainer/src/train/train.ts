@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { availableParallelism } from 'node:os';
 import { AdamWithClipping, type NamedTensor, selectBackend } from '@vaekit/backend';
 import {
   CONFIG_FIELDS,
   type EvaluationResult,
+  type GradientSource,
   NonFiniteLossError,
   Rng,
   type RunModel,
@@ -24,6 +26,8 @@ import { PREVIOUS_MANIFEST_FILE } from '../checkpoint/checkpoint-manifest';
 import { hasCheckpoint, readCheckpoint } from '../checkpoint/read-checkpoint';
 import { restoreTensors, snapshotTensors } from '../checkpoint/tensor-record';
 import { writeCheckpoint } from '../checkpoint/write-checkpoint';
+import { chooseThreads } from '../parallel/choose-threads';
+import { DataParallelGradients } from '../parallel/data-parallel-gradients';
 import { loadTrainingData } from '../data/load-training-data';
 import { TensorBoardLog } from '../log/tensorboard-log';
 import { type MetricsRow, RunDirectory } from '../run/run-directory';
@@ -58,6 +62,9 @@ export interface TrainEvents {
   onStart?(info: {
     config: TrainConfig;
     backend: string;
+    /** Threads taking the gradients (data-parallel above 1), and why that many. */
+    threads: number;
+    threadsReason: string;
     data: string;
     totalSteps: number;
     resumedFromStep?: number;
@@ -96,6 +103,12 @@ export interface TrainOptions {
    * the log cannot be written, training goes on without it and `events.onLog` says why.
    */
   tensorboard?: boolean;
+  /**
+   * The cores `threads: 0` (auto) may give this run's data-parallel threads (default
+   * `os.availableParallelism()`). A sweep's runs get 1: a sweep runs in parallel across runs, and
+   * its results must not depend on the machine's cores.
+   */
+  cores?: number;
 }
 
 /** How a run ended. */
@@ -120,6 +133,8 @@ interface LoopState {
   badEvaluations: number;
   lrBadEvaluations: number;
   lr: number;
+  /** Data-parallel threads: a resumed run keeps its count unless one is configured. */
+  threads: number;
 }
 
 /**
@@ -127,10 +142,17 @@ interface LoopState {
  * checkpoints, and at the end `eval.json`, `samples.png`, `reconstructions.png`,
  * `curves.svg`/`curves.png` and the model in the tf.io format (`model/`).
  *
- * Deterministic for a given seed and backend: data order, binarisation, posterior draws and
- * initial weights all derive from `config.seed`, and a resumed run (same seed, same backend)
- * follows the same trajectory as an uninterrupted one, because the checkpoint holds the
- * weights, Adam's moments, the data generator's state, the step and the schedules' position.
+ * Deterministic for a given seed, backend and thread count: data order, binarisation, posterior
+ * draws and initial weights all derive from `config.seed`, and a resumed run (same seed, same
+ * backend) follows the same trajectory as an uninterrupted one, because the checkpoint holds the
+ * weights, Adam's moments, the data generator's state, the step, the schedules' position and the
+ * thread count.
+ *
+ * With `threads` above 1 (or chosen so by `threads: 0`, see {@link chooseThreads}), each step's
+ * gradients are data-parallel ({@link DataParallelGradients}: the batch split over worker threads
+ * with their own backend instances, the gradients averaged); the optimizer step stays on this
+ * thread. Each shard draws its own posterior samples, so a run's trajectory depends on its
+ * thread count; the count is logged at the start and kept in the checkpoints.
  *
  * Each step draws the objective's posterior samples with seed `hash(seed, step)` and takes
  * per-network gradients ({@link objectiveGradients}): the encoder's loss (e.g. MIWAE for PIWAE,
@@ -168,6 +190,7 @@ export async function train(
     }
     throw error;
   } finally {
+    await held.parallel?.dispose();
     held.model?.dispose();
     held.optimizer?.dispose();
     held.release?.();
@@ -180,6 +203,7 @@ interface HeldResources {
   run?: RunDirectory;
   model?: RunModel;
   optimizer?: AdamWithClipping;
+  parallel?: DataParallelGradients;
   /** Releases the run directory's lock. */
   release?: () => void;
 }
@@ -213,7 +237,10 @@ async function runTraining(
     recordSettingChanges(run, config, previous, events);
   }
   if (data.vocabulary && !vocabulary) run.writeJson(VOCABULARY_FILE, data.vocabulary.toJSON());
+  const threadChoice = chooseThreads(config, options.cores ?? availableParallelism());
+  let threadsReason = threadChoice.reason;
   const state: LoopState = {
+    threads: threadChoice.threads,
     step: 0,
     epoch: 0,
     epochRngState: new Rng(config.seed).state(),
@@ -228,12 +255,23 @@ async function runTraining(
     window = { ...window, ...(await restore(run, model, optimizer, state, events)) };
     // A learning rate given on resume replaces the one the run had reached.
     if (previous.changes.some((c) => c.key === 'lr')) state.lr = config.lr;
+    // Auto keeps the count the run was trained with (its shards' draws); a configured one wins.
+    if (config.threads > 0) state.threads = config.threads;
+    else threadsReason = 'auto: kept from the checkpoint (a run keeps its shards)';
   } else if (previous !== undefined) {
     const dropped = run.truncateMetrics(0);
     events.onLog?.(
       `${run.path} has no checkpoint yet: training starts again from step 0${dropped > 0 ? ` (${dropped} metrics rows logged before were dropped)` : ''}`,
     );
   }
+  if (state.threads > 1) {
+    held.parallel = await DataParallelGradients.create(model.vae, { threads: state.threads });
+  }
+  const parallel = held.parallel;
+  const gradients: GradientSource | undefined =
+    parallel === undefined
+      ? undefined
+      : (x, objective) => parallel.objectiveGradients(x, objective);
   const rng = Rng.fromState(state.epochRngState);
   optimizer.learningRate = state.lr;
   const dropRemainder = dropLastBatch(config.latent, data.train.size, config.batchSize);
@@ -246,6 +284,8 @@ async function runTraining(
   events.onStart?.({
     config,
     backend: backend.choice,
+    threads: state.threads,
+    threadsReason,
     data: data.summary,
     totalSteps,
     ...(previous?.hasCheckpoint ? { resumedFromStep: state.step } : {}),
@@ -284,6 +324,7 @@ async function runTraining(
         badEvaluations: state.badEvaluations,
         lrBadEvaluations: state.lrBadEvaluations,
         lr: state.lr,
+        threads: state.threads,
         window: { loss: window.loss, bound: window.bound, kl: window.kl, steps: window.steps },
       },
     });
@@ -344,7 +385,7 @@ async function runTraining(
         const { klWeight } = stepOptions;
         let result: Awaited<ReturnType<typeof trainStep>>;
         try {
-          result = await trainStep(model, optimizer, x, stepOptions);
+          result = await trainStep(model, optimizer, x, stepOptions, gradients);
         } catch (error) {
           if (error instanceof NonFiniteLossError) throw divergedError(error, run, state.step);
           throw error;
@@ -587,6 +628,8 @@ async function restore(
     badEvaluations: number;
     lrBadEvaluations: number;
     lr: number;
+    /** Absent in checkpoints written before data-parallel training: those ran on one thread. */
+    threads?: number;
     window: LogWindow;
   };
   Object.assign(state, {
@@ -598,6 +641,7 @@ async function restore(
     badEvaluations: extra.badEvaluations,
     lrBadEvaluations: extra.lrBadEvaluations,
     lr: extra.lr,
+    threads: extra.threads ?? 1,
   });
   // Rows logged after the checkpoint are replayed by the resumed run.
   run.truncateMetrics(saved.step);
