@@ -9,6 +9,16 @@ describe('selectBackend', () => {
     );
   });
 
+  it('rejects an unknown wasm kernel fix before loading anything, listing the valid ones', async () => {
+    const before = tf.getBackend();
+    await expect(
+      selectBackend('cpu', { wasmKernelFixes: ['softplus-simd', 'fast-exp'] }),
+    ).rejects.toThrow(
+      "Unknown wasm kernel fix 'fast-exp'. Valid fixes: transposed-matmul, simd-gemm,",
+    );
+    expect(tf.getBackend()).toBe(before);
+  });
+
   it('auto skips tfjs-node when it is not installed and says why', async () => {
     const previous = tf.getBackend();
     const selection = await selectBackend('auto');

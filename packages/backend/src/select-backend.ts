@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmKernelFixes } from './wasm-kernel-fixes';
+import { checkWasmKernelFixNames, registerWasmKernelFixes } from './wasm-kernel-fixes';
 
 /**
  * Backends vaekit knows how to load (the names {@link selectBackend} accepts). `auto` tries them
@@ -39,6 +39,12 @@ export interface SelectBackendOptions {
    * map of file name to URL), as for `setWasmPaths`. Not needed in Node.
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Which of vaekit's wasm kernel fixes to register (names of `WASM_KERNEL_FIXES`; default:
+   * all). `[]` keeps tfjs-backend-wasm's own kernels, for comparisons. Fixes already registered in
+   * this thread stay (a kernel cannot be given back).
+   */
+  wasmKernelFixes?: readonly string[];
 }
 
 const NODE_ORDER: Exclude<BackendChoice, 'auto'>[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -73,6 +79,7 @@ export async function selectBackend(
   if (!(BACKEND_CHOICES as readonly string[]).includes(name)) {
     throw new Error(`Unknown backend '${name}'. Valid choices: ${BACKEND_CHOICES.join(', ')}.`);
   }
+  checkWasmKernelFixNames(options.wasmKernelFixes);
   const candidates =
     name === 'auto'
       ? isNode()
@@ -87,7 +94,7 @@ export async function selectBackend(
       const ok = await tf.setBackend(tfjsName);
       if (!ok) throw new Error(`tf.setBackend('${tfjsName}') failed to initialise`);
       await tf.ready();
-      if (tfjsName === 'wasm') registerWasmKernelFixes();
+      if (tfjsName === 'wasm') registerWasmKernelFixes(options.wasmKernelFixes);
       return { choice, tfjsName, skipped };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

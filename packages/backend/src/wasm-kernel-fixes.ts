@@ -62,12 +62,7 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
  * ```
  */
 export function registerWasmKernelFixes(only?: readonly string[]): string[] {
-  const unknown = (only ?? []).filter((name) => !WASM_KERNEL_FIXES.includes(name));
-  if (unknown.length > 0) {
-    throw new Error(
-      `Unknown wasm kernel fix '${unknown[0]}'. Valid fixes: ${WASM_KERNEL_FIXES.join(', ')}.`,
-    );
-  }
+  checkWasmKernelFixNames(only);
   return FIXES.filter((fix) => only === undefined || only.includes(fix.name)).flatMap((fix) =>
     fix.register(),
   );
@@ -83,4 +78,17 @@ export function registerWasmKernelFixes(only?: readonly string[]): string[] {
  */
 export function registeredWasmKernelFixes(): string[] {
   return FIXES.filter((fix) => fix.active()).map((fix) => fix.name);
+}
+
+/**
+ * Throw, naming the valid fixes, when `names` holds a name that is not in
+ * {@link WASM_KERNEL_FIXES} (before anything is registered).
+ */
+export function checkWasmKernelFixNames(names?: readonly string[]): void {
+  const unknown = (names ?? []).filter((name) => !WASM_KERNEL_FIXES.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown wasm kernel fix '${unknown[0]}'. Valid fixes: ${WASM_KERNEL_FIXES.join(', ')}.`,
+    );
+  }
 }
