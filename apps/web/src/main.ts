@@ -34,6 +34,17 @@ const initial = (
     ? params.get('backend')
     : 'auto'
 ) as BackendRequest;
+/**
+ * `?wasm-fixes=none` (or a comma-separated list of fix names) runs wasm with tfjs's own kernels
+ * (or only those fixes): for measuring what vaekit's kernels are worth in this browser.
+ */
+const wasmFixesParam = params.get('wasm-fixes');
+const wasmKernelFixes =
+  wasmFixesParam === null
+    ? undefined
+    : wasmFixesParam === 'none'
+      ? []
+      : wasmFixesParam.split(',').filter(Boolean);
 const backendSelect = select(
   [
     ['auto', 'auto (fastest measured)'],
@@ -61,6 +72,7 @@ function startEngines(request: BackendRequest): void {
     backend: request,
     wasmPaths,
     dataBase,
+    ...(wasmKernelFixes ? { wasmKernelFixes } : {}),
   });
   backend.then(
     (r) => {
@@ -98,7 +110,13 @@ function trainerEngine(): Promise<EngineClient> {
       trainer = undefined;
       for (const page of trainPages) page.reset(`Stopped: ${error.message}.`);
     };
-    await t.request({ type: 'init', backend: r.choice, wasmPaths, dataBase });
+    await t.request({
+      type: 'init',
+      backend: r.choice,
+      wasmPaths,
+      dataBase,
+      ...(wasmKernelFixes ? { wasmKernelFixes } : {}),
+    });
     return t;
   });
   trainer.catch(() => {

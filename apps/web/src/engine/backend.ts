@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerGradients, selectBackend } from '@vaekit/backend';
+import { registerGradients, registeredWasmKernelFixes, selectBackend } from '@vaekit/backend';
 import type { BackendReport, BackendRequest, BackendTiming, BrowserBackend } from '../shared/types';
 
 /** Candidates of `auto`, in the order they are measured. */
@@ -14,10 +14,14 @@ let wasmInitialised = false;
  * wasm matmul fix). WebGL is imported here, because `selectBackend('webgl')` loads it with a
  * bundler-ignored bare `import()` that a browser cannot resolve.
  */
-async function activate(name: BrowserBackend, wasmPaths: Record<string, string>): Promise<void> {
+async function activate(
+  name: BrowserBackend,
+  wasmPaths: Record<string, string>,
+  wasmKernelFixes?: string[],
+): Promise<void> {
   if (name === 'wasm') {
     if (!wasmInitialised) {
-      await selectBackend('wasm', { wasmPaths });
+      await selectBackend('wasm', { wasmPaths, ...(wasmKernelFixes ? { wasmKernelFixes } : {}) });
       wasmInitialised = true;
       return;
     }
@@ -47,8 +51,12 @@ function benchmarkStep(vars: tf.Variable[], x: tf.Tensor2D): void {
   tf.dispose([value, sums, ...Object.values(grads)]);
 }
 
-async function measure(name: BrowserBackend, wasmPaths: Record<string, string>): Promise<number> {
-  await activate(name, wasmPaths);
+async function measure(
+  name: BrowserBackend,
+  wasmPaths: Record<string, string>,
+  wasmKernelFixes?: string[],
+): Promise<number> {
+  await activate(name, wasmPaths, wasmKernelFixes);
   const x = tf.randomUniform([64, 784], 0, 1, 'float32', 1) as tf.Tensor2D;
   const vars = [
     tf.variable(tf.randomNormal([784, 256], 0, 0.05, 'float32', 2)),
@@ -78,6 +86,7 @@ function describe(name: BrowserBackend): string {
     const features = [
       tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD',
       tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'threads' : 'one thread',
+      `${registeredWasmKernelFixes().length} vaekit kernels`,
     ];
     return `wasm (${features.join(', ')})`;
   }
@@ -103,12 +112,13 @@ function describe(name: BrowserBackend): string {
 export async function chooseBackend(
   requested: BackendRequest,
   wasmPaths: Record<string, string>,
+  wasmKernelFixes?: string[],
 ): Promise<BackendReport> {
   const started = performance.now();
   tf.env().set('PROD', true);
   const timings: BackendTiming[] = [];
   if (requested !== 'auto') {
-    await activate(requested, wasmPaths);
+    await activate(requested, wasmPaths, wasmKernelFixes);
     return {
       requested,
       choice: requested,
@@ -119,7 +129,7 @@ export async function chooseBackend(
   }
   for (const backend of CANDIDATES) {
     try {
-      timings.push({ backend, ms: await measure(backend, wasmPaths) });
+      timings.push({ backend, ms: await measure(backend, wasmPaths, wasmKernelFixes) });
     } catch (error) {
       timings.push({ backend, error: error instanceof Error ? error.message : String(error) });
     }
@@ -131,7 +141,7 @@ export async function chooseBackend(
     );
   }
   const choice = ran[0]!.backend;
-  await activate(choice, wasmPaths);
+  await activate(choice, wasmPaths, wasmKernelFixes);
   return {
     requested,
     choice,

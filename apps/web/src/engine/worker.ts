@@ -50,7 +50,7 @@ async function handle(
   switch (request.type) {
     case 'init':
       dataBase = request.dataBase;
-      backend ??= chooseBackend(request.backend, request.wasmPaths);
+      backend ??= chooseBackend(request.backend, request.wasmPaths, request.wasmKernelFixes);
       return { result: await backend };
     case 'train': {
       await ready();

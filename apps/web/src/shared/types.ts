@@ -238,7 +238,14 @@ export interface RunArchive {
 
 /** Requests to an engine worker; each gets one reply. */
 export type EngineRequest =
-  | { type: 'init'; backend: BackendRequest; wasmPaths: Record<string, string>; dataBase: string }
+  | {
+      type: 'init';
+      backend: BackendRequest;
+      wasmPaths: Record<string, string>;
+      dataBase: string;
+      /** vaekit's wasm kernel fixes to register (default all; `[]`: tfjs's own kernels). */
+      wasmKernelFixes?: string[];
+    }
   | {
       type: 'train';
       settings: TrainSettings;

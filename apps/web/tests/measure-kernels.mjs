@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * What vaekit's wasm kernels are worth in the browser: the built app (dist/) in headless
+ * Chromium on the wasm backend, training the digit VAE and the text VAE from Start to
+ * "Completed", once with vaekit's kernel fixes (the app's default) and once with tfjs-backend-wasm's
+ * own kernels (`?wasm-fixes=none`), alternating, `ROUNDS` times each (default 2). Prints one line
+ * per run and the medians, and writes test-results/kernels.json. Not part of `test` (minutes).
+ *
+ *   node tests/measure-kernels.mjs     (after `vite build`; CHROMIUM=... as for e2e.mjs)
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const results = join(root, 'test-results');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const rounds = Number(process.env.ROUNDS ?? 2);
+/** The runs: the digit page's BN-VAE at its default size, the text page's default model. */
+const TASKS = [
+  { name: 'digits', panel: '#panel-train', hash: '#train?steps=300&evalEvery=1000' },
+  { name: 'text', panel: '#panel-text', hash: '#text?steps=60&evalEvery=1000' },
+];
+const VARIANTS = [
+  { name: 'vaekit kernels', query: '?backend=wasm' },
+  { name: 'tfjs kernels', query: '?backend=wasm&wasm-fixes=none' },
+];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+};
+if (!existsSync(join(dist, 'index.html'))) {
+  console.error(`no built app in ${dist}: run \`vite build\` first`);
+  process.exit(1);
+}
+const server = createServer((req, res) => {
+  let path = normalize(
+    join(dist, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)),
+  );
+  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+  if (!path.startsWith(dist) || !existsSync(path)) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+  res.end(readFileSync(path));
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const { chromium } = await import('playwright-core');
+const profile = mkdtempSync(join(tmpdir(), 'vaekit-kernels-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+const rows = [];
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const task of TASKS) {
+      for (const variant of VARIANTS) {
+        const page = await context.newPage();
+        await page.goto(`${origin}/${variant.query}${task.hash}`);
+        await page.waitForSelector('[data-role=backend][data-choice]', { timeout: 120_000 });
+        const backend = await page.$eval('[data-role=backend]', (el) => el.textContent);
+        await page.click(`${task.panel} [data-action=start]`);
+        await page.waitForSelector(`${task.panel} [data-role=status][data-finished=completed]`, {
+          timeout: 600_000,
+        });
+        const stepsPerSec = Number(
+          await page.$eval(`${task.panel} [data-role=status]`, (el) => el.dataset.stepsPerSec),
+        );
+        rows.push({ round, task: task.name, variant: variant.name, stepsPerSec, backend });
+        console.log(
+          `${task.name}, ${variant.name}: ${stepsPerSec.toFixed(2)} steps/s  (${backend})`,
+        );
+        await page.close();
+      }
+    }
+  }
+} finally {
+  await context.close();
+  server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const summary = TASKS.map((task) => {
+  const of = (variant) =>
+    median(
+      rows.filter((r) => r.task === task.name && r.variant === variant).map((r) => r.stepsPerSec),
+    );
+  const ours = of('vaekit kernels');
+  const theirs = of('tfjs kernels');
+  console.log(
+    `${task.name}: vaekit ${ours.toFixed(2)}, tfjs ${theirs.toFixed(2)} steps/s: ${(ours / theirs).toFixed(2)}x`,
+  );
+  return { task: task.name, vaekit: ours, tfjs: theirs, speedup: ours / theirs };
+});
+mkdirSync(results, { recursive: true });
+writeFileSync(
+  join(results, 'kernels.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), browser: executablePath, cpus: `${cpus().length} x ${cpus()[0]?.model}`, rows, summary }, null, 2)}\n`,
+);
