@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './wasm-kernel-replacement';
-import { WASM_KERNELS_BASE64 } from './wasm-kernels-binary';
+import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-kernels-binary';
 
 /** The further parts of `BackendWasm` that vaekit's WebAssembly kernels use: heap and memory. */
 export interface WasmBackendInternals extends WasmBackend {
@@ -66,38 +66,59 @@ export interface WasmKernels {
   scratch(bytes: number): number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The compiled modules, for an unshared and for a shared memory (`null`: cannot compile). */
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 const instances = new WeakMap<object, WasmKernels | null>();
 
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
+function compile(shared: boolean): WebAssembly.Module | null {
+  const cached = compiled.get(shared);
+  if (cached !== undefined) return cached;
+  let module: WebAssembly.Module | null;
   try {
-    const binary = atob(WASM_KERNELS_BASE64);
+    const binary = atob(shared ? WASM_KERNELS_SHARED_BASE64 : WASM_KERNELS_BASE64);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
+    module = new WebAssembly.Module(bytes);
   } catch {
-    // No WebAssembly SIMD, or synchronous compilation refused: the kernels are not used.
-    compiled = null;
+    // No WebAssembly SIMD (or threads), or synchronous compilation refused: not used.
+    module = null;
   }
-  return compiled;
+  compiled.set(shared, module);
+  return module;
 }
 
 /**
- * The kernels for this wasm backend instance, or `undefined` where they cannot run (the backend
- * does not expose its memory, or this engine has no WebAssembly SIMD).
+ * Whether a memory is shared: tfjs-backend-wasm's threaded build (on cross-origin-isolated
+ * pages) runs on a shared memory, which only a module declaring a shared memory may import.
+ */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * The kernels for this wasm backend instance (the build for its memory: unshared, or shared
+ * under tfjs's threaded build), or `undefined` where they cannot run (the backend does not expose
+ * its memory, this engine has no WebAssembly SIMD, or the module cannot import the memory).
  */
 export function wasmKernels(backend: unknown): WasmKernels | undefined {
   const wasmBackend = backend as WasmBackendInternals;
   const cached = instances.get(wasmBackend);
   if (cached !== undefined) return cached ?? undefined;
   const memory = wasmBackend.wasm?.asm?.memory ?? wasmBackend.wasm?.wasmMemory;
-  const module = compile();
-  if (!(memory instanceof WebAssembly.Memory) || module === null) {
+  if (!(memory instanceof WebAssembly.Memory)) {
     instances.set(wasmBackend, null);
     return undefined;
   }
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const module = compile(isSharedMemory(memory));
+  let instance: WebAssembly.Instance;
+  try {
+    if (module === null) throw new Error('no module');
+    instance = new WebAssembly.Instance(module, { env: { memory } });
+  } catch {
+    // A memory this build cannot import: the fixes hand every call to tfjs's own kernels.
+    instances.set(wasmBackend, null);
+    return undefined;
+  }
   let scratchPointer = 0;
   let scratchBytes = 0;
   const kernels: WasmKernels = {
