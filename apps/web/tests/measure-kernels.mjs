@@ -20,6 +20,15 @@ const dist = join(root, 'dist');
 const results = join(root, 'test-results');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const rounds = Number(process.env.ROUNDS ?? 2);
+/**
+ * `ISOLATE=1` serves the app cross-origin isolated (COOP/COEP), so tfjs-backend-wasm can use its
+ * threaded build (SharedArrayBuffer and a pool of Web Workers).
+ */
+const isolate = process.env.ISOLATE === '1';
+const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 /** The runs: the digit page's BN-VAE at its default size, the text page's default model. */
 const TASKS = [
   { name: 'digits', panel: '#panel-train', hash: '#train?steps=300&evalEvery=1000' },
@@ -50,7 +59,10 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+  res.writeHead(200, {
+    'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+    ...(isolate ? ISOLATION_HEADERS : {}),
+  });
   res.end(readFileSync(path));
 });
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
@@ -71,9 +83,17 @@ try {
         await page.waitForSelector('[data-role=backend][data-choice]', { timeout: 120_000 });
         const backend = await page.$eval('[data-role=backend]', (el) => el.textContent);
         await page.click(`${task.panel} [data-action=start]`);
-        await page.waitForSelector(`${task.panel} [data-role=status][data-finished=completed]`, {
-          timeout: 600_000,
-        });
+        const status = await page.waitForSelector(
+          `${task.panel} [data-role=status][data-finished]`,
+          { timeout: 600_000 },
+        );
+        if ((await status.getAttribute('data-finished')) !== 'completed') {
+          const error = await page.$eval(
+            `${task.panel}`,
+            (el) => el.textContent?.match(/Training failed: .*/)?.[0],
+          );
+          throw new Error(`${task.name}, ${variant.name}: ${error ?? 'training did not complete'}`);
+        }
         const stepsPerSec = Number(
           await page.$eval(`${task.panel} [data-role=status]`, (el) => el.dataset.stepsPerSec),
         );
