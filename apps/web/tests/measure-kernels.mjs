@@ -8,12 +8,11 @@
  *
  *   node tests/measure-kernels.mjs     (after `vite build`; CHROMIUM=... as for e2e.mjs)
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveDist } from './serve-dist.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -25,10 +24,6 @@ const rounds = Number(process.env.ROUNDS ?? 2);
  * threaded build (SharedArrayBuffer and a pool of Web Workers).
  */
 const isolate = process.env.ISOLATE === '1';
-const ISOLATION_HEADERS = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-embedder-policy': 'require-corp',
-};
 /** The runs: the digit page's BN-VAE at its default size, the text page's default model. */
 const TASKS = [
   { name: 'digits', panel: '#panel-train', hash: '#train?steps=300&evalEvery=1000' },
@@ -38,35 +33,13 @@ const VARIANTS = [
   { name: 'vaekit kernels', query: '?backend=wasm' },
   { name: 'tfjs kernels', query: '?backend=wasm&wasm-fixes=none' },
 ];
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-};
+
 if (!existsSync(join(dist, 'index.html'))) {
   console.error(`no built app in ${dist}: run \`vite build\` first`);
   process.exit(1);
 }
-const server = createServer((req, res) => {
-  let path = normalize(
-    join(dist, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)),
-  );
-  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
-  if (!path.startsWith(dist) || !existsSync(path)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, {
-    'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-    ...(isolate ? ISOLATION_HEADERS : {}),
-  });
-  res.end(readFileSync(path));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const server = await serveDist(dist, { isolate });
+const { origin } = server;
 const { chromium } = await import('playwright-core');
 const profile = mkdtempSync(join(tmpdir(), 'vaekit-kernels-'));
 const context = await chromium.launchPersistentContext(profile, {

@@ -8,44 +8,24 @@
  *
  *   node tests/measure-text-presets.mjs     (after `vite build`; CHROMIUM=... as for e2e.mjs)
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveDist } from './serve-dist.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const results = join(root, 'test-results');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-};
-const server = createServer((req, res) => {
-  let path = normalize(
-    join(dist, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)),
-  );
-  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
-  if (!path.startsWith(dist) || !existsSync(path)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-  res.end(readFileSync(path));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const server = await serveDist(dist);
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({
   executablePath,
   args: ['--headless', '--no-sandbox', '--disable-gpu'],
 });
 const page = await browser.newPage();
-await page.goto(`http://127.0.0.1:${server.address().port}/#text`);
+await page.goto(`${server.origin}/#text`);
 await page.waitForSelector('[data-role=backend][data-choice]', { timeout: 120_000 });
 const backend = await page.$eval('[data-role=backend]', (el) => el.textContent);
 const presets = await page.$$eval('#panel-text .presets button', (els) =>
