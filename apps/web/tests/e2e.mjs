@@ -11,7 +11,9 @@
  *   4. the bundled demo model loads: a non-blank sample grid, reconstructions, a latent map;
  *   5. a folder that is not a run directory gives an error in the page;
  *   6. the vMF sampler draws on both samplers; tabs work from the keyboard; no horizontal
- *      scrolling at phone width.
+ *      scrolling at phone width;
+ *   7. served cross-origin isolated, tfjs's threaded wasm build runs with vaekit's kernels and
+ *      the digit VAE trains.
  *
  * Screenshots and a JSON report (timings) go to test-results/. The last line counts the checks,
  * `N passed, M failed`, and the exit status is non-zero on any failure. Without Chromium the
@@ -1151,6 +1153,38 @@ await check('phone width: no horizontal scrolling; chart text stays readable', a
   await page.setViewportSize({ width: 1280, height: 900 });
   return `${widths.join(', ')}; smallest chart text ${fonts.join(', ')}`;
 });
+
+await check(
+  "cross-origin isolated (as the dev and preview servers serve it): tfjs's threaded wasm, and the digit VAE trains",
+  async () => {
+    const isolated = await serveDist(dist, { isolate: true });
+    const p = await context.newPage();
+    try {
+      await p.goto(`${isolated.origin}/?backend=wasm#train?steps=10&evalEvery=1000`);
+      await p.waitForSelector('[data-role=backend][data-choice]', { timeout: 60_000 });
+      const backendLine = await p.$eval('[data-role=backend]', (el) => el.textContent);
+      assert(
+        await p.evaluate(() => self.crossOriginIsolated),
+        'the page is not cross-origin isolated',
+      );
+      assert(/threads, [1-9]\d* vaekit kernels/.test(backendLine), `backend line: ${backendLine}`);
+      await p.click('#panel-train [data-action=start]');
+      const status = await p.waitForSelector('#panel-train [data-role=status][data-finished]', {
+        timeout: 120_000,
+      });
+      const finished = await status.getAttribute('data-finished');
+      const error = await p.$eval(
+        '#panel-train',
+        (el) => el.textContent?.match(/Training failed: [^.]*/)?.[0],
+      );
+      assert(finished === 'completed', `training ${finished}: ${error ?? ''}`);
+      return `${backendLine}; ${Number(await status.getAttribute('data-steps-per-sec')).toFixed(1)} steps/s`;
+    } finally {
+      await p.close();
+      isolated.close();
+    }
+  },
+);
 
 await check('nothing was logged to the console', async () => {
   assert(problems.length === 0, problems.join('\n'));
