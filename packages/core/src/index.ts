@@ -125,10 +125,15 @@ export {
   type TrainStepOptions,
 } from './train/train-step';
 export {
+  combineEvaluation,
   evaluate,
+  evaluatePart,
   MAX_DECODED_FLOATS,
   nllChunkSize,
+  type BatchSums,
   type EvaluateOptions,
+  type EvaluatePartOptions,
+  type EvaluationPart,
   type EvaluationResult,
 } from './train/evaluate';
 export { dropLastBatch } from './train/drop-last-batch';

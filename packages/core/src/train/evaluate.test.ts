@@ -7,7 +7,13 @@ import { textTrainingData } from '../data/training-data';
 import { createModel } from '../model/create-model';
 import type { TrainableModel } from '../model/trainable-model';
 import { resolveConfig } from '../config/validate-config';
-import { MAX_DECODED_FLOATS, evaluate, nllChunkSize } from './evaluate';
+import {
+  MAX_DECODED_FLOATS,
+  combineEvaluation,
+  evaluate,
+  evaluatePart,
+  nllChunkSize,
+} from './evaluate';
 
 /** A split over a fixed tensor: evaluate() reads only `size` and `head`. */
 function fixedSplit(x: tf.Tensor): DataSplit {
@@ -68,6 +74,43 @@ describe('evaluate', () => {
     expect(r.nll - exact).toBeLessThan(0.05);
     expect(-r.elbo).toBeGreaterThan(r.nll);
     expect(r.activeUnits).toBe(2);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('in parts (as threads split it), gives the one-pass result bit for bit', () => {
+    const model = linearGaussianModel({
+      W: [
+        [1, 0.5],
+        [0.3, -1],
+        [0.7, 0.7],
+      ],
+      b: [0, 0.5, -0.5],
+      s: 0.4,
+    });
+    const x = model.sample(230, 5);
+    const opts = { k: 40, examples: 230, seed: 3, batchSize: 50 };
+    const whole = evaluate(asTrainable(model), fixedSplit(x), 'image', opts);
+    // Batches [0, 100) on one thread, [100, 230) on another.
+    const parts = [
+      [0, 100],
+      [100, 130],
+    ].map(([first, n]) => {
+      const part = tf.slice(x, first!, n!);
+      const result = evaluatePart(model, part, 'image', { ...opts, first: first! });
+      part.dispose();
+      return result;
+    });
+    expect(parts.map((p) => p.batches.length)).toEqual([2, 3]);
+    expect(combineEvaluation(parts, 'image', opts.k)).toEqual(whole);
+    // Another split of the seeds would not agree: the part's first index sets its batches' draws.
+    const tail = tf.slice(x, 100, 130);
+    const shifted = evaluatePart(model, tail, 'image', { ...opts, first: 50 });
+    tail.dispose();
+    expect(shifted.batches[0]![0]).not.toBe(parts[1]!.batches[0]![0]);
+    expect(() => evaluatePart(model, x, 'image', { ...opts, first: 30 })).toThrow(
+      'evaluatePart: first (30) must be a multiple of batchSize (50)',
+    );
     x.dispose();
     model.dispose();
   });
