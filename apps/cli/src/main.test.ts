@@ -101,6 +101,35 @@ describe('vaekit', () => {
       );
     });
 
+    it('eval --threads: the same metrics, bit for bit, on 1 and 3 threads', async () => {
+      const metrics = async (threads: string) => {
+        const r = await vaekit(
+          'eval',
+          run,
+          '--k',
+          '20',
+          '--examples',
+          '40',
+          '--batch-size',
+          '10',
+          '--threads',
+          threads,
+        );
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain(`${threads === '1' ? '1 thread' : `${threads} threads`})`);
+        const {
+          seconds: _s,
+          threads: used,
+          ...rest
+        } = JSON.parse(readFileSync(join(run, 'eval-test-k20-n40.json'), 'utf8'));
+        expect(used).toBe(Number(threads));
+        return rest;
+      };
+      const one = await metrics('1');
+      expect(await metrics('3')).toEqual(one);
+      expect(Number.isFinite(one.nll)).toBe(true);
+    }, 120_000);
+
     it('sample, reconstruct and interpolate write PNGs; encode writes CSV', async () => {
       for (const [command, extra] of [
         ['sample', ['--n', '9']],

@@ -11,7 +11,12 @@ export {
   type TrainResult,
 } from './train/train';
 export { openRun, type OpenedRun } from './train/open-run';
-export { writeCurves, writeRunArtifacts } from './train/run-artifacts';
+export {
+  PARALLEL_EVALUATION_SAMPLES,
+  writeCurves,
+  writeRunArtifacts,
+} from './train/run-artifacts';
+export { evaluateParallel } from './parallel/parallel-evaluate';
 export {
   chooseThreads,
   ROWS_PER_THREAD,

@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { ImageVAE, type ImageVAEConfig, TextVAE, type TextVAEConfig } from '@vaekit/layers';
 import {
@@ -9,7 +7,8 @@ import {
   type ObjectiveOptions,
   objectiveGradients,
 } from '@vaekit/objectives';
-import type { StepReply, StepRequest, WorkerInit } from './protocol';
+import type { StepReply, StepRequest } from './protocol';
+import { startWorker } from './worker-threads';
 
 /** What a worker thread builds its replica of the model from (plain JSON). */
 export type ParallelModelSpec =
@@ -197,7 +196,8 @@ export function ownedBuffer(t: tf.Tensor): ArrayBuffer {
   return (tf.getBackend() === 'wasm' && whole ? values : values.slice()).buffer as ArrayBuffer;
 }
 
-function modelSpec(model: ParallelModel): ParallelModelSpec {
+/** What a worker rebuilds `model` from: its class and configuration. */
+export function modelSpec(model: ParallelModel): ParallelModelSpec {
   if (model instanceof ImageVAE)
     return { kind: 'ImageVAE', config: model.config as unknown as ImageVAEConfig };
   if (model instanceof TextVAE)
@@ -269,50 +269,6 @@ function combine(
     decoderGrads,
     passes: local.passes,
   };
-}
-
-/**
- * A worker running the entry module `data-parallel-worker`. From TypeScript sources (tests,
- * benchmarks) the worker first registers tsx's loader and resolves workspace packages to their
- * sources (the `@vaekit/source` condition), as this thread does.
- */
-function spawnWorker(init: WorkerInit): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) {
-    return new Worker(new URL('./data-parallel-worker.js', here), { workerData: init });
-  }
-  const entry = new URL('./data-parallel-worker.ts', here).href;
-  // tsx's ES-module API (its package resolves the CommonJS build for require()).
-  const tsx = pathToFileURL(
-    createRequire(here)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, {
-    eval: true,
-    workerData: init,
-    execArgv: ['--conditions=@vaekit/source'],
-  });
-}
-
-async function startWorker(init: WorkerInit): Promise<Worker> {
-  const worker = spawnWorker(init);
-  await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: { type: string; error?: string }) => {
-      worker.off('error', onError);
-      worker.off('message', onMessage);
-      if (message.type === 'ready') resolve();
-      else reject(new Error(`data-parallel worker failed to start: ${message.error}`));
-    };
-    const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(error);
-    };
-    worker.on('message', onMessage);
-    worker.once('error', onError);
-  });
-  return worker;
 }
 
 function call(worker: Worker, request: StepRequest): Promise<StepReply> {

@@ -8,7 +8,14 @@ import { selectBackend } from '@vaekit/backend';
 import { ImageVAE, TextVAE } from '@vaekit/layers';
 import { disposeObjectiveGradients, objectiveGradients } from '@vaekit/objectives';
 import { modelWeights, ownedBuffer } from './data-parallel-gradients';
-import type { StepReply, StepRequest, WorkerInit } from './protocol';
+import { evaluatePart } from '@vaekit/core';
+import type {
+  EvaluateReply,
+  EvaluateRequest,
+  StepReply,
+  StepRequest,
+  WorkerInit,
+} from './protocol';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -26,13 +33,17 @@ async function start(): Promise<void> {
     const decoder = model.decoderVariables;
     const variables = [...encoder, ...decoder];
     const shapes = modelWeights(model).map((w) => w.shape);
-    port.on('message', (request: StepRequest) => {
+    port.on('message', (request: StepRequest | EvaluateRequest) => {
       try {
         const weights = request.weights.map((buffer, i) =>
           tf.tensor(new Float32Array(buffer), shapes[i]!),
         );
         model.setWeights(weights);
         tf.dispose(weights);
+        if (request.type === 'evaluate') {
+          evaluate(request);
+          return;
+        }
         const x = tf.tensor(
           request.x.dtype === 'int32'
             ? new Int32Array(request.x.data)
@@ -72,6 +83,37 @@ async function start(): Promise<void> {
         });
       }
     });
+    /** Evaluate the request's batches, posting progress after each one, then the result. */
+    const evaluate = (request: EvaluateRequest): void => {
+      const x = tf.tensor(
+        request.x.dtype === 'int32'
+          ? new Int32Array(request.x.data)
+          : new Float32Array(request.x.data),
+        request.x.shape,
+        request.x.dtype,
+      );
+      try {
+        const part = evaluatePart(model, x, request.kind, {
+          ...request.options,
+          onProgress: (done) =>
+            port.postMessage({
+              type: 'progress',
+              id: request.id,
+              done: done - request.options.first,
+            }),
+        });
+        const reply: EvaluateReply = {
+          type: 'evaluation',
+          id: request.id,
+          batches: part.batches,
+          means: part.means.buffer as ArrayBuffer,
+          latentDim: part.latentDim,
+        };
+        port.postMessage(reply, [reply.means]);
+      } finally {
+        x.dispose();
+      }
+    };
     port.postMessage({ type: 'ready' });
   } catch (error) {
     port.postMessage({

@@ -1,4 +1,5 @@
 import type { DataType } from '@tensorflow/tfjs-core';
+import type { BatchSums, EvaluatePartOptions } from '@vaekit/core';
 import type { ObjectiveOptions } from '@vaekit/objectives';
 import type { ParallelModelSpec } from './data-parallel-gradients';
 
@@ -32,4 +33,33 @@ export interface StepReply {
   bound: ArrayBuffer;
   reconstruction: ArrayBuffer;
   kl: ArrayBuffer;
+}
+
+/**
+ * Evaluate whole batches of a split (`evaluatePart` of @vaekit/core) with these weights: `x`
+ * holds the examples from split index `options.first` on.
+ */
+export interface EvaluateRequest {
+  type: 'evaluate';
+  id: number;
+  weights: ArrayBuffer[];
+  x: { data: ArrayBuffer; shape: number[]; dtype: DataType };
+  kind: 'image' | 'text';
+  options: Omit<EvaluatePartOptions, 'onProgress'>;
+}
+
+/** Sent after each batch of an {@link EvaluateRequest}: examples of the part done. */
+export interface EvaluateProgress {
+  type: 'progress';
+  id: number;
+  done: number;
+}
+
+/** An {@link EvaluateRequest}'s result: `EvaluationPart` of @vaekit/core. */
+export interface EvaluateReply {
+  type: 'evaluation';
+  id: number;
+  batches: BatchSums[];
+  means: ArrayBuffer;
+  latentDim: number;
 }

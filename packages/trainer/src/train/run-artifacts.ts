@@ -11,12 +11,19 @@ import {
   sampleFromPrior,
   trainingCurvesSvg,
 } from '@vaekit/core';
+import { evaluateParallel } from '../parallel/parallel-evaluate';
 import { fileIOHandler } from '../io/file-io-handler';
 import { modelDirDigests } from '../io/model-dir-checksum';
 import { zlibDeflate } from '../render/zlib-deflate';
 import { svgToPng } from '../render/svg-to-png';
 import type { MetricsRow, RunDirectory } from '../run/run-directory';
 import type { TrainEvents } from './train';
+
+/**
+ * Decoded samples (K x examples) from which the test evaluation is worth worker threads (their
+ * start-up, about a second each, is then a small part of the time).
+ */
+export const PARALLEL_EVALUATION_SAMPLES = 1_000_000;
 
 /** Examples shown in `samples.png` and `reconstructions.png` (an 8x8 grid; 8 pairs of rows). */
 const GRID = 64;
@@ -27,6 +34,10 @@ const GRID = 64;
  * `samples.txt` for text), reconstructions of test examples (`reconstructions.png`: originals
  * in odd rows, reconstructions below them; `reconstructions.txt` for text), and the training
  * curves (`curves.svg`, `curves.png`).
+ *
+ * @param cores the cores the test evaluation may use: it is split over that many worker threads
+ *   ({@link evaluateParallel}) when it decodes at least {@link PARALLEL_EVALUATION_SAMPLES}
+ *   samples (K x examples); its result is the same, bit for bit, on any number. Default 1.
  */
 export async function writeRunArtifacts(
   run: RunDirectory,
@@ -34,14 +45,26 @@ export async function writeRunArtifacts(
   data: TrainingData,
   config: TrainConfig,
   events: TrainEvents,
+  cores = 1,
 ): Promise<EvaluationResult> {
-  const test = evaluate(model, data.test, data.kind, {
+  const options = {
     k: config.testK || config.evalK,
     examples: config.testExamples || config.evalExamples,
     seed: config.seed,
     batchSize: config.batchSize,
-    vocabSize: data.vocabulary?.size,
-  });
+    ...(data.vocabulary ? { vocabSize: data.vocabulary.size } : {}),
+  };
+  const samples = options.k * Math.min(options.examples, data.test.size);
+  const threads = samples >= PARALLEL_EVALUATION_SAMPLES ? cores : 1;
+  if (threads > 1) {
+    events.onLog?.(
+      `test evaluation (K = ${options.k}) on ${threads} worker threads (the result does not depend on them)`,
+    );
+  }
+  const test =
+    threads > 1
+      ? await evaluateParallel(model.vae, data.test, data.kind, options, threads)
+      : evaluate(model, data.test, data.kind, options);
   run.writeJson('eval.json', { split: 'test', ...test });
   await model.save(fileIOHandler(run.file('model')));
   run.writeJson('model/vaekit.json', {

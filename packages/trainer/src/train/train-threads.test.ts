@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { resolveConfig } from '@vaekit/core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseThreads } from '../parallel/choose-threads';
+import { PARALLEL_EVALUATION_SAMPLES } from './run-artifacts';
 import { TINY, finalWeights, metricRows as rows, tempRuns } from './__fixtures__/runs';
 import { train } from './train';
 
@@ -54,4 +57,21 @@ describe('train with data-parallel threads', () => {
       r.filter((x) => x.split === 'validation').at(-1)!.nll!;
     expect(Math.abs(last(one!) - last(two!))).toBeLessThan(0.05 * Math.abs(last(one!)));
   }, 120_000);
+
+  it('splits a large test evaluation over worker threads, to the one-thread result', async () => {
+    // 16,000 x 64 samples: past PARALLEL_EVALUATION_SAMPLES, so 2 cores take 2 worker threads.
+    const config = { ...RUN, maxSteps: 2, testK: 16_000, testExamples: 64 };
+    expect(config.testK * config.testExamples).toBeGreaterThanOrEqual(PARALLEL_EVALUATION_SAMPLES);
+    const [one, two] = [tempRun(), tempRun()];
+    const logs: string[] = [];
+    await train(config, { out: one, cores: 1, events: { onLog: (m) => logs.push(m) } });
+    expect(logs.some((m) => m.includes('worker threads'))).toBe(false);
+    await train(config, { out: two, cores: 2, events: { onLog: (m) => logs.push(m) } });
+    expect(logs).toContain(
+      'test evaluation (K = 16000) on 2 worker threads (the result does not depend on them)',
+    );
+    const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8'));
+    expect(read(two)).toEqual(read(one));
+    expect(read(one)).toMatchObject({ k: 16_000, examples: 64 });
+  }, 180_000);
 });

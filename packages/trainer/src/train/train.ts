@@ -104,7 +104,8 @@ export interface TrainOptions {
    */
   tensorboard?: boolean;
   /**
-   * The cores `threads: 0` (auto) may give this run's data-parallel threads (default
+   * The cores `threads: 0` (auto) may give this run's data-parallel threads, and the final test
+   * evaluation its worker threads (whose result does not depend on them; default
    * `os.availableParallelism()`). A sweep's runs get 1: a sweep runs in parallel across runs, and
    * its results must not depend on the machine's cores.
    */
@@ -465,7 +466,14 @@ async function runTraining(
       }
     }
     if (status !== 'interrupted' && options.artifacts !== false) {
-      test = await writeRunArtifacts(run, model, data, config, events);
+      test = await writeRunArtifacts(
+        run,
+        model,
+        data,
+        config,
+        events,
+        options.cores ?? availableParallelism(),
+      );
     }
   } catch (error) {
     throw storageError(error, run, lastCheckpoint.step) ?? error;

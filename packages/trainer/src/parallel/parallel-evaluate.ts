@@ -1,0 +1,137 @@
+import type { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type DataSplit,
+  type EvaluateOptions,
+  type EvaluationPart,
+  type EvaluationResult,
+  combineEvaluation,
+  evaluate,
+} from '@vaekit/core';
+import {
+  type ParallelModel,
+  modelSpec,
+  modelWeights,
+  ownedBuffer,
+  shardSizes,
+} from './data-parallel-gradients';
+import type { EvaluateProgress, EvaluateReply, EvaluateRequest } from './protocol';
+import { startWorker } from './worker-threads';
+
+/**
+ * {@link evaluate} of @vaekit/core over `threads` worker threads, each with a replica of the
+ * model on its own backend instance (one CPU core each): the split's batches are divided into
+ * contiguous runs, one per thread, each evaluated with `evaluatePart` and the parts combined in
+ * order. Every batch draws with the seed `evaluate` gives it, so the result is the one-thread
+ * result bit for bit (same backend), for any thread count; only the time changes.
+ *
+ * @param model the layers VAE of the run (`RunModel.vae`): workers rebuild it from its config and
+ *   this thread's weights.
+ * @param threads worker threads (at most one per batch; 1 evaluates on this thread).
+ * @example
+ * ```ts
+ * const r = await evaluateParallel(run.model.vae, data.test, 'image', { k: 5000, examples: 10000, seed: 0, batchSize: 100 }, 2);
+ * ```
+ */
+export async function evaluateParallel(
+  model: ParallelModel,
+  split: DataSplit,
+  kind: 'image' | 'text',
+  options: EvaluateOptions,
+  threads: number,
+): Promise<EvaluationResult> {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`threads must be a positive integer, got ${threads}`);
+  }
+  const total = Math.min(options.examples, split.size);
+  const batches = Math.ceil(total / options.batchSize);
+  if (threads === 1 || batches < 2) return evaluate(model, split, kind, options);
+  const perThread = shardSizes(batches, threads);
+  const active = tf.getBackend();
+  const backend = active === 'tensorflow' ? 'node' : active;
+  const spec = modelSpec(model);
+  const workers = await Promise.all(
+    perThread.map((_, i) => startWorker({ spec, backend, index: i + 1 })),
+  );
+  try {
+    const weights = modelWeights(model).map(ownedBuffer);
+    const done = perThread.map(() => 0);
+    const all = split.head(total);
+    const requests: EvaluateRequest[] = [];
+    try {
+      let first = 0;
+      for (const [i, n] of perThread.entries()) {
+        const size = Math.min(n * options.batchSize, total - first);
+        const x = tf.slice(all, first, size);
+        requests.push({
+          type: 'evaluate',
+          id: i + 1,
+          weights: weights.map((buffer) => buffer.slice(0)),
+          x: { data: ownedBuffer(x), shape: x.shape, dtype: x.dtype },
+          kind,
+          options: {
+            k: options.k,
+            seed: options.seed,
+            batchSize: options.batchSize,
+            first,
+            ...(options.vocabSize !== undefined ? { vocabSize: options.vocabSize } : {}),
+          },
+        });
+        x.dispose();
+        first += size;
+      }
+    } finally {
+      all.dispose();
+    }
+    const parts = await Promise.all(
+      requests.map((request, i) =>
+        evaluateOn(workers[i]!, request, (n) => {
+          done[i] = n;
+          options.onProgress?.(
+            done.reduce((a, b) => a + b, 0),
+            total,
+          );
+        }),
+      ),
+    );
+    return combineEvaluation(parts, kind, options.k);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function evaluateOn(
+  worker: Worker,
+  request: EvaluateRequest,
+  onProgress: (done: number) => void,
+): Promise<EvaluationPart> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (
+      message: EvaluateReply | EvaluateProgress | { type: 'error'; id: number; error: string },
+    ) => {
+      if (message.id !== request.id) return;
+      if (message.type === 'progress') {
+        onProgress(message.done);
+        return;
+      }
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      if (message.type === 'error') {
+        reject(new Error(`evaluation worker: ${message.error}`));
+        return;
+      }
+      resolve({
+        batches: message.batches,
+        means: new Float32Array(message.means),
+        latentDim: message.latentDim,
+      });
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage(request, [...request.weights, request.x.data]);
+  });
+}
