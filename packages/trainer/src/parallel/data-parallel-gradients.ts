@@ -8,7 +8,7 @@ import {
   objectiveGradients,
 } from '@vaekit/objectives';
 import type { StepReply, StepRequest } from './protocol';
-import { startWorker } from './worker-threads';
+import { callWorker, startWorker } from './worker-threads';
 
 /** What a worker thread builds its replica of the model from (plain JSON). */
 export type ParallelModelSpec =
@@ -146,7 +146,14 @@ export class DataParallelGradients {
         };
         return request;
       });
-      const pending = replies.map((request, i) => call(this.workers[i]!, request));
+      const pending = replies.map((request, i) =>
+        callWorker<StepReply>(
+          this.workers[i]!,
+          request,
+          [...request.weights, request.x.data],
+          'data-parallel worker',
+        ),
+      );
       const t1 = performance.now();
       const local = objectiveGradients(
         this.model,
@@ -269,23 +276,4 @@ function combine(
     decoderGrads,
     passes: local.passes,
   };
-}
-
-function call(worker: Worker, request: StepRequest): Promise<StepReply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: StepReply | { type: 'error'; id: number; error: string }) => {
-      if (reply.id !== request.id) return;
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      if (reply.type === 'error') reject(new Error(`data-parallel worker: ${reply.error}`));
-      else resolve(reply);
-    };
-    const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(error);
-    };
-    worker.on('message', onMessage);
-    worker.once('error', onError);
-    worker.postMessage(request, [...request.weights, request.x.data]);
-  });
 }

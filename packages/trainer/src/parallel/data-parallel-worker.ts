@@ -44,13 +44,7 @@ async function start(): Promise<void> {
           evaluate(request);
           return;
         }
-        const x = tf.tensor(
-          request.x.dtype === 'int32'
-            ? new Int32Array(request.x.data)
-            : new Float32Array(request.x.data),
-          request.x.shape,
-          request.x.dtype,
-        );
+        const x = tensorFrom(request.x);
         const g = objectiveGradients(model, x, request.options, { encoder, decoder });
         x.dispose();
         const grads = variables.map((v) => {
@@ -85,13 +79,7 @@ async function start(): Promise<void> {
     });
     /** Evaluate the request's batches, posting progress after each one, then the result. */
     const evaluate = (request: EvaluateRequest): void => {
-      const x = tf.tensor(
-        request.x.dtype === 'int32'
-          ? new Int32Array(request.x.data)
-          : new Float32Array(request.x.data),
-        request.x.shape,
-        request.x.dtype,
-      );
+      const x = tensorFrom(request.x);
       try {
         const part = evaluatePart(model, x, request.kind, {
           ...request.options,
@@ -122,6 +110,12 @@ async function start(): Promise<void> {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
   }
+}
+
+/** A tensor of the examples a request carries. */
+function tensorFrom(x: StepRequest['x']): tf.Tensor {
+  const values = x.dtype === 'int32' ? new Int32Array(x.data) : new Float32Array(x.data);
+  return tf.tensor(values, x.shape, x.dtype);
 }
 
 void start();

@@ -15,8 +15,8 @@ import {
   ownedBuffer,
   shardSizes,
 } from './data-parallel-gradients';
-import type { EvaluateProgress, EvaluateReply, EvaluateRequest } from './protocol';
-import { startWorker } from './worker-threads';
+import type { EvaluateReply, EvaluateRequest } from './protocol';
+import { callWorker, startWorker } from './worker-threads';
 
 /**
  * {@link evaluate} of @vaekit/core over `threads` worker threads, each with a replica of the
@@ -100,38 +100,21 @@ export async function evaluateParallel(
   }
 }
 
-function evaluateOn(
+async function evaluateOn(
   worker: Worker,
   request: EvaluateRequest,
   onProgress: (done: number) => void,
 ): Promise<EvaluationPart> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (
-      message: EvaluateReply | EvaluateProgress | { type: 'error'; id: number; error: string },
-    ) => {
-      if (message.id !== request.id) return;
-      if (message.type === 'progress') {
-        onProgress(message.done);
-        return;
-      }
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      if (message.type === 'error') {
-        reject(new Error(`evaluation worker: ${message.error}`));
-        return;
-      }
-      resolve({
-        batches: message.batches,
-        means: new Float32Array(message.means),
-        latentDim: message.latentDim,
-      });
-    };
-    const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(error);
-    };
-    worker.on('message', onMessage);
-    worker.once('error', onError);
-    worker.postMessage(request, [...request.weights, request.x.data]);
-  });
+  const reply = await callWorker<EvaluateReply>(
+    worker,
+    request,
+    [...request.weights, request.x.data],
+    'evaluation worker',
+    onProgress,
+  );
+  return {
+    batches: reply.batches,
+    means: new Float32Array(reply.means),
+    latentDim: reply.latentDim,
+  };
 }

@@ -47,3 +47,49 @@ export async function startWorker(init: WorkerInit): Promise<Worker> {
   });
   return worker;
 }
+
+/** A message a worker sends while it works on request `id` (evaluation batches done). */
+interface ProgressMessage {
+  type: 'progress';
+  id: number;
+  done: number;
+}
+
+/**
+ * Send `request` to a worker and resolve with its reply (the first message with the request's
+ * id that is not progress); a reply `{ type: 'error' }` or the worker failing rejects, naming
+ * `what`. Progress messages go to `onProgress`.
+ */
+export function callWorker<Reply extends { type: string; id: number }>(
+  worker: Worker,
+  request: { id: number },
+  transfer: ArrayBuffer[],
+  what: string,
+  onProgress?: (done: number) => void,
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (
+      reply: Reply | ProgressMessage | { type: 'error'; id: number; error: string },
+    ) => {
+      if (reply.id !== request.id) return;
+      if (reply.type === 'progress') {
+        onProgress?.((reply as ProgressMessage).done);
+        return;
+      }
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      if (reply.type === 'error') {
+        reject(new Error(`${what}: ${(reply as { error: string }).error}`));
+      } else {
+        resolve(reply as Reply);
+      }
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage(request, transfer);
+  });
+}
