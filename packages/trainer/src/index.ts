@@ -16,7 +16,7 @@ export {
   writeCurves,
   writeRunArtifacts,
 } from './train/run-artifacts';
-export { evaluateParallel } from './parallel/parallel-evaluate';
+export { evaluateParallel, evaluationThreads } from './parallel/parallel-evaluate';
 export {
   chooseThreads,
   ROWS_PER_THREAD,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { type RunDirectory, evaluateParallel } from '@vaekit/trainer';
+import { type RunDirectory, evaluateParallel, evaluationThreads } from '@vaekit/trainer';
 import { duration } from '../progress';
 import type { CommandContext } from './context';
 import { clampToSplit, runCommand } from './run-command';
@@ -92,9 +92,7 @@ own seed, so the metrics are the same, bit for bit, for any thread count.`,
     const progress = new EvalProgress(ctx.stderr, examples);
     const batchSize = (values['batch-size'] as number | undefined) ?? 100;
     const requested = (values['threads'] as number | undefined) || availableParallelism();
-    // One thread per run of batches: no more threads than batches.
-    const batches = Math.ceil(examples / batchSize);
-    const threads = batches < 2 ? 1 : Math.min(requested, batches);
+    const threads = evaluationThreads(examples, batchSize, requested);
     const options = {
       k,
       examples,

@@ -19,6 +19,16 @@ import type { EvaluateReply, EvaluateRequest } from './protocol';
 import { callWorker, startWorker } from './worker-threads';
 
 /**
+ * The threads {@link evaluateParallel} uses for `examples` examples in batches of `batchSize`
+ * when asked for `threads`: one run of batches each, so no more than the batches, and 1 (this
+ * thread, no workers) for a single batch.
+ */
+export function evaluationThreads(examples: number, batchSize: number, threads: number): number {
+  const batches = Math.ceil(examples / batchSize);
+  return batches < 2 ? 1 : Math.min(threads, batches);
+}
+
+/**
  * {@link evaluate} of @vaekit/core over `threads` worker threads, each with a replica of the
  * model on its own backend instance (one CPU core each): the split's batches are divided into
  * contiguous runs, one per thread, each evaluated with `evaluatePart` and the parts combined in
@@ -44,9 +54,9 @@ export async function evaluateParallel(
     throw new Error(`threads must be a positive integer, got ${threads}`);
   }
   const total = Math.min(options.examples, split.size);
-  const batches = Math.ceil(total / options.batchSize);
-  if (threads === 1 || batches < 2) return evaluate(model, split, kind, options);
-  const perThread = shardSizes(batches, threads);
+  const used = evaluationThreads(total, options.batchSize, threads);
+  if (used === 1) return evaluate(model, split, kind, options);
+  const perThread = shardSizes(Math.ceil(total / options.batchSize), used);
   const active = tf.getBackend();
   const backend = active === 'tensorflow' ? 'node' : active;
   const spec = modelSpec(model);

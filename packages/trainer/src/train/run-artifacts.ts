@@ -5,13 +5,12 @@ import {
   type RunModel,
   type TrainConfig,
   type TrainingData,
-  evaluate,
   imageGridPng,
   reconstruct,
   sampleFromPrior,
   trainingCurvesSvg,
 } from '@vaekit/core';
-import { evaluateParallel } from '../parallel/parallel-evaluate';
+import { evaluateParallel, evaluationThreads } from '../parallel/parallel-evaluate';
 import { fileIOHandler } from '../io/file-io-handler';
 import { modelDirDigests } from '../io/model-dir-checksum';
 import { zlibDeflate } from '../render/zlib-deflate';
@@ -54,17 +53,17 @@ export async function writeRunArtifacts(
     batchSize: config.batchSize,
     ...(data.vocabulary ? { vocabSize: data.vocabulary.size } : {}),
   };
-  const samples = options.k * Math.min(options.examples, data.test.size);
-  const threads = samples >= PARALLEL_EVALUATION_SAMPLES ? cores : 1;
+  const examples = Math.min(options.examples, data.test.size);
+  const threads =
+    options.k * examples >= PARALLEL_EVALUATION_SAMPLES
+      ? evaluationThreads(examples, options.batchSize, cores)
+      : 1;
   if (threads > 1) {
     events.onLog?.(
       `test evaluation (K = ${options.k}) on ${threads} worker threads (the result does not depend on them)`,
     );
   }
-  const test =
-    threads > 1
-      ? await evaluateParallel(model.vae, data.test, data.kind, options, threads)
-      : evaluate(model, data.test, data.kind, options);
+  const test = await evaluateParallel(model.vae, data.test, data.kind, options, threads);
   run.writeJson('eval.json', { split: 'test', ...test });
   await model.save(fileIOHandler(run.file('model')));
   run.writeJson('model/vaekit.json', {
