@@ -95,6 +95,18 @@ export function isSharedMemory(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
 
+/** The kernels' module instantiated on `memory`, or `undefined` where that cannot be done. */
+function instantiate(memory: WebAssembly.Memory): WebAssembly.Instance | undefined {
+  const module = compile(isSharedMemory(memory));
+  if (module === null) return undefined;
+  try {
+    return new WebAssembly.Instance(module, { env: { memory } });
+  } catch {
+    // A memory this build cannot import: the fixes hand every call to tfjs's own kernels.
+    return undefined;
+  }
+}
+
 /**
  * The kernels for this wasm backend instance (the build for its memory: unshared, or shared
  * under tfjs's threaded build), or `undefined` where they cannot run (the backend does not expose
@@ -105,17 +117,8 @@ export function wasmKernels(backend: unknown): WasmKernels | undefined {
   const cached = instances.get(wasmBackend);
   if (cached !== undefined) return cached ?? undefined;
   const memory = wasmBackend.wasm?.asm?.memory ?? wasmBackend.wasm?.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) {
-    instances.set(wasmBackend, null);
-    return undefined;
-  }
-  const module = compile(isSharedMemory(memory));
-  let instance: WebAssembly.Instance;
-  try {
-    if (module === null) throw new Error('no module');
-    instance = new WebAssembly.Instance(module, { env: { memory } });
-  } catch {
-    // A memory this build cannot import: the fixes hand every call to tfjs's own kernels.
+  const instance = memory instanceof WebAssembly.Memory ? instantiate(memory) : undefined;
+  if (instance === undefined) {
     instances.set(wasmBackend, null);
     return undefined;
   }
