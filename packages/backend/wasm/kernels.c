@@ -15,17 +15,29 @@ typedef unsigned int u32;
 #define NR 8
 
 /*
+ * Floats between consecutive packed panels of B: K * NR, plus one cache line. Without the pad a
+ * power-of-two K puts every panel at a multiple of 4 KiB, so packing B row by row writes to
+ * addresses that all map to the same L1 sets (K = 512: 98 panels 16 KiB apart), which made
+ * 32x512 by 512x784 twice as slow as 32x784 by 784x512. The layout only: results are unchanged.
+ */
+static inline u32 panel_stride(u32 K) {
+  return K * NR + 16;
+}
+
+/*
  * Pack B (K x N; stored K x N, or N x K when trans_b) into panels of NR columns: panel p holds,
- * for k = 0..K-1, the NR values B[k][p*NR .. p*NR+NR-1] (zero beyond N), at packed + p*NR*K.
+ * for k = 0..K-1, the NR values B[k][p*NR .. p*NR+NR-1] (zero beyond N), at
+ * packed + p * panel_stride(K).
  */
 static void pack_b(const float* b, float* packed, u32 K, u32 N, u32 trans_b) {
   const u32 full = N / NR * NR;
+  const u32 stride = panel_stride(K);
   if (!trans_b) {
     /* Row by row: B is read in order (a panel at a time would stride through it). */
     for (u32 k = 0; k < K; k++) {
       const float* src = b + k * N;
       for (u32 n0 = 0; n0 < full; n0 += NR) {
-        float* dst = packed + n0 * K + k * NR;
+        float* dst = packed + n0 / NR * stride + k * NR;
         wasm_v128_store(dst, wasm_v128_load(src + n0));
         wasm_v128_store(dst + 4, wasm_v128_load(src + n0 + 4));
       }
@@ -33,7 +45,7 @@ static void pack_b(const float* b, float* packed, u32 K, u32 N, u32 trans_b) {
   }
   for (u32 n0 = trans_b ? 0 : full; n0 < N; n0 += NR) {
     const u32 nr = N - n0 < NR ? N - n0 : NR;
-    float* dst = packed + n0 * K;
+    float* dst = packed + n0 / NR * stride;
     if (!trans_b) {
       for (u32 k = 0; k < K; k++) {
         for (u32 j = 0; j < NR; j++) dst[k * NR + j] = j < nr ? b[k * N + n0 + j] : 0.0f;
@@ -82,7 +94,7 @@ u32 vk_matmul_scratch_floats(u32 M, u32 K, u32 N) {
   const u32 n_panels = (N + NR - 1) / NR;
   const u32 mc = block_rows(K);
   const u32 rows = M < mc ? (M + MR - 1) / MR * MR : mc;
-  return n_panels * NR * (K + 1) + rows * K;
+  return n_panels * (panel_stride(K) + NR) + rows * K;
 }
 
 /* Store the first n (1..4) lanes of v at p. */
@@ -121,7 +133,7 @@ void vk_matmul(const float* a, const float* b, const float* bias, float* c, floa
                u32 M, u32 K, u32 N, u32 trans_a, u32 trans_b, float lo, float hi, u32 do_clamp) {
   const u32 n_panels = (N + NR - 1) / NR;
   float* packed = scratch;
-  float* packed_bias = scratch + n_panels * NR * K;
+  float* packed_bias = scratch + n_panels * panel_stride(K);
   pack_b(b, packed, K, N, trans_b);
   for (u32 j = 0; j < n_panels * NR; j++) packed_bias[j] = bias != 0 && j < N ? bias[j] : 0.0f;
   float* packed_a = packed_bias + n_panels * NR;
@@ -137,7 +149,7 @@ void vk_matmul(const float* a, const float* b, const float* bias, float* c, floa
     for (u32 p = 0; p < n_panels; p++) {
       const u32 n0 = p * NR;
       const u32 nr = N - n0 < NR ? N - n0 : NR;
-      const float* panel = packed + n0 * K;
+      const float* panel = packed + p * panel_stride(K);
       const v128_t b0 = wasm_v128_load(packed_bias + n0);
       const v128_t b1 = wasm_v128_load(packed_bias + n0 + 4);
       for (u32 m0 = m_block; m0 < m_end; m0 += MR) {
