@@ -265,6 +265,91 @@ describe('Gaussian KLs against mpmath (near-equal scales, ordinary values, extre
     });
   });
 
+  it('the general KL has the exact gradient in all four parameters (float64 closed form), near-equal scales and extremes included', () => {
+    // Per element, no broadcasting: d/dm1 = z/s2, d/dm2 = -z/s2, d/ds1 = (r^2 - 1)/s1,
+    // d/ds2 = -(r^2 - 1 + z^2)/s2, with r = s1/s2 and z = (m1 - m2)/s2.
+    const rows = [
+      [0.3, 1.7, -0.2, 0.37],
+      [0, 1 + 1e-6, 0, 1],
+      [1e-3, 0.2 * (1 - 1e-5), 0, 0.2],
+      [-2, 0.5, 1, 3],
+      [5, 1e-30, 0, 1],
+      [0, 1e-20, 0, 1e-20 * (1 + 1e-4)],
+      [1e10, 2, -1e10, 1e5],
+    ].map((r) => r.map(Math.fround) as [number, number, number, number]);
+    tf.tidy(() => {
+      const column = (j: number) =>
+        tf.tensor2d(
+          rows.map((r) => [r[j]!]),
+          [rows.length, 1],
+        );
+      const grads = tf
+        .grads((m1: tf.Tensor, s1: tf.Tensor, m2: tf.Tensor, s2: tf.Tensor) =>
+          tf.sum(
+            klDiagonalNormalDiagonalNormal(
+              new DiagonalNormal({ loc: m1, scale: s1 }),
+              new DiagonalNormal({ loc: m2, scale: s2 }),
+            ),
+          ),
+        )([column(0), column(1), column(2), column(3)])
+        .map((g) => g.dataSync());
+      rows.forEach(([m1, s1, m2, s2], i) => {
+        const z = (m1 - m2) / s2;
+        const r2m1 = Math.expm1(2 * Math.log(s1 / s2));
+        const expected = [z / s2, r2m1 / s1, -z / s2, -(r2m1 + z * z) / s2];
+        // d/ds2 is a difference: a few roundings of its two terms, not of the result (row 3
+        // cancels 0.972 against 1; so does differentiating the chain).
+        const scale = [z / s2, r2m1 / s1, z / s2, (Math.abs(r2m1) + z * z) / s2];
+        expected.forEach((e, j) => {
+          expect(
+            Math.abs(grads[j]![i]! - e),
+            `row ${i} parameter ${j}: ${grads[j]![i]} vs ${e}`,
+          ).toBeLessThanOrEqual(2e-6 * Math.abs(scale[j]!) + 1e-30);
+        });
+      });
+    });
+  });
+
+  it("KL gradients sum over broadcast dimensions back to each parameter's shape", () => {
+    const m1 = [0.3, -1.2, 2];
+    const s1 = [0.5, 1.1, 2.5];
+    const [m2, s2] = [0.4, 0.8];
+    tf.tidy(() => {
+      const [gm1, gs1, gm2, gs2] = tf.grads(
+        (a: tf.Tensor, sa: tf.Tensor, b: tf.Tensor, sb: tf.Tensor) =>
+          tf.sum(
+            klDiagonalNormalDiagonalNormal(
+              new DiagonalNormal({ loc: a, scale: sa }),
+              new DiagonalNormal({ loc: b, scale: sb }),
+            ),
+          ),
+      )([tf.tensor2d(m1, [3, 1]), tf.tensor2d(s1, [3, 1]), tf.tensor1d([m2]), tf.tensor1d([s2])]);
+      expect([gm1!.shape, gs1!.shape, gm2!.shape, gs2!.shape]).toEqual([[3, 1], [3, 1], [1], [1]]);
+      const z = m1.map((m) => (m - m2) / s2);
+      const r2m1 = s1.map((s) => (s / s2) ** 2 - 1);
+      expectAllClose(gm2!, [-z.reduce((t, v) => t + v / s2, 0)], { rtol: 1e-5 });
+      expectAllClose(gs2!, [-z.reduce((t, v, i) => t + (r2m1[i]! + v * v) / s2, 0)], {
+        rtol: 1e-5,
+      });
+      // One location for every row, per-row scales: the location's gradient sums the rows.
+      const g = tf.grads((a: tf.Tensor, sa: tf.Tensor) =>
+        tf.sum(
+          klDiagonalNormalStandardNormal(
+            new DiagonalNormal({ loc: a, scale: sa }),
+            new StandardNormal({ dim: 1 }),
+          ),
+        ),
+      )([tf.tensor1d([m2]), tf.tensor2d(s1, [3, 1])]);
+      expect(g[0]!.shape).toEqual([1]);
+      expectAllClose(g[0]!, [3 * m2], { rtol: 1e-6 });
+      expectAllClose(
+        g[1]!,
+        s1.map((s) => s - 1 / s),
+        { rtol: 1e-6 },
+      );
+    });
+  });
+
   it('both KLs have the exact scale gradient (r^2 - 1)/s1 at near-equal scales, finite at 1e-30 (Infinity where the KL overflows)', () => {
     const s1 = [1 + 1e-6, 1 - 1e-5, 1 + 1e-3, 0.5, 3, 1e-30, 1e30].map(Math.fround);
     tf.tidy(() => {

@@ -37,6 +37,47 @@ describe('bernoulliLogProb', () => {
     tf.dispose([l, x, v, g]);
   });
 
+  it("has the exact gradients dy (x - sigmoid(l)) and dy l for image-shaped and 1-D inputs, each row's dy its own", () => {
+    const l = [-3, -0.5, 0, 0.5, 2, 4, -1, 7];
+    const x = [1, 0, 0.25, 1, 0, 1, 1, 0];
+    const w = [0.5, -2];
+    tf.tidy(() => {
+      const [gl, gx] = tf.grads((ll: tf.Tensor, xx: tf.Tensor) =>
+        tf.sum(tf.mul(bernoulliLogProb(ll, xx), tf.tensor1d(w))),
+      )([tf.tensor3d(l, [2, 2, 2]), tf.tensor3d(x, [2, 2, 2])]);
+      expect(gl!.shape).toEqual([2, 2, 2]);
+      const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+      expectAllClose(
+        gl!,
+        l.map((v, i) => w[Math.floor(i / 4)]! * (x[i]! - sigmoid(v))),
+        { rtol: 1e-6, atol: 1e-7 },
+      );
+      expectAllClose(
+        gx!,
+        l.map((v, i) => w[Math.floor(i / 4)]! * v),
+        { rtol: 1e-7 },
+      );
+      // Rank 1: one value per element, its own dy.
+      const g1 = tf.grad((ll: tf.Tensor) =>
+        tf.sum(tf.mul(bernoulliLogProb(ll, tf.tensor1d(x)), tf.range(1, 9))),
+      )(tf.tensor1d(l));
+      expectAllClose(
+        g1,
+        l.map((v, i) => (i + 1) * (x[i]! - sigmoid(v))),
+        { rtol: 1e-6, atol: 1e-7 },
+      );
+    });
+  });
+
+  it('gives bit for bit the value of the expression it replaces, sum_k x_k l_k - softplus(l_k)', () => {
+    tf.tidy(() => {
+      const l = tf.randomNormal([16, 784], 0, 4, 'float32', 7);
+      const x = tf.cast(tf.greater(tf.randomUniform([16, 784], 0, 1, 'float32', 8), 0.6), 'int32');
+      const plain = tf.sum(tf.sub(tf.mul(tf.cast(x, 'float32'), l), tf.softplus(l)), 1);
+      expect(Array.from(bernoulliLogProb(l, x).dataSync())).toEqual(Array.from(plain.dataSync()));
+    });
+  });
+
   it('checks shapes and leaks no tensors', async () => {
     const l = tf.zeros([2, 3]);
     expect(() => bernoulliLogProb(l, tf.zeros([2, 4]))).toThrow(

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { customOp, runCustomOp } from '@vaekit/distributions/internal';
 import { check } from './internal/validate';
 
 /**
@@ -29,9 +30,27 @@ export function bernoulliLogProb(logits: tf.Tensor, x: tf.Tensor): tf.Tensor {
     `of the logits' shape [${logits.shape.join(', ')}]`,
     `shape [${x.shape.join(', ')}]`,
   );
-  return tf.tidy(() => {
-    const perElement = tf.sub(tf.mul(tf.cast(x, 'float32'), logits), tf.softplus(logits));
-    if (logits.rank === 1) return perElement;
-    return tf.sum(tf.reshape(perElement, [logits.shape[0]!, -1]), 1);
-  });
+  return tf.tidy(() =>
+    runCustomOp(() => bernoulliOp(logits, x.dtype === 'float32' ? x : tf.cast(x, 'float32'))),
+  );
 }
+
+/**
+ * The log-probability as one op with its gradient written out: `d/dl = dy (x - sigmoid(l))`,
+ * `d/dx = dy l` (per element, `dy` the row's). Autodiff of the same expression put ~15 small
+ * kernels on the backward pass (softplus's gradient, the cast, reshapes, a sum's broadcast).
+ */
+const bernoulliOp = customOp((l: tf.Tensor, x: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([l, x]);
+  const perElement = tf.sub(tf.mul(x, l), tf.softplus(l));
+  return {
+    value: l.rank === 1 ? perElement : tf.sum(tf.reshape(perElement, [l.shape[0]!, -1]), 1),
+    gradFunc: (dy: tf.Tensor, [logits, data]: tf.Tensor[]) => {
+      const perRow =
+        logits!.rank === 1
+          ? dy
+          : tf.reshape(dy, [dy.shape[0]!, ...logits!.shape.slice(1).map(() => 1)]);
+      return [tf.mul(perRow, tf.sub(data!, tf.sigmoid(logits!))), tf.mul(perRow, logits!)];
+    },
+  };
+});

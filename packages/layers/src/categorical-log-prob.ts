@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp, runCustomOp } from './internal/custom-op';
+import { customOp, runCustomOp } from '@vaekit/distributions/internal';
 import { check } from './internal/validate';
 
 /** Options of {@link categoricalLogProb}. */

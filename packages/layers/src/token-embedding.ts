@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { customOp, runCustomOp } from './internal/custom-op';
 import {
   type InitializerSpec,
   type Initializer,
@@ -9,7 +8,7 @@ import {
 } from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { check } from './internal/validate';
-import { deriveSeed } from '@vaekit/distributions/internal';
+import { customOp, deriveSeed, runCustomOp } from '@vaekit/distributions/internal';
 
 /** Arguments of {@link tokenEmbedding} / {@link TokenEmbedding}. */
 export interface TokenEmbeddingArgs extends LayerArgs {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runCustomOp } from './custom-op';
+import { runCustomOp } from '@vaekit/distributions/internal';
 
 /**
  * The LSTM recurrence over a whole sequence, with a hand-written backward pass (backpropagation

@@ -15,9 +15,35 @@ export interface LogWeightTerms {
   logPosterior: tf.Tensor;
 }
 
+/** The draws and their likelihoods: the part of {@link LogWeightTerms} every bound needs. */
+export type DecodedDraws = Pick<LogWeightTerms, 'z' | 'logLikelihood'>;
+
 /**
- * Draw `k` reparameterised samples from `q` (the model's posterior for `x`), decode them in one
- * `[k * B, ...]` batch, and return the log-weight terms. Callers own the scope (no tidy here).
+ * Draw `k` reparameterised samples from `q` (the model's posterior for `x`) and decode them in one
+ * `[k * B, ...]` batch: the draws and `log p(x | z_k)`. Callers own the scope (no tidy here).
+ */
+export function decodeDraws(
+  model: LatentVariableModel,
+  x: tf.Tensor,
+  q: Distribution,
+  k: number,
+  seed: number | undefined,
+  training: boolean | undefined,
+): DecodedDraws {
+  const b = x.shape[0]!;
+  const z = q.rsample(k, seed === undefined ? {} : { seed });
+  const eventShape = z.shape.slice(2);
+  const zFlat = tf.reshape(z, [k * b, ...eventShape]);
+  const xTiled = k === 1 ? x : tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
+  const decodeOptions = modelCallOptions(training, seed, 2);
+  const likelihood = model.decode(zFlat, decodeOptions);
+  const logLikelihood = tf.reshape(likelihood.logProb(xTiled), [k, b]);
+  return { z, logLikelihood };
+}
+
+/**
+ * {@link decodeDraws}, and the log-densities of the draws under the prior and the posterior: the
+ * terms of the `[k, B]` log-weights. Callers own the scope (no tidy here).
  */
 export function logWeightTerms(
   model: LatentVariableModel,
@@ -29,13 +55,7 @@ export function logWeightTerms(
   posteriorForLogProb: Distribution = q,
 ): LogWeightTerms {
   const b = x.shape[0]!;
-  const z = q.rsample(k, seed === undefined ? {} : { seed });
-  const eventShape = z.shape.slice(2);
-  const zFlat = tf.reshape(z, [k * b, ...eventShape]);
-  const xTiled = k === 1 ? x : tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
-  const decodeOptions = modelCallOptions(training, seed, 2);
-  const likelihood = model.decode(zFlat, decodeOptions);
-  const logLikelihood = tf.reshape(likelihood.logProb(xTiled), [k, b]);
+  const { z, logLikelihood } = decodeDraws(model, x, q, k, seed, training);
   const logPrior = tf.reshape(model.prior.logProb(z), [k, b]);
   const logPosterior = tf.reshape(posteriorForLogProb.logProb(z), [k, b]);
   return { z, logLikelihood, logPrior, logPosterior };
