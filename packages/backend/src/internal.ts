@@ -13,6 +13,11 @@ export {
   previousWasmGemmKernel,
   registerWasmGemmFix,
 } from './wasm-gemm';
+export {
+  isWasmExpFixRegistered,
+  originalWasmExpKernel,
+  registerWasmExpFix,
+} from './wasm-exp';
 export { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
 export { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
 export { isWasmSliceFixRegistered, registerWasmSliceFix } from './wasm-slice';

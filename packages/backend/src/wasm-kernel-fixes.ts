@@ -1,3 +1,4 @@
+import { isWasmExpFixRegistered, registerWasmExpFix } from './wasm-exp';
 import { isWasmGemmFixRegistered, registerWasmGemmFix } from './wasm-gemm';
 import { isWasmGatherFixRegistered, registerWasmGatherFix } from './wasm-gather';
 import { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
@@ -25,6 +26,7 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
     register: registerWasmSoftplusFix,
     active: isWasmSoftplusFixRegistered,
   },
+  { name: 'exp-simd', register: registerWasmExpFix, active: isWasmExpFixRegistered },
 ];
 
 /**
@@ -33,7 +35,7 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
  *
  * @example
  * ```ts
- * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares', 'softplus-simd']
+ * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares', 'softplus-simd', 'exp-simd']
  * ```
  */
 export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name);
@@ -43,11 +45,12 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
  * activates wasm): transposed matmuls (`transposed-matmul`), vaekit's own SIMD matmul
  * (`simd-gemm`; products it does not handle go to the transposing fix), slicing
  * (`slice-from-heap`), gathers (`gather-rows`), tiling (`tile-rows`), sums over leading axes
- * (`sum-leading-axes`), clones (`identity-shares`) and softplus (`softplus-simd`). Each but the
- * last replaces kernels by ones whose results equal the original kernels' bit for bit (the
- * matmul fix: the original kernel's own product of explicitly transposed operands), only
- * faster; `softplus-simd` is within 3 ulp of the exactly rounded softplus (the original: within
- * 7, near its cut-offs), so results that use softplus change in their last bits. Each has a test
+ * (`sum-leading-axes`), clones (`identity-shares`), softplus (`softplus-simd`) and the exponential
+ * (`exp-simd`). Each but the last two replaces kernels by ones whose results equal the original
+ * kernels' bit for bit (the matmul fix: the original kernel's own product of explicitly
+ * transposed operands), only faster; `softplus-simd` is within 3 ulp of the exactly rounded
+ * softplus (the original: within 7, near its cut-offs) and `exp-simd` within 1 ulp of the exactly
+ * rounded `e^x` (as the original), so results that use them change in their last bits. Each has a test
  * comparing it with the kernel it replaces. The per-fix functions (`registerWasmGemmFix`, ...) are in
  * `@vaekit/backend/internal`.
  *

@@ -13,7 +13,8 @@ export interface WasmBackendInternals extends WasmBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
-interface KernelExports {
+/** The functions wasm/kernels.c exports (offsets are byte offsets in tfjs's heap). */
+export interface KernelExports {
   vk_matmul(
     a: number,
     b: number,
@@ -52,6 +53,7 @@ interface KernelExports {
   ): void;
   vk_sum_squares(x: number, n: number): number;
   vk_softplus(x: number, y: number, n: number): void;
+  vk_exp(x: number, y: number, n: number): void;
 }
 
 /**

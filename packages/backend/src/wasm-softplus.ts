@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type KernelArgs, type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
-import { type WasmBackendInternals, wasmKernels } from './wasm-kernels';
+import { type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
+import { unaryKernel } from './wasm-unary';
 
 const replacement = new WasmKernelReplacement('softplus-simd', {
-  [tf.Softplus]: (previous) => (args) => softplusKernel(args, previous),
+  [tf.Softplus]: (previous) => unaryKernel('vk_softplus', previous),
 });
 
 /**
@@ -48,15 +48,4 @@ export function isWasmSoftplusFixRegistered(): boolean {
 /** The kernel that {@link registerWasmSoftplusFix} replaced (for tests that compare with it). */
 export function originalWasmSoftplusKernel(): KernelFunc | undefined {
   return replacement.previousKernel(tf.Softplus);
-}
-
-function softplusKernel(args: KernelArgs, original: KernelFunc): unknown {
-  const x = args.inputs['x'] as tf.TensorInfo;
-  const kernels = x.dtype === 'float32' ? wasmKernels(args.backend) : undefined;
-  if (kernels === undefined) return original(args);
-  const backend = args.backend as WasmBackendInternals;
-  const out = backend.makeOutput(x.shape, 'float32');
-  const n = tf.util.sizeFromShape(x.shape);
-  if (n > 0) kernels.exports.vk_softplus(kernels.offset(x), kernels.offset(out), n);
-  return out;
 }

@@ -23,6 +23,7 @@ const exports = [
   'vk_adam',
   'vk_sum_squares',
   'vk_softplus',
+  'vk_exp',
 ];
 
 /**

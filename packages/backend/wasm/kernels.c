@@ -272,11 +272,12 @@ double vk_sum_squares(const float* x, u32 n) {
  * reference) on every 16th float32: 95.6% exact, 99.995% within 1 ulp, none over 3 ulp (22 of
  * 2^28 at 3, all in -3 < x < -0.4); +-inf and NaN give +inf, 0 and NaN.
  */
-static inline v128_t exp_nonpositive(v128_t y) {
+static inline v128_t exp_core(v128_t y) {
   const v128_t log2e = wasm_f32x4_splat(1.44269504f);
   const v128_t ln2_hi = wasm_f32x4_splat(0.693145751953125f); /* 15 bits: n * ln2_hi is exact */
   const v128_t ln2_lo = wasm_f32x4_splat(1.42860677e-6f);
-  y = wasm_f32x4_max(y, wasm_f32x4_splat(-104.0f)); /* e^-104 < the least subnormal */
+  /* e^-104 < the least subnormal; e^89 > the largest float32 (y <= 89 is the caller's). */
+  y = wasm_f32x4_max(y, wasm_f32x4_splat(-104.0f));
   const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(y, log2e));
   v128_t r = wasm_f32x4_sub(y, wasm_f32x4_mul(n, ln2_hi));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, ln2_lo));
@@ -289,7 +290,7 @@ static inline v128_t exp_nonpositive(v128_t y) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  /* 2^n = 2^n1 2^n2, n1 = trunc(n / 2), each a normal power of two for n in [-150, 0]. */
+  /* 2^n = 2^n1 2^n2, n1 = floor(n / 2), each a normal power of two for n in [-150, 128]. */
   const v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
   const v128_t n1 = wasm_i32x4_shr(ni, 1);
   const v128_t n2 = wasm_i32x4_sub(ni, n1);
@@ -316,7 +317,7 @@ static inline v128_t log1p_unit(v128_t t) {
 }
 
 static inline v128_t softplus4(v128_t x) {
-  const v128_t t = exp_nonpositive(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  const v128_t t = exp_core(wasm_f32x4_neg(wasm_f32x4_abs(x)));
   /* f32x4.max propagates NaN (x = NaN gives NaN); x = +inf gives inf + 0. */
   return wasm_f32x4_add(wasm_f32x4_max(x, wasm_f32x4_splat(0.0f)), log1p_unit(t));
 }
@@ -329,6 +330,29 @@ void vk_softplus(const float* x, float* y, u32 n) {
     const u32 left = n - i;
     const v128_t v = softplus4(wasm_f32x4_make(x[i], left > 1 ? x[i + 1] : 0.0f,
                                                left > 2 ? x[i + 2] : 0.0f, 0.0f));
+    y[i] = wasm_f32x4_extract_lane(v, 0);
+    if (left > 1) y[i + 1] = wasm_f32x4_extract_lane(v, 1);
+    if (left > 2) y[i + 2] = wasm_f32x4_extract_lane(v, 2);
+  }
+}
+
+/*
+ * e^x over n float32 values, four at a time, without branches: exp_core (above) on x clamped to
+ * at most 89, where e^x already overflows float32 (e^88.72 is the largest float32), so that 2^n
+ * stays within the two exponent-field scalings. +inf gives +inf, -inf and x < -103.97 give 0,
+ * NaN gives NaN (f32x4.min and max propagate it).
+ */
+static inline v128_t exp4(v128_t x) {
+  return exp_core(wasm_f32x4_min(x, wasm_f32x4_splat(89.0f)));
+}
+
+void vk_exp(const float* x, float* y, u32 n) {
+  u32 i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, exp4(wasm_v128_load(x + i)));
+  if (i < n) {
+    const u32 left = n - i;
+    const v128_t v = exp4(wasm_f32x4_make(x[i], left > 1 ? x[i + 1] : 0.0f,
+                                          left > 2 ? x[i + 2] : 0.0f, 0.0f));
     y[i] = wasm_f32x4_extract_lane(v, 0);
     if (left > 1) y[i + 1] = wasm_f32x4_extract_lane(v, 1);
     if (left > 2) y[i + 2] = wasm_f32x4_extract_lane(v, 2);
