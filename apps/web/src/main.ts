@@ -5,7 +5,12 @@ import { DEMO_FILES } from './engine/run-files';
 import { explorePage } from './pages/explore-page';
 import { trainPage } from './pages/train-page';
 import { vmfPage } from './pages/vmf-page';
-import { type BackendReport, type BackendRequest, DEFAULT_SETTINGS } from './shared/types';
+import {
+  BROWSER_BACKENDS,
+  type BackendReport,
+  type BackendRequest,
+  DEFAULT_SETTINGS,
+} from './shared/types';
 import { h, messageOf, select } from './ui/dom';
 import { EngineClient } from './ui/engine-client';
 import './style.css';
@@ -30,7 +35,7 @@ const backendStatus = h(
 );
 const params = new URLSearchParams(location.search);
 const initial = (
-  ['auto', 'wasm', 'webgl', 'cpu'].includes(params.get('backend') ?? '')
+  ['auto', ...BROWSER_BACKENDS].includes(params.get('backend') ?? '')
     ? params.get('backend')
     : 'auto'
 ) as BackendRequest;
@@ -48,9 +53,7 @@ const wasmKernelFixes =
 const backendSelect = select(
   [
     ['auto', 'auto (fastest measured)'],
-    ['wasm', 'wasm'],
-    ['webgl', 'webgl'],
-    ['cpu', 'cpu'],
+    ...BROWSER_BACKENDS.map((name) => [name, name] as [string, string]),
   ],
   initial,
   { id: 'backend-select' },

@@ -19,7 +19,9 @@
  * `N passed, M failed`, and the exit status is non-zero on any failure. Without Chromium the
  * run fails (exit 1) with the install command, unless VAEKIT_E2E=skip, which prints
  * `e2e: skipped (<reason>)` and `0 passed, 0 failed, 1 skipped`. Run after `vite build`:
- *   node tests/e2e.mjs            (CHROMIUM=/path/to/chromium to use another browser)
+ *   node tests/e2e.mjs            (CHROMIUM=/path/to/chromium to use another browser;
+ *                                  E2E_ONLY=text runs only the checks whose names contain "text",
+ *                                  and says how many it skipped)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,16 +114,21 @@ const report = { browser: executablePath, checks: [] };
  * Everything a page or its workers log is a failure (the app logs nothing: what it has to say
  * is in the page), as are uncaught errors and failed requests.
  */
-function watch(p, name) {
-  p.on('console', (msg) => problems.push(`${name}: console ${msg.type()}: ${msg.text()}`));
+function watch(p, name, { allow = [] } = {}) {
+  const allowed = (text) => allow.some((pattern) => pattern.test(text));
+  p.on('console', (msg) => {
+    if (!allowed(msg.text())) problems.push(`${name}: console ${msg.type()}: ${msg.text()}`);
+  });
   p.on('pageerror', (error) => problems.push(`${name}: page error: ${error.message}`));
   p.on('requestfailed', (request) =>
     problems.push(`${name}: request failed: ${request.url()} (${request.failure()?.errorText})`),
   );
   p.on('worker', (worker) =>
-    worker.on('console', (msg) =>
-      problems.push(`${name}: worker console ${msg.type()}: ${msg.text()}`),
-    ),
+    worker.on('console', (msg) => {
+      if (!allowed(msg.text())) {
+        problems.push(`${name}: worker console ${msg.type()}: ${msg.text()}`);
+      }
+    }),
   );
 }
 const page = context.pages()[0] ?? (await context.newPage());
@@ -129,7 +136,13 @@ watch(page, 'main page');
 
 let failures = 0;
 let passes = 0;
+let skipped = 0;
+const only = process.env.E2E_ONLY;
 async function check(name, fn) {
+  if (only && !name.includes(only) && name !== 'nothing was logged to the console') {
+    skipped++;
+    return;
+  }
   const t0 = Date.now();
   try {
     const detail = await fn();
@@ -216,7 +229,16 @@ await check('start-up: a backend is chosen by timing and shown, its text its nam
     label: el.getAttribute('aria-label'),
   }));
   report.backend = info;
-  assert(['wasm', 'webgl', 'cpu'].includes(info.choice), `unexpected backend ${info.choice}`);
+  assert(
+    ['webgpu', 'wasm', 'webgl', 'cpu'].includes(info.choice),
+    `unexpected backend ${info.choice}`,
+  );
+  // Every candidate is listed, WebGPU too: timed, or with the reason it could not run (this
+  // Chromium offers no WebGPU adapter without --enable-unsafe-webgpu).
+  assert(
+    ['webgpu', 'wasm', 'webgl', 'cpu'].every((b) => info.timings.some((t) => t.backend === b)),
+    `timings: ${JSON.stringify(info.timings)}`,
+  );
   const measured = info.timings.filter((t) => t.ms !== undefined);
   assert(
     measured.length >= 2,
@@ -1186,6 +1208,85 @@ await check(
   },
 );
 
+await check(
+  'WebGPU where the browser offers it (here SwiftShader behind --enable-unsafe-webgpu): timed at start-up, or refused with the reason; chosen by hand it trains, or is refused before training',
+  async () => {
+    const gpuProfile = mkdtempSync(join(tmpdir(), 'vaekit-web-e2e-webgpu-'));
+    const gpuContext = await chromium.launchPersistentContext(gpuProfile, {
+      executablePath,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--enable-unsafe-webgpu',
+      ],
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      const p = await gpuContext.newPage();
+      // tfjs-backend-webgpu's one advisory, printed once per backend the first time a value is
+      // read synchronously (the start-up step does, as training does). Anything else fails.
+      watch(p, 'webgpu page', {
+        allow: [/^The performance of synchronously reading data from GPU to CPU is poor/],
+      });
+      await p.goto(`${origin}/`);
+      await p.waitForSelector('[data-role=backend][data-choice]', { timeout: 120_000 });
+      const auto = await p.$eval('[data-role=backend]', (el) => ({
+        choice: el.dataset.choice,
+        timings: JSON.parse(el.dataset.timings || '[]'),
+      }));
+      const webgpu = auto.timings.find((t) => t.backend === 'webgpu');
+      assert(webgpu !== undefined, `WebGPU is not among ${JSON.stringify(auto.timings)}`);
+      assert(
+        webgpu.ms !== undefined || (typeof webgpu.error === 'string' && webgpu.error.length > 0),
+        `WebGPU neither timed nor refused with a reason: ${JSON.stringify(webgpu)}`,
+      );
+      const startup = auto.timings
+        .map(
+          (t) =>
+            `${t.backend} ${t.ms !== undefined ? `${t.ms.toFixed(1)} ms` : `refused (${t.error})`}`,
+        )
+        .join(', ');
+      await p.goto(`${origin}/?backend=webgpu#train?steps=10&evalEvery=1000`);
+      await p.waitForFunction(
+        () => {
+          const el = document.querySelector('[data-role=backend]');
+          return el?.dataset.choice || /No backend could start/.test(el?.textContent ?? '');
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
+      const backendLine = await p.$eval('[data-role=backend]', (el) => el.textContent);
+      if (webgpu.ms === undefined) {
+        // Refused at start-up: chosen by hand, it is refused again before any training.
+        assert(
+          /No backend could start: webgpu could not run a training step here: ./.test(backendLine),
+          `backend line: ${backendLine}`,
+        );
+        return `start-up: ${startup}; by hand: ${backendLine}`;
+      }
+      assert(/webgpu/.test(backendLine), `backend line: ${backendLine}`);
+      await p.click('#panel-train [data-action=start]');
+      const status = await p.waitForSelector('#panel-train [data-role=status][data-finished]', {
+        timeout: 300_000,
+      });
+      const finished = await status.getAttribute('data-finished');
+      const error = await p.$eval(
+        '#panel-train',
+        (el) => el.textContent?.match(/Training failed: [^.]*/)?.[0],
+      );
+      assert(finished === 'completed', `training ${finished}: ${error ?? ''}`);
+      return `start-up: ${startup}; ${backendLine}; ${Number(await status.getAttribute('data-steps-per-sec')).toFixed(1)} steps/s`;
+    } finally {
+      await gpuContext.close();
+      rmSync(gpuProfile, { recursive: true, force: true });
+    }
+  },
+);
+
 await check('nothing was logged to the console', async () => {
   assert(problems.length === 0, problems.join('\n'));
 });
@@ -1200,5 +1301,7 @@ writeFileSync(join(results, 'e2e-report.json'), `${JSON.stringify(report, null, 
 console.log(
   `e2e: ${report.checks.length} checks in ${report.seconds.toFixed(1)} s; screenshots and report in test-results/`,
 );
-console.log(`${passes} passed, ${failures} failed`);
+console.log(
+  `${passes} passed, ${failures} failed${skipped ? `, ${skipped} skipped (E2E_ONLY=${only})` : ''}`,
+);
 process.exit(failures === 0 && passes > 0 ? 0 : 1);

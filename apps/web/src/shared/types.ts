@@ -13,7 +13,12 @@ import {
   resolveConfig,
 } from '@vaekit/core';
 
-export type BrowserBackend = 'wasm' | 'webgl' | 'cpu';
+/**
+ * The browser's TensorFlow.js backends, in the order `auto` times them: WebGPU where the browser
+ * offers it, wasm (with vaekit's kernels), WebGL, plain JavaScript.
+ */
+export const BROWSER_BACKENDS = ['webgpu', 'wasm', 'webgl', 'cpu'] as const;
+export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 export type BackendRequest = 'auto' | BrowserBackend;
 
 /** How long one candidate backend took for the start-up benchmark (a small MLP training step). */
