@@ -22,6 +22,11 @@ export { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-ide
 export { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
 export { isWasmSliceFixRegistered, registerWasmSliceFix } from './wasm-slice';
 export {
+  isWasmStandardNormalKLRegistered,
+  registerWasmStandardNormalKL,
+  STANDARD_NORMAL_KL_KERNEL,
+} from './wasm-standard-normal-kl';
+export {
   isWasmSoftplusFixRegistered,
   originalWasmSoftplusKernel,
   registerWasmSoftplusFix,

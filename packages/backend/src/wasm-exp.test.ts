@@ -81,57 +81,63 @@ describe('registerWasmExpFix', () => {
     60_000,
   );
 
-  it.runIf(onWasm)('gives the limits at the extremes: inf, 0, NaN, the overflow and underflow edges', () => {
-    const xs = Float32Array.from([
-      Number.POSITIVE_INFINITY,
-      Number.NEGATIVE_INFINITY,
-      Number.NaN,
-      -0,
-      0,
-      3.4e38,
-      -3.4e38,
-      88.72, // just below the largest float32
-      88.73, // above it: inf
-      -87.3, // the least normal float32 is e^-87.34
-      -103.9, // rounds to the least subnormal
-      -104.5, // below it: 0
-      1e-45,
-    ]);
-    const ys = ours(xs);
-    expect(Array.from(ys.subarray(0, 7))).toEqual([
-      Number.POSITIVE_INFINITY,
-      0,
-      Number.NaN,
-      1,
-      1,
-      Number.POSITIVE_INFINITY,
-      0,
-    ]);
-    expect(Number.isFinite(ys[7]!)).toBe(true);
-    expect(ys[8]).toBe(Number.POSITIVE_INFINITY);
-    const edges = ulpErrors(xs.subarray(7), ys.subarray(7));
-    for (const e of edges) expect(e).toBeLessThanOrEqual(1);
-    expect(ys[10]).toBe(1.401298464324817e-45);
-    expect(ys[11]).toBe(0);
-    expect(ys[12]).toBe(1);
-  });
+  it.runIf(onWasm)(
+    'gives the limits at the extremes: inf, 0, NaN, the overflow and underflow edges',
+    () => {
+      const xs = Float32Array.from([
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.NaN,
+        -0,
+        0,
+        3.4e38,
+        -3.4e38,
+        88.72, // just below the largest float32
+        88.73, // above it: inf
+        -87.3, // the least normal float32 is e^-87.34
+        -103.9, // rounds to the least subnormal
+        -104.5, // below it: 0
+        1e-45,
+      ]);
+      const ys = ours(xs);
+      expect(Array.from(ys.subarray(0, 7))).toEqual([
+        Number.POSITIVE_INFINITY,
+        0,
+        Number.NaN,
+        1,
+        1,
+        Number.POSITIVE_INFINITY,
+        0,
+      ]);
+      expect(Number.isFinite(ys[7]!)).toBe(true);
+      expect(ys[8]).toBe(Number.POSITIVE_INFINITY);
+      const edges = ulpErrors(xs.subarray(7), ys.subarray(7));
+      for (const e of edges) expect(e).toBeLessThanOrEqual(1);
+      expect(ys[10]).toBe(1.401298464324817e-45);
+      expect(ys[11]).toBe(0);
+      expect(ys[12]).toBe(1);
+    },
+  );
 
-  it.runIf(onWasm)('computes the last n % 4 values as the SIMD lanes do; shape and dtype kept', () => {
-    const all = Float32Array.from({ length: 11 }, (_, i) => -9 + 1.7 * i);
-    const whole = ours(all);
-    for (const n of [1, 2, 3, 5, 6, 7, 9, 10]) {
-      expect(Array.from(ours(all.subarray(0, n)))).toEqual(Array.from(whole.subarray(0, n)));
-    }
-    expect(ours(new Float32Array(0)).length).toBe(0);
-    const y = tf.exp(tf.zeros([2, 3, 5]));
-    expect(y.shape).toEqual([2, 3, 5]);
-    expect(y.dtype).toBe('float32');
-    y.dispose();
-    // int32 inputs go to tfjs's own kernel (which returns float32).
-    const yi = tf.exp(tf.tensor1d([0, 1], 'int32'));
-    expect(Array.from(yi.dataSync())).toEqual([1, Math.fround(Math.E)]);
-    yi.dispose();
-  });
+  it.runIf(onWasm)(
+    'computes the last n % 4 values as the SIMD lanes do; shape and dtype kept',
+    () => {
+      const all = Float32Array.from({ length: 11 }, (_, i) => -9 + 1.7 * i);
+      const whole = ours(all);
+      for (const n of [1, 2, 3, 5, 6, 7, 9, 10]) {
+        expect(Array.from(ours(all.subarray(0, n)))).toEqual(Array.from(whole.subarray(0, n)));
+      }
+      expect(ours(new Float32Array(0)).length).toBe(0);
+      const y = tf.exp(tf.zeros([2, 3, 5]));
+      expect(y.shape).toEqual([2, 3, 5]);
+      expect(y.dtype).toBe('float32');
+      y.dispose();
+      // int32 inputs go to tfjs's own kernel (which returns float32).
+      const yi = tf.exp(tf.tensor1d([0, 1], 'int32'));
+      expect(Array.from(yi.dataSync())).toEqual([1, Math.fround(Math.E)]);
+      yi.dispose();
+    },
+  );
 
   it.runIf(onWasm)('leaves no tensors behind', () => {
     const before = tf.memory().numTensors;

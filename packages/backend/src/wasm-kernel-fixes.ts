@@ -4,6 +4,10 @@ import { isWasmGatherFixRegistered, registerWasmGatherFix } from './wasm-gather'
 import { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
 import { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
 import { isWasmSliceFixRegistered, registerWasmSliceFix } from './wasm-slice';
+import {
+  isWasmStandardNormalKLRegistered,
+  registerWasmStandardNormalKL,
+} from './wasm-standard-normal-kl';
 import { isWasmSoftplusFixRegistered, registerWasmSoftplusFix } from './wasm-softplus';
 import { isWasmSumFixRegistered, registerWasmSumFix } from './wasm-sum';
 import { isWasmTileFixRegistered, registerWasmTileFix } from './wasm-tile';
@@ -27,6 +31,11 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
     active: isWasmSoftplusFixRegistered,
   },
   { name: 'exp-simd', register: registerWasmExpFix, active: isWasmExpFixRegistered },
+  {
+    name: 'standard-normal-kl',
+    register: registerWasmStandardNormalKL,
+    active: isWasmStandardNormalKLRegistered,
+  },
 ];
 
 /**
@@ -35,7 +44,7 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
  *
  * @example
  * ```ts
- * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares', 'softplus-simd', 'exp-simd']
+ * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares', 'softplus-simd', 'exp-simd', 'standard-normal-kl']
  * ```
  */
 export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name);
@@ -46,11 +55,14 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
  * (`simd-gemm`; products it does not handle go to the transposing fix), slicing
  * (`slice-from-heap`), gathers (`gather-rows`), tiling (`tile-rows`), sums over leading axes
  * (`sum-leading-axes`), clones (`identity-shares`), softplus (`softplus-simd`) and the exponential
- * (`exp-simd`). Each but the last two replaces kernels by ones whose results equal the original
- * kernels' bit for bit (the matmul fix: the original kernel's own product of explicitly
- * transposed operands), only faster; `softplus-simd` is within 3 ulp of the exactly rounded
- * softplus (the original: within 7, near its cut-offs) and `exp-simd` within 1 ulp of the exactly
- * rounded `e^x` (as the original), so results that use them change in their last bits. Each has a test
+ * (`exp-simd`), and adds one fused kernel, the Gaussian VAE's KL term (`standard-normal-kl`,
+ * which `@vaekit/distributions` uses when it is registered). Each of the first seven replaces
+ * kernels by ones whose results equal the original kernels' bit for bit (the matmul fix: the
+ * original kernel's own product of explicitly transposed operands), only faster;
+ * `softplus-simd` is within 3 ulp of the exactly rounded softplus (the original: within 7, near
+ * its cut-offs), `exp-simd` within 1 ulp of the exactly rounded `e^x` (as the original), and
+ * `standard-normal-kl` is the exactly rounded KL (the chain of ops it replaces: within 4e-7), so
+ * results that use them change in their last bits. Each has a test
  * comparing it with the kernel it replaces. The per-fix functions (`registerWasmGemmFix`, ...) are in
  * `@vaekit/backend/internal`.
  *

@@ -54,6 +54,7 @@ export interface KernelExports {
   vk_sum_squares(x: number, n: number): number;
   vk_softplus(x: number, y: number, n: number): void;
   vk_exp(x: number, y: number, n: number): void;
+  vk_standard_normal_kl(loc: number, scale: number, out: number, n: number): void;
 }
 
 /**

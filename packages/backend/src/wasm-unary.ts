@@ -9,7 +9,10 @@ export type UnaryExport = 'vk_softplus' | 'vk_exp';
  * A unary elementwise kernel backed by one of vaekit's wasm functions, for float32 inputs;
  * anything else (or a backend whose kernels cannot be instantiated) goes to `original`.
  */
-export function unaryKernel(name: UnaryExport, original: KernelFunc): (args: KernelArgs) => unknown {
+export function unaryKernel(
+  name: UnaryExport,
+  original: KernelFunc,
+): (args: KernelArgs) => unknown {
   return (args: KernelArgs) => {
     const x = args.inputs['x'] as tf.TensorInfo;
     const kernels = x.dtype === 'float32' ? wasmKernels(args.backend) : undefined;

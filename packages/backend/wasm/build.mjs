@@ -24,6 +24,7 @@ const exports = [
   'vk_sum_squares',
   'vk_softplus',
   'vk_exp',
+  'vk_standard_normal_kl',
 ];
 
 /**

@@ -3,6 +3,7 @@ import { expectAllClose, expectNoLeaks } from '@vaekit/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import gaussianGolden from './__fixtures__/gaussian-kl-golden.json';
 import { DiagonalNormal, klDiagonalNormalDiagonalNormal } from './diagonal-normal';
+import { STANDARD_NORMAL_KL_KERNEL } from './internal/gaussian-scale-kl';
 import { klDivergence } from './kl';
 import { StandardNormal, klDiagonalNormalStandardNormal } from './standard-normal';
 
@@ -251,6 +252,46 @@ describe('Gaussian KLs against mpmath (near-equal scales, ordinary values, extre
     );
     expect(worst, at).toBeLessThanOrEqual(RTOL);
   });
+
+  it.runIf(process.env.VAEKIT_TEST_BACKEND === 'wasm')(
+    "on wasm, vaekit's fused kernel (standard-normal-kl) computes KL(DiagonalNormal || StandardNormal), exactly rounded: within 6e-8 of mpmath",
+    () => {
+      // @vaekit/backend registers the kernel under the name this package looks for.
+      expect(tf.getKernel(STANDARD_NORMAL_KL_KERNEL, 'wasm')).toBeDefined();
+      const rows = GAUSSIAN_ROWS.filter((r) => r.m2 === 0 && r.s2 === 1);
+      const { worst, at } = worstRelativeError(rows, (p) =>
+        klDiagonalNormalStandardNormal(p, new StandardNormal({ dim: 1 })),
+      );
+      // Float32's own rounding is up to 2^-24 = 6.0e-8 relative; the chain of ops reaches 1.9e-7.
+      expect(worst, at).toBeLessThanOrEqual(2 ** -24);
+      // Broadcast parameters (one scale for every row) and the limits.
+      tf.tidy(() => {
+        const kl = klDiagonalNormalStandardNormal(
+          new DiagonalNormal({
+            loc: tf.tensor2d([[0], [3], [Number.POSITIVE_INFINITY]]),
+            scale: tf.tensor1d([2]),
+            validateArgs: false,
+          }),
+          new StandardNormal({ dim: 1 }),
+        ).dataSync();
+        const scalePart = (4 - 1) / 2 - Math.log(2);
+        expect(Array.from(kl)).toEqual(
+          [scalePart, scalePart + 4.5, Number.POSITIVE_INFINITY].map(Math.fround),
+        );
+        const limits = klDiagonalNormalStandardNormal(
+          new DiagonalNormal({
+            loc: tf.zeros([3, 1]),
+            scale: tf.tensor2d([[1], [1e-45], [3e38]]),
+            validateArgs: false,
+          }),
+          new StandardNormal({ dim: 1 }),
+        ).dataSync();
+        expect(limits[0]).toBe(0);
+        expect(limits[1]).toBe(Math.fround(-Math.log(1.401298464324817e-45) - 0.5));
+        expect(limits[2]).toBe(Number.POSITIVE_INFINITY);
+      });
+    },
+  );
 
   it('the defining form would have failed this test (it computes 0 at sigma = 1.0001)', () => {
     const row = GAUSSIAN_ROWS.find((r) => r.kind === 'near-equal' && r.s2 === 1 && r.m1 === 0)!;

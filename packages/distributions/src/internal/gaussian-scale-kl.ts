@@ -110,11 +110,35 @@ function klValue(m1: tf.Tensor, s1: tf.Tensor, m2?: tf.Tensor, s2?: tf.Tensor): 
   return tf.add(scaleKL(logScaleRatio(s1, s2)), tf.mul(tf.square(z), 0.5));
 }
 
+/**
+ * The name of an optional backend kernel for the value of {@link gaussianKLPerDimension} without
+ * `m2`, `s2`: the per-dimension `KL(N(m, s^2) || N(0, 1))` of float32 `loc` and `scale` tensors of
+ * one shape, returning one float32 tensor of that shape. Where a backend registers it (vaekit's
+ * `@vaekit/backend` does on wasm: computed in float64 and rounded once), the KL uses it instead of
+ * the chain of ~60 small ops; the gradient stays the hand-written one.
+ */
+export const STANDARD_NORMAL_KL_KERNEL = 'VaekitStandardNormalKL';
+
+/** The value of `KL(N(m1, s1^2) || N(0, 1))`: the backend's fused kernel where it has one. */
+function standardKLValue(m1: tf.Tensor, s1: tf.Tensor): tf.Tensor {
+  if (
+    m1.dtype !== 'float32' ||
+    s1.dtype !== 'float32' ||
+    tf.getKernel(STANDARD_NORMAL_KL_KERNEL, tf.getBackend()) === undefined
+  ) {
+    return klValue(m1, s1);
+  }
+  const shape = tf.backend_util.assertAndGetBroadcastShape(m1.shape, s1.shape);
+  const loc = tf.util.arraysEqual(m1.shape, shape) ? m1 : tf.broadcastTo(m1, shape);
+  const scale = tf.util.arraysEqual(s1.shape, shape) ? s1 : tf.broadcastTo(s1, shape);
+  return tf.engine().runKernel(STANDARD_NORMAL_KL_KERNEL, { loc, scale }) as tf.Tensor;
+}
+
 /** `KL(N(m1, s1^2) || N(0, 1))` per dimension: gradients `m1` and `(s1 - 1)(s1 + 1)/s1`. */
 const standardKL = customOp((m1: tf.Tensor, s1: tf.Tensor, save: tf.GradSaveFunc) => {
   save([m1, s1]);
   return {
-    value: klValue(m1, s1),
+    value: standardKLValue(m1, s1),
     gradFunc: (dy: tf.Tensor, [m, s]: tf.Tensor[]) => [
       sumToShape(tf.mul(dy, m!), m!.shape),
       sumToShape(tf.mul(dy, tf.div(tf.mul(tf.sub(s!, 1), tf.add(s!, 1)), s!)), s!.shape),
