@@ -174,8 +174,9 @@ async function runPython(
   const dir = mkdtempSync(join(tmpdir(), 'vaekit-bench-'));
   const spec = join(dir, 'spec.json');
   writeFileSync(spec, JSON.stringify({ threads, mnist, items }));
-  // This machine's image sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which slow OpenBLAS (2-3x
-  // on the NLL): the peer runs without them, as on a machine where OpenBLAS picks for itself.
+  // This machine's image sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which slow OpenBLAS's GEMM
+  // 3x (104 against 309 GFLOP/s; the NLL, mostly elementwise, 41.3 against 37.6 s for 100 digits):
+  // the peer runs without them, as on a machine where OpenBLAS picks for itself.
   const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...inherited } = process.env;
   const env = {
     ...inherited,
