@@ -88,21 +88,25 @@ const { origin } = server;
 const { chromium } = await import('playwright-core');
 const profile = mkdtempSync(join(tmpdir(), 'vaekit-web-e2e-'));
 mkdirSync(results, { recursive: true });
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
+/** Headless Chromium on a fresh profile; `args` replace `--disable-gpu` (the default). */
+function launch(userDataDir, args = ['--disable-gpu']) {
+  return chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
     args: [
       '--headless',
       '--no-sandbox',
-      '--disable-gpu',
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
+      ...args,
     ],
     viewport: { width: 1280, height: 900 },
   });
+}
+let context;
+try {
+  context = await launch(profile);
 } catch (error) {
   server.close();
   cannotRun(`Chromium (${executablePath}) did not start: ${error.message.split('\n')[0]}`);
@@ -1176,6 +1180,24 @@ await check('phone width: no horizontal scrolling; chart text stays readable', a
   return `${widths.join(', ')}; smallest chart text ${fonts.join(', ')}`;
 });
 
+/**
+ * Start the digits run on page `p` (its settings from the URL), wait for it to finish, and
+ * require that it completed; its steps per second.
+ */
+async function trainToCompletion(p, timeout) {
+  await p.click('#panel-train [data-action=start]');
+  const status = await p.waitForSelector('#panel-train [data-role=status][data-finished]', {
+    timeout,
+  });
+  const finished = await status.getAttribute('data-finished');
+  const error = await p.$eval(
+    '#panel-train',
+    (el) => el.textContent?.match(/Training failed: [^.]*/)?.[0],
+  );
+  assert(finished === 'completed', `training ${finished}: ${error ?? ''}`);
+  return Number(await status.getAttribute('data-steps-per-sec'));
+}
+
 await check(
   "cross-origin isolated (as the dev and preview servers serve it): tfjs's threaded wasm, and the digit VAE trains",
   async () => {
@@ -1190,17 +1212,8 @@ await check(
         'the page is not cross-origin isolated',
       );
       assert(/threads, [1-9]\d* vaekit kernels/.test(backendLine), `backend line: ${backendLine}`);
-      await p.click('#panel-train [data-action=start]');
-      const status = await p.waitForSelector('#panel-train [data-role=status][data-finished]', {
-        timeout: 120_000,
-      });
-      const finished = await status.getAttribute('data-finished');
-      const error = await p.$eval(
-        '#panel-train',
-        (el) => el.textContent?.match(/Training failed: [^.]*/)?.[0],
-      );
-      assert(finished === 'completed', `training ${finished}: ${error ?? ''}`);
-      return `${backendLine}; ${Number(await status.getAttribute('data-steps-per-sec')).toFixed(1)} steps/s`;
+      const stepsPerSec = await trainToCompletion(p, 120_000);
+      return `${backendLine}; ${stepsPerSec.toFixed(1)} steps/s`;
     } finally {
       await p.close();
       isolated.close();
@@ -1212,19 +1225,7 @@ await check(
   'WebGPU where the browser offers it (here SwiftShader behind --enable-unsafe-webgpu): timed at start-up, or refused with the reason; chosen by hand it trains, or is refused before training',
   async () => {
     const gpuProfile = mkdtempSync(join(tmpdir(), 'vaekit-web-e2e-webgpu-'));
-    const gpuContext = await chromium.launchPersistentContext(gpuProfile, {
-      executablePath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--enable-unsafe-webgpu',
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
+    const gpuContext = await launch(gpuProfile, ['--enable-unsafe-webgpu']);
     try {
       const p = await gpuContext.newPage();
       // tfjs-backend-webgpu's one advisory, printed once per backend the first time a value is
@@ -1269,17 +1270,8 @@ await check(
         return `start-up: ${startup}; by hand: ${backendLine}`;
       }
       assert(/webgpu/.test(backendLine), `backend line: ${backendLine}`);
-      await p.click('#panel-train [data-action=start]');
-      const status = await p.waitForSelector('#panel-train [data-role=status][data-finished]', {
-        timeout: 300_000,
-      });
-      const finished = await status.getAttribute('data-finished');
-      const error = await p.$eval(
-        '#panel-train',
-        (el) => el.textContent?.match(/Training failed: [^.]*/)?.[0],
-      );
-      assert(finished === 'completed', `training ${finished}: ${error ?? ''}`);
-      return `start-up: ${startup}; ${backendLine}; ${Number(await status.getAttribute('data-steps-per-sec')).toFixed(1)} steps/s`;
+      const stepsPerSec = await trainToCompletion(p, 300_000);
+      return `start-up: ${startup}; ${backendLine}; ${stepsPerSec.toFixed(1)} steps/s`;
     } finally {
       await gpuContext.close();
       rmSync(gpuProfile, { recursive: true, force: true });

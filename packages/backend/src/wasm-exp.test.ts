@@ -1,38 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { onWasm, runKernel } from './test-support/bits';
+import { onWasm, ulpErrors as ulpErrorsOf, unaryValues } from './test-support/bits';
 import { isWasmExpFixRegistered, originalWasmExpKernel, registerWasmExpFix } from './wasm-exp';
 
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
-/** A non-negative float32 as an integer that counts float32 values (adjacent floats differ by 1). */
-function ordinal(v: number): number {
-  f32[0] = v;
-  return i32[0]!;
-}
-
-/**
- * For each x: how many float32 values lie between y and the exactly rounded e^x (float64's
- * `Math.exp` is within 1 ulp of 2^-52, far below float32's rounding).
- */
 function ulpErrors(xs: Float32Array, ys: Float32Array): Int32Array {
-  const out = new Int32Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    out[i] = Math.abs(ordinal(ys[i]!) - ordinal(Math.fround(Math.exp(xs[i]!))));
-  }
-  return out;
+  return ulpErrorsOf(xs, ys, Math.exp);
 }
 
 function ours(xs: Float32Array): Float32Array {
-  return tf.tidy(() => tf.exp(tf.tensor1d(xs)).dataSync() as Float32Array);
+  return unaryValues(tf.Exp, xs);
 }
 
 /** tfjs-backend-wasm's own kernel, the one the fix replaced. */
 function original(xs: Float32Array): Float32Array {
-  return tf.tidy(() => {
-    const [y] = runKernel(tf.Exp, originalWasmExpKernel(), { x: tf.tensor1d(xs) }, {});
-    return y!.dataSync() as Float32Array;
-  });
+  return unaryValues(tf.Exp, xs, { kernel: originalWasmExpKernel() });
 }
 
 /**

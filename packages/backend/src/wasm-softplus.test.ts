@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { onWasm, runKernel } from './test-support/bits';
+import { onWasm, ulpErrors as ulpErrorsOf, unaryValues } from './test-support/bits';
 import {
   isWasmSoftplusFixRegistered,
   originalWasmSoftplusKernel,
@@ -14,34 +14,18 @@ function softplus64(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
-/** A non-negative float32 as an integer that counts float32 values (adjacent floats differ by 1). */
-function ordinal(v: number): number {
-  f32[0] = v;
-  return i32[0]!;
-}
-
 /** For each x: how many float32 values lie between y and the exactly rounded softplus(x). */
 function ulpErrors(xs: Float32Array, ys: Float32Array): Int32Array {
-  const out = new Int32Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const ref = Math.fround(softplus64(xs[i]!));
-    out[i] = Math.abs(ordinal(ys[i]!) - ordinal(ref));
-  }
-  return out;
+  return ulpErrorsOf(xs, ys, softplus64);
 }
 
 function ours(xs: Float32Array): Float32Array {
-  return tf.tidy(() => tf.softplus(tf.tensor1d(xs)).dataSync() as Float32Array);
+  return unaryValues(tf.Softplus, xs);
 }
 
 /** tfjs-backend-wasm's own kernel, the one the fix replaced. */
 function original(xs: Float32Array): Float32Array {
-  return tf.tidy(() => {
-    const [y] = runKernel(tf.Softplus, originalWasmSoftplusKernel(), { x: tf.tensor1d(xs) }, {});
-    return y!.dataSync() as Float32Array;
-  });
+  return unaryValues(tf.Softplus, xs, { kernel: originalWasmSoftplusKernel() });
 }
 
 /**

@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { onWasm } from './test-support/bits';
+import { onWasm, ulpDistance } from './test-support/bits';
 import {
   STANDARD_NORMAL_KL_KERNEL,
   isWasmStandardNormalKLRegistered,
   registerWasmStandardNormalKL,
 } from './wasm-standard-normal-kl';
-
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
-/** A non-negative float32 as an integer that counts float32 values. */
-function ordinal(v: number): number {
-  f32[0] = v;
-  return i32[0]!;
-}
 
 /**
  * The KL in float64 with JavaScript's own logarithms (independent of the kernel's): `log1p(t)`
@@ -58,11 +50,7 @@ describe('registerWasmStandardNormalKL', () => {
       let exact = 0;
       got.forEach((g, i) => {
         const want = Math.fround(kl64(locs[i]!, finite[i]!));
-        const err = Number.isFinite(want)
-          ? Math.abs(ordinal(g) - ordinal(want))
-          : g === want
-            ? 0
-            : 99;
+        const err = ulpDistance(g, want);
         if (err === 0) exact++;
         if (err > worst) [worst, at] = [err, `m ${locs[i]} s ${finite[i]}: ${g} vs ${want}`];
       });

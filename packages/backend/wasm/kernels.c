@@ -322,18 +322,25 @@ static inline v128_t softplus4(v128_t x) {
   return wasm_f32x4_add(wasm_f32x4_max(x, wasm_f32x4_splat(0.0f)), log1p_unit(t));
 }
 
-void vk_softplus(const float* x, float* y, u32 n) {
+/*
+ * y[i] = f(x[i]) for n float32 values, four at a time; the last n % 4 through lanes (no stack
+ * array: the module has no shadow stack). Inlined with f known, so the loop calls nothing.
+ */
+static inline void map4(const float* x, float* y, u32 n, v128_t (*f)(v128_t)) {
   u32 i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, softplus4(wasm_v128_load(x + i)));
-  /* The last n % 4 values, through lanes (no stack array: the module has no shadow stack). */
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, f(wasm_v128_load(x + i)));
   if (i < n) {
     const u32 left = n - i;
-    const v128_t v = softplus4(wasm_f32x4_make(x[i], left > 1 ? x[i + 1] : 0.0f,
-                                               left > 2 ? x[i + 2] : 0.0f, 0.0f));
+    const v128_t v = f(wasm_f32x4_make(x[i], left > 1 ? x[i + 1] : 0.0f,
+                                       left > 2 ? x[i + 2] : 0.0f, 0.0f));
     y[i] = wasm_f32x4_extract_lane(v, 0);
     if (left > 1) y[i + 1] = wasm_f32x4_extract_lane(v, 1);
     if (left > 2) y[i + 2] = wasm_f32x4_extract_lane(v, 2);
   }
+}
+
+void vk_softplus(const float* x, float* y, u32 n) {
+  map4(x, y, n, softplus4);
 }
 
 /*
@@ -347,16 +354,7 @@ static inline v128_t exp4(v128_t x) {
 }
 
 void vk_exp(const float* x, float* y, u32 n) {
-  u32 i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, exp4(wasm_v128_load(x + i)));
-  if (i < n) {
-    const u32 left = n - i;
-    const v128_t v = exp4(wasm_f32x4_make(x[i], left > 1 ? x[i + 1] : 0.0f,
-                                          left > 2 ? x[i + 2] : 0.0f, 0.0f));
-    y[i] = wasm_f32x4_extract_lane(v, 0);
-    if (left > 1) y[i + 1] = wasm_f32x4_extract_lane(v, 1);
-    if (left > 2) y[i + 2] = wasm_f32x4_extract_lane(v, 2);
-  }
+  map4(x, y, n, exp4);
 }
 
 /*

@@ -90,3 +90,52 @@ export function expectBitIdentical(actual: tf.Tensor, expected: tf.Tensor): void
   expect(actual.dtype).toBe(expected.dtype);
   expect(Buffer.compare(tensorBytes(actual), tensorBytes(expected))).toBe(0);
 }
+
+const ulpF32 = new Float32Array(1);
+const ulpI32 = new Int32Array(ulpF32.buffer);
+
+/** A float32 as an integer that counts float32 values: adjacent same-sign floats differ by 1. */
+function ordinal(v: number): number {
+  ulpF32[0] = v;
+  return ulpI32[0]!;
+}
+
+/**
+ * How many float32 values lie between `got` and `Math.fround(exact)` (both of one sign, or
+ * zero): 0 when `got` is the exactly rounded value. Equal infinities and NaNs count as 0.
+ */
+export function ulpDistance(got: number, exact: number): number {
+  const want = Math.fround(exact);
+  if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)) || got === want) return 0;
+  return Math.abs(ordinal(got) - ordinal(want));
+}
+
+/**
+ * The float32 values of a unary elementwise kernel on `xs`: the registered one, or with
+ * `replaced`, that kernel function (the tfjs kernel a fix replaced; throws when there is none).
+ */
+export function unaryValues(
+  kernelName: string,
+  xs: Float32Array,
+  replaced?: { kernel: tf.KernelConfig['kernelFunc'] | undefined },
+): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor1d(xs);
+    const y =
+      replaced === undefined
+        ? (tf.engine().runKernel(kernelName, { x }) as tf.Tensor)
+        : runKernel(kernelName, replaced.kernel, { x }, {})[0]!;
+    return y.dataSync() as Float32Array;
+  });
+}
+
+/** For each x: {@link ulpDistance} of `ys[i]` from `exact(xs[i])`. */
+export function ulpErrors(
+  xs: Float32Array,
+  ys: Float32Array,
+  exact: (x: number) => number,
+): Int32Array {
+  const out = new Int32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = ulpDistance(ys[i]!, exact(xs[i]!));
+  return out;
+}
