@@ -52,6 +52,7 @@ export interface KernelExports {
     applyScale: number,
   ): void;
   vk_sum_squares(x: number, n: number): number;
+  vk_sum_rows(x: number, out: number, rows: number, cols: number): void;
   vk_softplus(x: number, y: number, n: number): void;
   vk_exp(x: number, y: number, n: number): void;
   vk_standard_normal_kl(loc: number, scale: number, out: number, n: number): void;

@@ -5,6 +5,7 @@ import {
   type WasmBackend,
   WasmKernelReplacement,
 } from './wasm-kernel-replacement';
+import { wasmKernels } from './wasm-kernels';
 
 const replacement = new WasmKernelReplacement('sum-leading-axes', {
   [tf.Sum]: (previous) => (args) => sumKernel(args, previous),
@@ -21,9 +22,10 @@ const replacement = new WasmKernelReplacement('sum-leading-axes', {
  *
  * This replaces the kernel, for float32 sums over a leading block of axes (`[0, .., k-1]` in that
  * order, of a rank-`r` input, `k < r`), by one that reads the input in place, row by row, adding each row
- * into the running sums in float32 (`Math.fround` after every addition): each output is the same
- * sequence of float32 additions, in the same order, as the original kernel's, so results are
- * bit-identical. Other sums (innermost axes, other dtypes) go to the original kernel.
+ * into the running sums in float32 (SIMD, four columns at a time, in vaekit's kernels module:
+ * `vk_sum_rows`; in JavaScript with `Math.fround` where that module cannot run): each output is
+ * the same sequence of float32 additions, in the same order, as the original kernel's, so
+ * results are bit-identical. Other sums (innermost axes, other dtypes) go to the original kernel.
  *
  * Idempotent; a no-op when the wasm backend is not registered.
  *
@@ -63,15 +65,21 @@ function sumKernel(args: KernelArgs, original: KernelFunc): tf.TensorInfo {
   const columns = tf.util.sizeFromShape(keptShape);
   const keepDims = args.attrs!['keepDims'] === true;
   const out = backend.makeOutput(keptShape, 'float32');
-  // Views after the output is allocated (allocation may grow the heap and detach old views).
-  const src = backend.typedArrayFromHeap(x) as Float32Array;
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
-  const acc = new Float32Array(columns);
-  for (let r = 0; r < rows; r++) {
-    const offset = r * columns;
-    for (let j = 0; j < columns; j++) acc[j] = Math.fround(acc[j]! + src[offset + j]!);
+  const kernels = wasmKernels(backend);
+  if (kernels !== undefined) {
+    // SIMD column sums in vaekit's kernels module (the same float32 additions, in the same order).
+    kernels.exports.vk_sum_rows(kernels.offset(x), kernels.offset(out), rows, columns);
+  } else {
+    // Views after the output is allocated (allocation may grow the heap and detach old views).
+    const src = backend.typedArrayFromHeap(x) as Float32Array;
+    const dst = backend.typedArrayFromHeap(out) as Float32Array;
+    const acc = new Float32Array(columns);
+    for (let r = 0; r < rows; r++) {
+      const offset = r * columns;
+      for (let j = 0; j < columns; j++) acc[j] = Math.fround(acc[j]! + src[offset + j]!);
+    }
+    dst.set(acc);
   }
-  dst.set(acc);
   if (keepDims) out.shape = x.shape.map((n, i) => (i < axes.length ? 1 : n));
   return out;
 }

@@ -22,6 +22,7 @@ const exports = [
   'vk_matmul_scratch_floats',
   'vk_adam',
   'vk_sum_squares',
+  'vk_sum_rows',
   'vk_softplus',
   'vk_exp',
   'vk_standard_normal_kl',

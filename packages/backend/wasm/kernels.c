@@ -241,6 +241,23 @@ void vk_adam(const float* x, const float* g, const float* m, const float* v, flo
   }
 }
 
+/*
+ * Column sums of a rows x cols float32 matrix: out[j] = x[0][j] + x[1][j] + ... in float32, the
+ * rows added in order starting from +0, so each column is the same sequence of float32 additions
+ * as a scalar loop's (bit-identical to it); four columns at a time.
+ */
+void vk_sum_rows(const float* x, float* out, u32 rows, u32 cols) {
+  for (u32 j = 0; j < cols; j++) out[j] = 0.0f;
+  for (u32 r = 0; r < rows; r++) {
+    const float* row = x + r * cols;
+    u32 j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_v128_load(row + j)));
+    }
+    for (; j < cols; j++) out[j] = out[j] + row[j];
+  }
+}
+
 /* The sum of squares of n float32 values, accumulated in float64 (for global gradient norms). */
 double vk_sum_squares(const float* x, u32 n) {
   v128_t acc0 = wasm_f64x2_splat(0.0), acc1 = wasm_f64x2_splat(0.0);
