@@ -14,6 +14,11 @@ export {
   registerWasmGemmFix,
 } from './wasm-gemm';
 export {
+  BERNOULLI_LOG_PROB_KERNEL,
+  isWasmBernoulliLogProbRegistered,
+  registerWasmBernoulliLogProb,
+} from './wasm-bernoulli-log-prob';
+export {
   isWasmExpFixRegistered,
   originalWasmExpKernel,
   registerWasmExpFix,

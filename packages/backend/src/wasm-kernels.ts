@@ -56,6 +56,7 @@ export interface KernelExports {
   vk_softplus(x: number, y: number, n: number): void;
   vk_exp(x: number, y: number, n: number): void;
   vk_standard_normal_kl(loc: number, scale: number, out: number, n: number): void;
+  vk_bernoulli_log_prob(logits: number, x: number, out: number, rows: number, cols: number): void;
 }
 
 /**

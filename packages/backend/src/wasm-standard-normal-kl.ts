@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { WasmAddedKernel } from './wasm-added-kernel';
 import type { KernelArgs } from './wasm-kernel-replacement';
 import { type WasmBackendInternals, wasmKernels } from './wasm-kernels';
 
@@ -24,8 +25,8 @@ export const STANDARD_NORMAL_KL_KERNEL = 'VaekitStandardNormalKL';
  * that chain's: they are closer to exact (tested against mpmath).
  *
  * Registered only once the wasm backend is initialised and vaekit's kernels instantiate on its
- * memory (`selectBackend('wasm')` registers it after `tf.ready()`), so a registered kernel always
- * runs. Idempotent.
+ * memory (`selectBackend('wasm')` registers it after `tf.ready()`; see {@link WasmAddedKernel}).
+ * Idempotent.
  *
  * @returns the kernel names registered by this call (empty when already registered).
  * @example
@@ -35,20 +36,12 @@ export const STANDARD_NORMAL_KL_KERNEL = 'VaekitStandardNormalKL';
  * ```
  */
 export function registerWasmStandardNormalKL(): string[] {
-  if (isWasmStandardNormalKLRegistered()) return [];
-  const backend = tf.findBackend('wasm');
-  if (backend === null || wasmKernels(backend) === undefined) return [];
-  tf.registerKernel({
-    kernelName: STANDARD_NORMAL_KL_KERNEL,
-    backendName: 'wasm',
-    kernelFunc: standardNormalKLKernel as unknown as tf.KernelFunc,
-  });
-  return [STANDARD_NORMAL_KL_KERNEL];
+  return kernel.register();
 }
 
 /** Whether {@link registerWasmStandardNormalKL} has registered the kernel (in any module copy). */
 export function isWasmStandardNormalKLRegistered(): boolean {
-  return tf.getKernel(STANDARD_NORMAL_KL_KERNEL, 'wasm') !== undefined;
+  return kernel.active;
 }
 
 function standardNormalKLKernel(args: KernelArgs): tf.TensorInfo {
@@ -78,3 +71,5 @@ function standardNormalKLKernel(args: KernelArgs): tf.TensorInfo {
   }
   return out;
 }
+
+const kernel = new WasmAddedKernel(STANDARD_NORMAL_KL_KERNEL, standardNormalKLKernel);

@@ -26,6 +26,7 @@ const exports = [
   'vk_softplus',
   'vk_exp',
   'vk_standard_normal_kl',
+  'vk_bernoulli_log_prob',
 ];
 
 /**

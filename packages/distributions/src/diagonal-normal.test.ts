@@ -3,7 +3,7 @@ import { expectAllClose, expectNoLeaks } from '@vaekit/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import gaussianGolden from './__fixtures__/gaussian-kl-golden.json';
 import { DiagonalNormal, klDiagonalNormalDiagonalNormal } from './diagonal-normal';
-import { STANDARD_NORMAL_KL_KERNEL } from './internal/gaussian-scale-kl';
+import { STANDARD_NORMAL_KL_KERNEL } from './internal/kernel-names';
 import { klDivergence } from './kl';
 import { StandardNormal, klDiagonalNormalStandardNormal } from './standard-normal';
 

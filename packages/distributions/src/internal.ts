@@ -6,14 +6,15 @@
  * - `deriveSeed(seed, index)`: a splitmix32-style hash of `(seed, index)` into a non-zero tfjs
  *   seed, one independent stream per index (`undefined` stays `undefined`).
  * - `stopGradient(x)`: the identity with a zero gradient, `sg(x)`.
- * - `STANDARD_NORMAL_KL_KERNEL`: the name of the optional backend kernel for the Gaussian KL to
- *   the standard normal (registered on wasm by `@vaekit/backend`).
+ * - `STANDARD_NORMAL_KL_KERNEL`, `BERNOULLI_LOG_PROB_KERNEL`: the names of optional backend
+ *   kernels for the Gaussian KL to the standard normal and for `@vaekit/layers`'
+ *   `bernoulliLogProb` (both registered on wasm by `@vaekit/backend`).
  * - `customOp(f)`, `runCustomOp(op)`: `tf.customGrad` ops with hand-written gradients that `save`
  *   tensors for their backward pass (one tape entry instead of one per elementwise op).
  *
  * @packageDocumentation
  */
 export { customOp, runCustomOp } from './internal/custom-op';
-export { STANDARD_NORMAL_KL_KERNEL } from './internal/gaussian-scale-kl';
+export { BERNOULLI_LOG_PROB_KERNEL, STANDARD_NORMAL_KL_KERNEL } from './internal/kernel-names';
 export { deriveSeed } from './internal/seed';
 export { stopGradient } from './internal/stop-gradient';

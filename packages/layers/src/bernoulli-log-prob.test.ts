@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose, expectFinite, expectNoLeaks } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
+import { BERNOULLI_LOG_PROB_KERNEL } from '@vaekit/distributions/internal';
 import { bernoulliLogProb } from './bernoulli-log-prob';
 
 describe('bernoulliLogProb', () => {
@@ -69,12 +70,30 @@ describe('bernoulliLogProb', () => {
     });
   });
 
-  it('gives bit for bit the value of the expression it replaces, sum_k x_k l_k - softplus(l_k)', () => {
+  it('gives bit for bit the value of the expression it replaces, sum_k x_k l_k - softplus(l_k) (on wasm: through the fused kernel)', () => {
+    if (process.env.VAEKIT_TEST_BACKEND === 'wasm') {
+      // @vaekit/backend registers the fused kernel under the name this package looks for.
+      expect(tf.getKernel(BERNOULLI_LOG_PROB_KERNEL, 'wasm')).toBeDefined();
+    }
     tf.tidy(() => {
-      const l = tf.randomNormal([16, 784], 0, 4, 'float32', 7);
-      const x = tf.cast(tf.greater(tf.randomUniform([16, 784], 0, 1, 'float32', 8), 0.6), 'int32');
-      const plain = tf.sum(tf.sub(tf.mul(tf.cast(x, 'float32'), l), tf.softplus(l)), 1);
-      expect(Array.from(bernoulliLogProb(l, x).dataSync())).toEqual(Array.from(plain.dataSync()));
+      // Rows of 784 and of 7 values (a SIMD tail of 3), logits from -40 to 40, soft and hard data.
+      for (const [rows, cols] of [
+        [16, 784],
+        [5, 7],
+      ] as const) {
+        const l = tf.randomNormal([rows, cols], 0, 12, 'float32', 7);
+        const x = tf.cast(
+          tf.greater(tf.randomUniform([rows, cols], 0, 1, 'float32', 8), 0.6),
+          'int32',
+        );
+        const soft = tf.randomUniform([rows, cols], 0, 1, 'float32', 9);
+        for (const data of [x, soft]) {
+          const plain = tf.sum(tf.sub(tf.mul(tf.cast(data, 'float32'), l), tf.softplus(l)), 1);
+          expect(Array.from(bernoulliLogProb(l, data).dataSync())).toEqual(
+            Array.from(plain.dataSync()),
+          );
+        }
+      }
     });
   });
 

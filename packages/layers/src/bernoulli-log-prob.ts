@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customOp, runCustomOp } from '@vaekit/distributions/internal';
+import { BERNOULLI_LOG_PROB_KERNEL, customOp, runCustomOp } from '@vaekit/distributions/internal';
 import { check } from './internal/validate';
 
 /**
@@ -42,9 +42,8 @@ export function bernoulliLogProb(logits: tf.Tensor, x: tf.Tensor): tf.Tensor {
  */
 const bernoulliOp = customOp((l: tf.Tensor, x: tf.Tensor, save: tf.GradSaveFunc) => {
   save([l, x]);
-  const perElement = tf.sub(tf.mul(x, l), tf.softplus(l));
   return {
-    value: l.rank === 1 ? perElement : tf.sum(tf.reshape(perElement, [l.shape[0]!, -1]), 1),
+    value: l.rank === 1 ? tf.sub(tf.mul(x, l), tf.softplus(l)) : rowLogProb(l, x),
     gradFunc: (dy: tf.Tensor, [logits, data]: tf.Tensor[]) => {
       const perRow =
         logits!.rank === 1
@@ -54,3 +53,20 @@ const bernoulliOp = customOp((l: tf.Tensor, x: tf.Tensor, save: tf.GradSaveFunc)
     },
   };
 });
+
+/**
+ * Each row's `sum_k x_k l_k - softplus(l_k)`: the backend's fused kernel where it registers one
+ * (`@vaekit/backend` on wasm: one pass, bit-identical to these ops), else the ops.
+ */
+function rowLogProb(l: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  const rows = l.shape[0]!;
+  const l2 = tf.reshape(l, [rows, -1]);
+  const x2 = tf.reshape(x, [rows, -1]);
+  if (
+    l.dtype === 'float32' &&
+    tf.getKernel(BERNOULLI_LOG_PROB_KERNEL, tf.getBackend()) !== undefined
+  ) {
+    return tf.engine().runKernel(BERNOULLI_LOG_PROB_KERNEL, { logits: l2, x: x2 }) as tf.Tensor;
+  }
+  return tf.sum(tf.sub(tf.mul(x2, l2), tf.softplus(l2)), 1);
+}

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { log1pF32 } from '../special/tensor-log1p';
 import { customOp, runCustomOp } from './custom-op';
+import { STANDARD_NORMAL_KL_KERNEL } from './kernel-names';
 
 /**
  * `|u|` below which `(expm1(2u) - 2u) / 2` is summed as a power series: above it the subtraction
@@ -109,15 +110,6 @@ function klValue(m1: tf.Tensor, s1: tf.Tensor, m2?: tf.Tensor, s2?: tf.Tensor): 
   const z = s2 === undefined ? diff : tf.div(diff, s2);
   return tf.add(scaleKL(logScaleRatio(s1, s2)), tf.mul(tf.square(z), 0.5));
 }
-
-/**
- * The name of an optional backend kernel for the value of {@link gaussianKLPerDimension} without
- * `m2`, `s2`: the per-dimension `KL(N(m, s^2) || N(0, 1))` of float32 `loc` and `scale` tensors of
- * one shape, returning one float32 tensor of that shape. Where a backend registers it (vaekit's
- * `@vaekit/backend` does on wasm: computed in float64 and rounded once), the KL uses it instead of
- * the chain of ~60 small ops; the gradient stays the hand-written one.
- */
-export const STANDARD_NORMAL_KL_KERNEL = 'VaekitStandardNormalKL';
 
 /** The value of `KL(N(m1, s1^2) || N(0, 1))`: the backend's fused kernel where it has one. */
 function standardKLValue(m1: tf.Tensor, s1: tf.Tensor): tf.Tensor {

@@ -1,0 +1,23 @@
+/**
+ * Names of optional backend kernels that vaekit's ops use where a backend registers them
+ * (`tf.getKernel(name, tf.getBackend())`); `@vaekit/backend` registers both on wasm. Kept in one
+ * place so that the packages that use them and the one that registers them need not depend on
+ * each other.
+ */
+
+/**
+ * The name of an optional backend kernel for the value of `gaussianKLPerDimension` (the Gaussian
+ * KL to the standard normal): the per-dimension `KL(N(m, s^2) || N(0, 1))` of float32 `loc` and `scale` tensors of
+ * one shape, returning one float32 tensor of that shape. Where a backend registers it (vaekit's
+ * `@vaekit/backend` does on wasm: computed in float64 and rounded once), the KL uses it instead of
+ * the chain of ~60 small ops; the gradient stays the hand-written one.
+ */
+export const STANDARD_NORMAL_KL_KERNEL = 'VaekitStandardNormalKL';
+
+/**
+ * The name of an optional backend kernel for `bernoulliLogProb` (`@vaekit/layers`): each row's
+ * `sum_k x_k l_k - softplus(l_k)` of float32 `logits` and `x` of one shape `[rows, cols]`,
+ * returning `[rows]`. `@vaekit/backend` registers it on wasm (one pass, bit-identical to the
+ * ops).
+ */
+export const BERNOULLI_LOG_PROB_KERNEL = 'VaekitBernoulliLogProb';
