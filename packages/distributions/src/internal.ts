@@ -8,13 +8,18 @@
  * - `stopGradient(x)`: the identity with a zero gradient, `sg(x)`.
  * - `STANDARD_NORMAL_KL_KERNEL`, `BERNOULLI_LOG_PROB_KERNEL`: the names of optional backend
  *   kernels for the Gaussian KL to the standard normal and for `@vaekit/layers`'
- *   `bernoulliLogProb` (both registered on wasm by `@vaekit/backend`).
+ *   `bernoulliLogProb` (both registered on wasm by `@vaekit/backend`); `backendHasKernel(name)`
+ *   tells whether the active backend has one.
  * - `customOp(f)`, `runCustomOp(op)`: `tf.customGrad` ops with hand-written gradients that `save`
  *   tensors for their backward pass (one tape entry instead of one per elementwise op).
  *
  * @packageDocumentation
  */
 export { customOp, runCustomOp } from './internal/custom-op';
-export { BERNOULLI_LOG_PROB_KERNEL, STANDARD_NORMAL_KL_KERNEL } from './internal/kernel-names';
+export {
+  BERNOULLI_LOG_PROB_KERNEL,
+  STANDARD_NORMAL_KL_KERNEL,
+  backendHasKernel,
+} from './internal/kernel-names';
 export { deriveSeed } from './internal/seed';
 export { stopGradient } from './internal/stop-gradient';

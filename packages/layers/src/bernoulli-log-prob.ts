@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BERNOULLI_LOG_PROB_KERNEL, customOp, runCustomOp } from '@vaekit/distributions/internal';
+import {
+  BERNOULLI_LOG_PROB_KERNEL,
+  backendHasKernel,
+  customOp,
+  runCustomOp,
+} from '@vaekit/distributions/internal';
 import { check } from './internal/validate';
 
 /**
@@ -62,10 +67,7 @@ function rowLogProb(l: tf.Tensor, x: tf.Tensor): tf.Tensor {
   const rows = l.shape[0]!;
   const l2 = tf.reshape(l, [rows, -1]);
   const x2 = tf.reshape(x, [rows, -1]);
-  if (
-    l.dtype === 'float32' &&
-    tf.getKernel(BERNOULLI_LOG_PROB_KERNEL, tf.getBackend()) !== undefined
-  ) {
+  if (l.dtype === 'float32' && backendHasKernel(BERNOULLI_LOG_PROB_KERNEL)) {
     return tf.engine().runKernel(BERNOULLI_LOG_PROB_KERNEL, { logits: l2, x: x2 }) as tf.Tensor;
   }
   return tf.sum(tf.sub(tf.mul(x2, l2), tf.softplus(l2)), 1);

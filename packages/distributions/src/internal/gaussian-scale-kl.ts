@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { log1pF32 } from '../special/tensor-log1p';
 import { customOp, runCustomOp } from './custom-op';
-import { STANDARD_NORMAL_KL_KERNEL } from './kernel-names';
+import { STANDARD_NORMAL_KL_KERNEL, backendHasKernel } from './kernel-names';
 
 /**
  * `|u|` below which `(expm1(2u) - 2u) / 2` is summed as a power series: above it the subtraction
@@ -116,7 +116,7 @@ function standardKLValue(m1: tf.Tensor, s1: tf.Tensor): tf.Tensor {
   if (
     m1.dtype !== 'float32' ||
     s1.dtype !== 'float32' ||
-    tf.getKernel(STANDARD_NORMAL_KL_KERNEL, tf.getBackend()) === undefined
+    !backendHasKernel(STANDARD_NORMAL_KL_KERNEL)
   ) {
     return klValue(m1, s1);
   }

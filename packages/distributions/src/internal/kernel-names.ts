@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs-core';
+
 /**
  * Names of optional backend kernels that vaekit's ops use where a backend registers them
  * (`tf.getKernel(name, tf.getBackend())`); `@vaekit/backend` registers both on wasm. Kept in one
@@ -21,3 +23,11 @@ export const STANDARD_NORMAL_KL_KERNEL = 'VaekitStandardNormalKL';
  * ops).
  */
 export const BERNOULLI_LOG_PROB_KERNEL = 'VaekitBernoulliLogProb';
+
+/**
+ * Whether the active backend registers the optional kernel `name` (one of the names above), so
+ * that an op runs it instead of its chain of tfjs ops.
+ */
+export function backendHasKernel(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
