@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { categoricalLogProb } from './categorical-log-prob';
 import { FusedLSTM } from './fused-lstm';
 import { gumbelMax } from './internal/gumbel-max';
+import { nonPadRows, nonPadTokenLogProb } from './internal/non-pad-token-log-prob';
 import { check } from './internal/validate';
 import { trainableVariablesOf } from './internal/variables';
 import type { Likelihood } from './latent-variable-model';
@@ -164,8 +165,11 @@ export class LSTMTextDecoder implements TextStepModel {
     });
   }
 
-  /** Next-token logits `[N, T, V]` for input tokens `[N, T]` (teacher forcing). */
-  logits(z: tf.Tensor, inputs: tf.Tensor): tf.Tensor3D {
+  /**
+   * The LSTM's outputs `h_1 .. h_T`, `[N, T, H]`, for input tokens `[N, T]` (teacher forcing):
+   * what {@link logits} projects onto the vocabulary.
+   */
+  hiddenStates(z: tf.Tensor, inputs: tf.Tensor): tf.Tensor3D {
     this.checkZ(z);
     check(
       inputs.rank === 2 && inputs.shape[0] === z.shape[0] && (inputs.shape[1] ?? 0) >= 1,
@@ -174,15 +178,29 @@ export class LSTMTextDecoder implements TextStepModel {
       `shape [${inputs.shape.join(', ')}]`,
     );
     return tf.tidy(() => {
-      const [N, T] = inputs.shape as [number, number];
+      const T = inputs.shape[1]!;
       const [h0, c0] = this.initialState(z);
       const embedded = this.embedding.apply(inputs) as tf.Tensor;
       const x = tf.concat([embedded, tf.tile(tf.expandDims(z, 1), [1, T, 1])], 2);
-      const hs = this.lstm.apply([x, h0!, c0!]) as tf.Tensor;
-      return tf.reshape(
-        this.output.apply(tf.reshape(hs, [N * T, this.config.hiddenUnits])) as tf.Tensor,
-        [N, T, this.config.vocabSize],
-      ) as tf.Tensor3D;
+      return this.lstm.apply([x, h0!, c0!]) as tf.Tensor3D;
+    });
+  }
+
+  /** Vocabulary logits `W_o h + b_o`, `[M, V]`, of hidden states `[M, H]`. */
+  project(hidden: tf.Tensor2D): tf.Tensor2D {
+    return this.output.apply(hidden) as tf.Tensor2D;
+  }
+
+  /** Next-token logits `[N, T, V]` for input tokens `[N, T]` (teacher forcing). */
+  logits(z: tf.Tensor, inputs: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => {
+      const hs = this.hiddenStates(z, inputs);
+      const [N, T] = inputs.shape as [number, number];
+      return tf.reshape(this.project(tf.reshape(hs, [N * T, this.config.hiddenUnits])), [
+        N,
+        T,
+        this.config.vocabSize,
+      ]) as tf.Tensor3D;
     });
   }
 
@@ -285,6 +303,11 @@ export class TokenLikelihood implements Likelihood {
 
   /** Teacher-forced logits `[N, T-1, V]` predicting `x_1 .. x_{T-1}` (inputs `x_0 .. x_{T-2}`, word-dropped in training). */
   logits(x: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => this.decoder.logits(this.z, this.decoderInputs(x)));
+  }
+
+  /** The decoder's inputs `x_0 .. x_{T-2}` of sentences `x` `[N, T]`, word-dropped in training. */
+  private decoderInputs(x: tf.Tensor): tf.Tensor {
     check(
       x.rank === 2 && (x.shape[1] ?? 0) >= 2,
       'TokenLikelihood x',
@@ -303,16 +326,31 @@ export class TokenLikelihood implements Likelihood {
           seed: this.options.seed,
         });
       }
-      return this.decoder.logits(this.z, inputs);
+      return inputs;
     });
   }
 
-  /** `log p(x | z)`, shape `[N]`. */
+  /**
+   * `log p(x | z)`, shape `[N]`. Where the batch has padding and the backend keeps tensors in
+   * host memory, only the non-pad positions are projected onto the vocabulary
+   * ({@link nonPadTokenLogProb}): the same values and gradients (up to the sign of zero) at the
+   * cost of the real tokens only.
+   */
   logProb(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
+      const inputs = this.decoderInputs(x); // checks x
       const [N, T] = x.shape as [number, number];
-      const targets = tf.slice(tf.cast(x, 'int32'), [0, 1], [N, T - 1]);
-      return categoricalLogProb(this.logits(x), targets, { padId: this.decoder.config.padId });
+      const { padId, hiddenUnits } = this.decoder.config;
+      const targets = tf.slice(tf.cast(x, 'int32'), [0, 1], [N, T - 1]) as tf.Tensor2D;
+      const rows = nonPadRows(targets, padId);
+      if (rows === null) {
+        return categoricalLogProb(this.decoder.logits(this.z, inputs), targets, { padId });
+      }
+      const hidden = tf.reshape(this.decoder.hiddenStates(this.z, inputs), [
+        N * (T - 1),
+        hiddenUnits,
+      ]) as tf.Tensor2D;
+      return nonPadTokenLogProb(hidden, targets, rows, (h) => this.decoder.project(h));
     });
   }
 
