@@ -192,6 +192,75 @@ describe('FusedLSTM', () => {
     ]);
   });
 
+  it('with lengths: the prefix-masked recurrence (values and gradients), computed steps exactly unmasked', () => {
+    const [B, T, E, H] = [3, 4, 3, 5];
+    const lstm = fusedLSTM({ units: H, returnSequences: true, returnState: true, seed: 8 });
+    const x = randn([B, T, E], 19);
+    const h0 = randn([B, H], 20, 0.5);
+    const c0 = randn([B, H], 21, 0.5);
+    const lengths = [4, 3, 1];
+    const mask = tf.tensor2d(lengths.map((l) => [0, 1, 2, 3].map((t) => (t < l ? 1 : 0))));
+    lstm.apply([x, h0, c0]);
+    const vars = lstm.trainableWeights.map((w) => w.read() as tf.Variable);
+    const wOut = randn([B, T, H], 22);
+    const wH = randn([B, H], 23);
+    const wC = randn([B, H], 24);
+    const objective = (outputs: tf.Tensor, h: tf.Tensor, c: tf.Tensor) =>
+      tf.add(
+        tf.add(tf.sum(tf.mul(outputs, wOut)), tf.sum(tf.mul(h, wH))),
+        tf.sum(tf.mul(tf.square(c), wC)),
+      ) as tf.Scalar;
+    const ours = (xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => {
+      const [o, h, c] = lstm.apply([xx, hh, cc], { lengths }) as tf.Tensor[];
+      return objective(o!, h!, c!);
+    };
+    const reference = (xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor, ws: tf.Tensor[]) => {
+      const { outputs, h, c } = referenceLSTM(xx, ws, hh, cc, mask);
+      return objective(outputs, h, c);
+    };
+    // Values: the masked reference's (a carried state is what a prefix mask gives).
+    const [o, hT, cT] = lstm.apply([x, h0, c0], { lengths }) as tf.Tensor[];
+    const ref = referenceLSTM(x, vars, h0, c0, mask);
+    expectAllClose(o!, ref.outputs, { rtol: 1e-5, atol: 1e-5 });
+    expectAllClose(hT!, ref.h, { rtol: 1e-5, atol: 1e-5 });
+    expectAllClose(cT!, ref.c, { rtol: 1e-5, atol: 1e-5 });
+    // The computed steps are the unmasked recurrence's, bit for bit.
+    const [plain] = lstm.apply([x, h0, c0]) as tf.Tensor[];
+    const a = o!.arraySync() as number[][][];
+    const b = plain!.arraySync() as number[][][];
+    for (let n = 0; n < B; n++) {
+      for (let t = 0; t < lengths[n]!; t++) expect(a[n]![t]).toEqual(b[n]![t]);
+      // ... and a finished row repeats its last state.
+      for (let t = lengths[n]!; t < T; t++) expect(a[n]![t]).toEqual(a[n]![lengths[n]! - 1]);
+    }
+    // Gradients: those of the masked reference, for inputs, initial states and weights.
+    const gOurs = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => ours(xx, hh, cc))([
+      x,
+      h0,
+      c0,
+    ]);
+    const gRef = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) =>
+      reference(xx, hh, cc, vars),
+    )([x, h0, c0]);
+    for (let k = 0; k < 3; k++) expectAllClose(gOurs[k]!, gRef[k]!, { rtol: 1e-4, atol: 1e-5 });
+    const wOurs = tf.variableGrads(() => ours(x, h0, c0), vars).grads;
+    const wRef = tf.grads((W: tf.Tensor, U: tf.Tensor, bias: tf.Tensor) =>
+      reference(x, h0, c0, [W, U, bias]),
+    )(vars);
+    vars.forEach((v, k) => {
+      expectAllClose(wOurs[v.name]!, wRef[k]!, { rtol: 1e-4, atol: 1e-5 });
+    });
+    expect(() => lstm.apply([x, h0, c0], { lengths: [4, 3] })).toThrow(
+      /lengths: expected 3 \(one per row\), got 2/,
+    );
+    expect(() => lstm.apply([x, h0, c0], { lengths: [4, 0, 1] })).toThrow(
+      /lengths\[1\]: expected an integer in \[1, 4\], got 0/,
+    );
+    expect(() => lstm.apply([x, h0, c0], { lengths, mask })).toThrow(/a mask or lengths, not both/);
+    tf.dispose([x, h0, c0, mask, wOut, wH, wC, o!, hT!, cT!, plain!, ref.outputs, ref.h, ref.c]);
+    tf.dispose([...gOurs, ...gRef, ...Object.values(wOurs), ...wRef]);
+  });
+
   it('differentiates single-step, unmasked and long (chunked) sequences like autograd', () => {
     for (const [T, masked] of [
       [1, false],

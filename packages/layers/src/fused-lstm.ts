@@ -8,6 +8,8 @@ import {
 } from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { lstmSequence } from './internal/lstm-sequence';
+import { placeRows } from './internal/non-pad-token-log-prob';
+import { embeddingLookup } from './token-embedding';
 import { check } from './internal/validate';
 import { deriveSeed } from '@vaekit/distributions/internal';
 
@@ -49,7 +51,11 @@ export interface FusedLSTMArgs extends LayerArgs {
  * (`tf.grads`, `optimizer.minimize`).
  *
  * Inputs: `x` `[B, T, E]`, or `[x, h0, c0]` with initial states `[B, H]`. Mask: `kwargs.mask`
- * `[B, T]` (bool or 0/1), 1 at real tokens.
+ * `[B, T]` (bool or 0/1), 1 at real tokens. Or `kwargs.lengths` (one integer in `[1, T]` per
+ * row, a plain array): row `n` is computed for its first `lengths[n]` steps only and carries its
+ * state after them (its outputs there repeat its last state), at the cost of the computed steps
+ * alone; where nothing after a row's length reaches the loss (a decoder's padding), values and
+ * gradients equal those without `lengths`, bit for bit up to the sign of zero.
  *
  * Reference: Hochreiter & Schmidhuber 1997, "Long Short-Term Memory", Neural Computation 9(8).
  *
@@ -165,6 +171,13 @@ export class FusedLSTM extends tfl.layers.Layer {
           `shape [${mask.shape.join(', ')}]`,
         );
       }
+      const lengths = (kwargs['lengths'] as ArrayLike<number> | undefined) ?? null;
+      check(
+        lengths === null || mask === null,
+        'fusedLSTM kwargs',
+        'a mask or lengths, not both',
+        'both',
+      );
       const h0 = (list[1] as tf.Tensor2D | undefined) ?? tf.zeros([B, H]);
       const c0 = (list[2] as tf.Tensor2D | undefined) ?? tf.zeros([B, H]);
       // Pre-scale the cell-candidate block by 2: one sigmoid then gives all gates.
@@ -173,12 +186,20 @@ export class FusedLSTM extends tfl.layers.Layer {
       const u = tf.mul(this.recurrentKernel!.read(), scale) as tf.Tensor2D;
       const b = tf.mul(this.bias!.read(), scale);
       const xTimeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [T * B, E]);
-      const xz = tf.reshape(tf.add(tf.matMul(xTimeMajor, w), b), [T, B, 4 * H]) as tf.Tensor3D;
+      const project = (rows: tf.Tensor) => tf.add(tf.matMul(rows, w), b);
+      // With lengths, only the positions the recurrence computes are projected (the others are
+      // never read: zeros), the projection's gradients the same sums without their zero terms.
+      const computed = lengths === null ? null : computedPositions(lengths, T, B);
+      const xzFlat =
+        computed === null
+          ? project(xTimeMajor)
+          : placeRows(project(embeddingLookup(xTimeMajor, computed)), computed, T * B);
+      const xz = tf.reshape(xzFlat, [T, B, 4 * H]) as tf.Tensor3D;
       const maskTimeMajor =
         mask === null
           ? null
           : (tf.reshape(tf.transpose(tf.cast(mask, 'float32')), [T, B, 1]) as tf.Tensor3D);
-      const packed = lstmSequence(xz, u, h0, c0, maskTimeMajor);
+      const packed = lstmSequence(xz, u, h0, c0, maskTimeMajor, lengths);
       const hs = tf.slice(packed, [0, 0, 0], [T, B, H]);
       const hLast = tf.reshape(tf.slice(packed, [T - 1, 0, 0], [1, B, H]), [B, H]);
       const cLast = tf.reshape(tf.slice(packed, [2 * T - 1, 0, 0], [1, B, H]), [B, H]);
@@ -227,6 +248,20 @@ export class FusedLSTM extends tfl.layers.Layer {
   }
 }
 tf.serialization.registerClass(FusedLSTM);
+
+/**
+ * The time-major positions `t * B + n` the recurrence computes with `lengths` (`t < lengths[n]`),
+ * ascending, as an int32 tensor; `null` when that is every position (or the lengths are invalid:
+ * `lstmSequence` then says why).
+ */
+function computedPositions(lengths: ArrayLike<number>, T: number, B: number): tf.Tensor1D | null {
+  if (lengths.length !== B) return null;
+  const positions: number[] = [];
+  for (let t = 0; t < T; t++) {
+    for (let n = 0; n < B; n++) if (t < lengths[n]!) positions.push(t * B + n);
+  }
+  return positions.length === T * B ? null : tf.tensor1d(positions, 'int32');
+}
 
 /** `[1, 1, 2, 1]` per gate block of width `H`: the pre-scaling that turns tanh into a sigmoid. */
 function gateScale(H: number): tf.Tensor1D {

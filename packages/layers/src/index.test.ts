@@ -60,6 +60,8 @@ describe('@vaekit/layers entry points', () => {
         'categoricalLogProb',
         'embeddingLookup',
         'migrateVAEConfig',
+        'nonPadRows',
+        'nonPadTokenLogProb',
         'wordDropout',
       ].sort(),
     );

@@ -167,9 +167,15 @@ export class LSTMTextDecoder implements TextStepModel {
 
   /**
    * The LSTM's outputs `h_1 .. h_T`, `[N, T, H]`, for input tokens `[N, T]` (teacher forcing):
-   * what {@link logits} projects onto the vocabulary.
+   * what {@link logits} projects onto the vocabulary. With `lengths` (one integer in `[1, T]` per
+   * row), row `n` is computed for its first `lengths[n]` steps only (the FusedLSTM's `lengths`):
+   * the same outputs there, bit for bit, and its last state repeated after them.
    */
-  hiddenStates(z: tf.Tensor, inputs: tf.Tensor): tf.Tensor3D {
+  hiddenStates(
+    z: tf.Tensor,
+    inputs: tf.Tensor,
+    options: { lengths?: ArrayLike<number> } = {},
+  ): tf.Tensor3D {
     this.checkZ(z);
     check(
       inputs.rank === 2 && inputs.shape[0] === z.shape[0] && (inputs.shape[1] ?? 0) >= 1,
@@ -182,7 +188,8 @@ export class LSTMTextDecoder implements TextStepModel {
       const [h0, c0] = this.initialState(z);
       const embedded = this.embedding.apply(inputs) as tf.Tensor;
       const x = tf.concat([embedded, tf.tile(tf.expandDims(z, 1), [1, T, 1])], 2);
-      return this.lstm.apply([x, h0!, c0!]) as tf.Tensor3D;
+      const kwargs = options.lengths === undefined ? {} : { lengths: options.lengths };
+      return this.lstm.apply([x, h0!, c0!], kwargs) as tf.Tensor3D;
     });
   }
 
@@ -346,7 +353,10 @@ export class TokenLikelihood implements Likelihood {
       if (rows === null) {
         return categoricalLogProb(this.decoder.logits(this.z, inputs), targets, { padId });
       }
-      const hidden = tf.reshape(this.decoder.hiddenStates(this.z, inputs), [
+      // Each row's steps after its last target are not computed (nothing there reaches the loss).
+      const lengths = new Int32Array(N).fill(1);
+      for (const m of rows) lengths[Math.floor(m / (T - 1))] = (m % (T - 1)) + 1;
+      const hidden = tf.reshape(this.decoder.hiddenStates(this.z, inputs, { lengths }), [
         N * (T - 1),
         hiddenUnits,
       ]) as tf.Tensor2D;

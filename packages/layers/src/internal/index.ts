@@ -7,6 +7,7 @@
 export { bernoulliLogProb } from '../bernoulli-log-prob';
 export { categoricalLogProb, type CategoricalLogProbOptions } from '../categorical-log-prob';
 export { embeddingLookup } from '../token-embedding';
+export { nonPadRows, nonPadTokenLogProb } from './non-pad-token-log-prob';
 export { wordDropout, type WordDropoutOptions } from '../word-dropout';
 export { HeadBase } from './head-base';
 export { SphericalHeadBase, type SphericalHeadSettings } from './spherical-head';

@@ -16,6 +16,14 @@ import { runCustomOp } from '@vaekit/distributions/internal';
  * ```
  * Returns `[2T, B, H]`: `h_1 .. h_T`, then `c_1 .. c_T`.
  *
+ * With `lengths` (and no mask), step `t` computes only the rows with `t < lengths[n]`, gathered
+ * in row order; the other rows carry their state (`h_t = h_{t-1}`, `c_t = c_{t-1}`) and get no
+ * gradient through the cell. The computed steps give exactly the values of the unmasked
+ * recurrence, and when nothing reaches the loss from a row's steps at or after its length (a
+ * decoder's outputs past the end of its sentence), the gradients are those of the unmasked
+ * recurrence too, bit for bit up to the sign of zero (the skipped steps would contribute exact
+ * zeros): the cost of padded steps without changing a result, as PyTorch's packed sequences.
+ *
  * Forward: one matmul per step, run with the tape off; each step's temporaries are freed at the
  * end of the step, only `h_t` and `c_t` survive it. Backward: the gates of all steps recomputed
  * with ONE batched matmul from the saved states, the elementwise derivatives for all steps at
@@ -28,10 +36,15 @@ export function lstmSequence(
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
   mask: tf.Tensor3D | null,
+  lengths: ArrayLike<number> | null = null,
 ): tf.Tensor3D {
   const [T, B, fourH] = xz.shape;
   const H = fourH / 4;
   const masked = mask !== null;
+  if (masked && lengths !== null) {
+    throw new Error('lstmSequence: give a mask or lengths, not both');
+  }
+  const active = lengths === null ? null : activeRows(lengths, T, B);
   const run = tf.customGrad(((
     xzIn: tf.Tensor3D,
     uIn: tf.Tensor2D,
@@ -49,12 +62,17 @@ export function lstmSequence(
     for (let t = 0; t < T; t++) {
       const hPrev = h;
       const cPrev = c;
+      const rows = active?.[t] ?? null;
       [h, c] = tf.tidy(() => {
-        const gate = tf.sigmoid(tf.add(xs[t]!, tf.matMul(hPrev, uIn)));
+        const hIn = takeRows(hPrev, rows);
+        const gate = tf.sigmoid(tf.add(takeRows(xs[t]!, rows), tf.matMul(hIn, uIn)));
         const [i, f, gs, o] = tf.split(gate, 4, 1);
         const g = tf.sub(tf.mul(gs!, 2), 1);
-        const cTilde = tf.add(tf.mul(f!, cPrev), tf.mul(i!, g));
+        const cTilde = tf.add(tf.mul(f!, takeRows(cPrev, rows)), tf.mul(i!, g));
         const hTilde = tf.mul(o!, tf.tanh(cTilde));
+        if (rows !== null) {
+          return [placeRows(hPrev, rows, hTilde), placeRows(cPrev, rows, cTilde)] as tf.Tensor2D[];
+        }
         if (!masked) return [hTilde, cTilde] as tf.Tensor2D[];
         const m = ms[t]!;
         return [
@@ -71,7 +89,8 @@ export function lstmSequence(
     save([xzIn, uIn, h0In, c0In, maskIn, value]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => backward(dy, saved, T, B, H, masked),
+      gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
+        backward(dy, saved, T, B, H, masked, active),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const maskArg = mask ?? tf.zeros([1, 1, 1]);
@@ -80,6 +99,48 @@ export function lstmSequence(
   } finally {
     if (mask === null) maskArg.dispose();
   }
+}
+
+/**
+ * Per step, the rows it computes (`t < lengths[n]`, ascending), or `null` where it computes
+ * every row. Plain arrays: each step makes its index tensor inside its own `tf.tidy`.
+ *
+ * @throws Error if `lengths` does not have one integer in `[1, T]` per row.
+ */
+function activeRows(lengths: ArrayLike<number>, T: number, B: number): (Int32Array | null)[] {
+  if (lengths.length !== B) {
+    throw new Error(`lstmSequence lengths: expected ${B} (one per row), got ${lengths.length}`);
+  }
+  for (let n = 0; n < B; n++) {
+    const l = lengths[n]!;
+    if (!(Number.isInteger(l) && l >= 1 && l <= T)) {
+      throw new Error(`lstmSequence lengths[${n}]: expected an integer in [1, ${T}], got ${l}`);
+    }
+  }
+  return Array.from({ length: T }, (_, t) => {
+    const rows: number[] = [];
+    for (let n = 0; n < B; n++) if (t < lengths[n]!) rows.push(n);
+    return rows.length === B ? null : Int32Array.from(rows);
+  });
+}
+
+/** Rows `rows` of `v` (all of it for `null`). */
+function takeRows<T extends tf.Tensor>(v: T, rows: Int32Array | null): T {
+  return rows === null ? v : (tf.gather(v, tf.tensor1d(rows, 'int32')) as T);
+}
+
+/**
+ * `full` with its rows `rows` replaced by `values` (`values` itself for `null`), by selection
+ * (`where`), so every value is one of the two exactly. (Not `tensorScatterUpdate`: tfjs-backend-cpu
+ * 4.22 writes its result into the input tensor, which here is the previous step's state.)
+ */
+function placeRows<T extends tf.Tensor>(full: T, rows: Int32Array | null, values: T): T {
+  if (rows === null) return values;
+  const flags = new Uint8Array(full.shape[0]!);
+  for (const r of rows) flags[r] = 1;
+  const chosen = tf.tensor2d(flags, [flags.length, 1], 'bool');
+  const placed = tf.scatterND(tf.tensor2d(rows, [rows.length, 1], 'int32'), values, full.shape);
+  return tf.where(chosen, placed, full) as T;
 }
 
 /**
@@ -103,6 +164,35 @@ function unstackSteps(x: tf.Tensor): tf.Tensor2D[] {
   return out;
 }
 
+/**
+ * The per-position terms of the backward pass, for any leading shape (`[T, B, .]` or `[S, .]`),
+ * recomputed from the pre-activations and previous states: `q`, with
+ * `dz = [dc~, dc~, dc~, dh~] * q`; `oDTanh`, with `dc~ += dh~ * oDTanh`; and the forget gate `f`.
+ */
+function gateTerms(
+  xz: tf.Tensor,
+  hPrev: tf.Tensor,
+  cPrev: tf.Tensor,
+  u: tf.Tensor2D,
+  H: number,
+): { q: tf.Tensor; oDTanh: tf.Tensor; f: tf.Tensor } {
+  const rank = xz.rank;
+  const flatH = tf.reshape(hPrev, [-1, H]);
+  const gates = tf.sigmoid(tf.add(xz, tf.reshape(tf.matMul(flatH, u), xz.shape)));
+  const [i, f, gs, o] = tf.split(gates, 4, rank - 1);
+  const g = tf.sub(tf.mul(gs!, 2), 1);
+  const tanhC = tf.tanh(tf.add(tf.mul(f!, cPrev), tf.mul(i!, g)));
+  // d a / d z' for the pre-scaled pre-activation z' (a = sigmoid(z')); the g block has g = 2a - 1,
+  // so d g / d z' = 2 a (1 - a).
+  const gateScale = tf.concat([tf.ones([2 * H]), tf.fill([H], 2), tf.ones([H])]);
+  const deriv = tf.mul(tf.mul(gates, tf.sub(1, gates)), gateScale);
+  // dz = [dc~, dc~, dc~, dh~] * q  with  q = [g, c_{t-1}, i, tanh(c~)] * deriv
+  const q = tf.mul(tf.concat([g, cPrev, i!, tanhC], rank - 1), deriv);
+  // d c~ from h~: o (1 - tanh(c~)^2).
+  const oDTanh = tf.mul(o!, tf.sub(1, tf.square(tanhC)));
+  return { q, oDTanh, f: f! };
+}
+
 /** Backpropagation through time for {@link lstmSequence}. */
 function backward(
   dy: tf.Tensor3D,
@@ -111,6 +201,7 @@ function backward(
   B: number,
   H: number,
   masked: boolean,
+  active: (Int32Array | null)[] | null,
 ): tf.Tensor[] {
   const [xz, u, h0, c0, maskAll, value] = saved as [
     tf.Tensor3D,
@@ -120,30 +211,34 @@ function backward(
     tf.Tensor3D,
     tf.Tensor3D,
   ];
-  // Recompute every step's gates at once from the saved states: one [T*B, H] x [H, 4H] matmul.
   const hPrevAll = tf.concat([tf.expandDims(h0, 0), tf.slice(value, [0, 0, 0], [T - 1, B, H])]);
   const cPrevAll = tf.concat([tf.expandDims(c0, 0), tf.slice(value, [T, 0, 0], [T - 1, B, H])]);
-  const hPrevFlat = tf.reshape(hPrevAll, [T * B, H]);
-  const gatesAll = tf.sigmoid(tf.add(xz, tf.reshape(tf.matMul(hPrevFlat, u), [T, B, 4 * H])));
-  const [iAll, fAll, gsAll, oAll] = tf.split(gatesAll, 4, 2) as tf.Tensor3D[];
-  const gAll = tf.sub(tf.mul(gsAll!, 2), 1);
-  const tanhCAll = tf.tanh(tf.add(tf.mul(fAll!, cPrevAll), tf.mul(iAll!, gAll)));
-  // d a / d z' for the pre-scaled pre-activation z' (a = sigmoid(z')); the g block has g = 2a - 1,
-  // so d g / d z' = 2 a (1 - a).
-  const gateScale = tf.concat([tf.ones([2 * H]), tf.fill([H], 2), tf.ones([H])]);
-  const deriv = tf.mul(tf.mul(gatesAll, tf.sub(1, gatesAll)), gateScale);
-  // dz_t = [dc~, dc~, dc~, dh~] * q_t  with  q = [g, c_{t-1}, i, tanh(c~)] * deriv   (all steps at once)
-  const q = tf.mul(tf.concat([gAll, cPrevAll, iAll!, tanhCAll], 2), deriv);
-  // d c~ from h~: o (1 - tanh(c~)^2).
-  const oDTanh = tf.mul(oAll!, tf.sub(1, tf.square(tanhCAll)));
+  const hPrevFlat = tf.reshape(hPrevAll, [T * B, H]) as tf.Tensor2D;
   const uT = tf.transpose(u);
   const dys = [
     ...unstackSteps(tf.slice(dy, [0, 0, 0], [T, B, H])),
     ...unstackSteps(tf.slice(dy, [T, 0, 0], [T, B, H])),
   ];
+  if (active !== null) {
+    return backwardActive(
+      xz,
+      u,
+      uT,
+      maskAll,
+      hPrevFlat,
+      cPrevAll as tf.Tensor3D,
+      dys,
+      T,
+      B,
+      H,
+      active,
+    );
+  }
+  // Recompute every step's gates at once from the saved states: one [T*B, H] x [H, 4H] matmul.
+  const { q, oDTanh, f } = gateTerms(xz, hPrevAll, cPrevAll, u, H);
   const oDTanhs = unstackSteps(oDTanh);
   const qs = unstackSteps(q);
-  const fs = unstackSteps(fAll!);
+  const fs = unstackSteps(f);
   const ms = masked ? unstackSteps(maskAll) : [];
   const keeps = masked ? unstackSteps(tf.sub(1, maskAll) as tf.Tensor3D) : [];
 
@@ -178,4 +273,76 @@ function backward(
   const dZ = tf.stack(dzs) as tf.Tensor3D;
   const dU = tf.matMul(tf.transpose(hPrevFlat), tf.reshape(dZ, [T * B, 4 * H]));
   return [dZ, dU, dh!, dc!, tf.zerosLike(maskAll)];
+}
+
+/**
+ * The backward pass with `lengths`: the gates recomputed on the computed positions only (time-major,
+ * rows ascending within a step), one matmul per step on its computed rows, and the other rows'
+ * gradients passed through their carried state.
+ */
+function backwardActive(
+  xz: tf.Tensor3D,
+  u: tf.Tensor2D,
+  uT: tf.Tensor2D,
+  maskAll: tf.Tensor3D,
+  hPrevFlat: tf.Tensor2D,
+  cPrevAll: tf.Tensor3D,
+  dys: tf.Tensor2D[],
+  T: number,
+  B: number,
+  H: number,
+  active: (Int32Array | null)[],
+): tf.Tensor[] {
+  const counts = active.map((rows) => (rows === null ? B : rows.length));
+  const positions = new Int32Array(counts.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (let t = 0; t < T; t++) {
+    const rows = active[t];
+    for (let r = 0; r < counts[t]!; r++) positions[at++] = t * B + (rows === null ? r : rows[r]!);
+  }
+  const where = tf.tensor1d(positions, 'int32');
+  const hPrev = tf.gather(hPrevFlat, where);
+  const { q, oDTanh, f } = gateTerms(
+    tf.gather(tf.reshape(xz, [T * B, 4 * H]), where),
+    hPrev,
+    tf.gather(tf.reshape(cPrevAll, [T * B, H]), where),
+    u,
+    H,
+  );
+  const qs = tf.split(q, counts) as tf.Tensor2D[];
+  const oDTanhs = tf.split(oDTanh, counts) as tf.Tensor2D[];
+  const fs = tf.split(f, counts) as tf.Tensor2D[];
+
+  let dh: tf.Tensor2D | null = null;
+  let dc: tf.Tensor2D | null = null;
+  const dzs: tf.Tensor2D[] = new Array(T);
+  for (let t = T - 1; t >= 0; t--) {
+    const dhCarry: tf.Tensor2D | null = dh;
+    const dcCarry: tf.Tensor2D | null = dc;
+    const rows = active[t] ?? null;
+    const [dz, dhPrev, dcPrev] = tf.tidy((): tf.Tensor2D[] => {
+      const dhTotal = dhCarry === null ? dys[t]! : tf.add(dhCarry, dys[t]!);
+      const dcTotal = dcCarry === null ? dys[T + t]! : tf.add(dcCarry, dys[T + t]!);
+      const dhTilde = takeRows(dhTotal, rows);
+      const dcTilde = tf.add(takeRows(dcTotal, rows), tf.mul(dhTilde, oDTanhs[t]!));
+      const dzT = tf.mul(tf.concat([dcTilde, dcTilde, dcTilde, dhTilde], 1), qs[t]!);
+      // Rows not computed at t carried their state: their gradients pass through unchanged.
+      return [
+        dzT,
+        placeRows(dhTotal, rows, tf.matMul(dzT, uT)),
+        placeRows(dcTotal, rows, tf.mul(dcTilde, fs[t]!)),
+      ] as tf.Tensor2D[];
+    });
+    dzs[t] = dz!;
+    dh = dhPrev!;
+    dc = dcPrev!;
+  }
+  const dZ = tf.concat(dzs) as tf.Tensor2D;
+  const dU = tf.matMul(tf.transpose(hPrev), dZ);
+  const dXZ = tf.reshape(tf.scatterND(tf.reshape(where, [-1, 1]), dZ, [T * B, 4 * H]), [
+    T,
+    B,
+    4 * H,
+  ]);
+  return [dXZ, dU, dh!, dc!, tf.zerosLike(maskAll)];
 }

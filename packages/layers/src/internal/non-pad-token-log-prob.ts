@@ -77,19 +77,23 @@ export function nonPadTokenLogProb(
 }
 
 /**
- * `out[rows[i]] = values[i]`, zeros elsewhere, length `size`; the gradient gathers `dy[rows]`
- * (tfjs registers no gradient for `ScatterNd`).
+ * `out[rows[i]] = values[i]` along the first axis, zeros elsewhere, `size` rows: the inverse of
+ * {@link embeddingLookup}'s gather. The gradient gathers `dy[rows]` (tfjs registers no gradient
+ * for `ScatterNd`).
+ *
+ * @param values `[R, ...]`; @param rows int32 `[R]`, distinct; @returns `[size, ...]`.
  */
-function placeRows(values: tf.Tensor, rows: tf.Tensor, size: number): tf.Tensor1D {
-  const op = customOp((valuesIn: tf.Tensor1D, rowsIn: tf.Tensor1D, save: tf.GradSaveFunc) => {
+export function placeRows(values: tf.Tensor, rows: tf.Tensor, size: number): tf.Tensor {
+  const shape = [size, ...values.shape.slice(1)];
+  const op = customOp((valuesIn: tf.Tensor, rowsIn: tf.Tensor1D, save: tf.GradSaveFunc) => {
     save([rowsIn]);
     return {
-      value: tf.scatterND(tf.reshape(rowsIn, [-1, 1]), valuesIn, [size]),
-      gradFunc: (dy: tf.Tensor1D, [savedRows]: tf.Tensor[]) => [
+      value: tf.scatterND(tf.reshape(rowsIn, [-1, 1]), valuesIn, shape),
+      gradFunc: (dy: tf.Tensor, [savedRows]: tf.Tensor[]) => [
         tf.gather(dy, savedRows!),
         tf.zeros(savedRows!.shape),
       ],
     };
   });
-  return runCustomOp(() => op(values, rows) as tf.Tensor1D);
+  return runCustomOp(() => op(values, rows) as tf.Tensor);
 }
