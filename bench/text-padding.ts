@@ -1,12 +1,14 @@
 /**
  * The text VAE's decoder on real, padded batches: Brown corpus sentences of at most 30 words in
  * batches of 32, each padded to its longest sentence (as `vaekit train` batches them), the
- * reproduction's model (vocabulary 5,000, embedding 256, LSTM 256, d = 32). It times the token
- * likelihood's forward and backward pass (`decoder.apply(z).logProb(x)` and the gradients of
- * every decoder weight) against the same likelihood with every position projected onto the
- * vocabulary (`categoricalLogProb(decoder.logits(...), targets, { padId })`, what vaekit did
- * before 2026-12-07), alternating the two on the same batches; and the forward pass alone on
- * K = 20 copies of a batch (an importance-sampled NLL's decoding). Both give the same values.
+ * reproduction's model (vocabulary 5,000, embedding 256, LSTM 256, d = 32). Three ways to the
+ * same token log-likelihood, alternated on the same batches: every position (the LSTM over every
+ * step, every position projected onto the vocabulary and masked: what vaekit did before
+ * 2026-12-07), the vocabulary projection on the non-pad positions only, and what
+ * `TokenLikelihood.logProb` does now (also each row's LSTM steps after its last target skipped).
+ * Timed: the forward and backward pass (gradients of every decoder weight), and the forward pass
+ * alone on K = 20 copies of a batch (an importance-sampled NLL's decoding). All three must give
+ * the same values (printed).
  *
  *   node --conditions=@vaekit/source --import tsx bench/text-padding.ts
  *
@@ -41,70 +43,72 @@ for (const x of batches) {
   targets.dispose();
 }
 
-const packed = (x: TF.Tensor2D) => tf.sum(decoder.apply(z).logProb(x)) as TF.Scalar;
-const full = (x: TF.Tensor2D) =>
+type Loss = (z: TF.Tensor, x: TF.Tensor2D) => TF.Scalar;
+/** Every position: the LSTM over every step, every position projected (before 2026-12-07). */
+const full: Loss = (zz, x) =>
   tf.tidy(() => {
     const [N, T] = x.shape;
-    const logits = decoder.logits(z, tf.slice(x, [0, 0], [N, T - 1]));
+    const logits = decoder.logits(zz, tf.slice(x, [0, 0], [N, T - 1]));
     const targets = tf.slice(x, [0, 1], [N, T - 1]);
     return tf.sum(layersInternal.categoricalLogProb(logits, targets, { padId: 0 })) as TF.Scalar;
   });
-const backward = (loss: (x: TF.Tensor2D) => TF.Scalar) => (x: TF.Tensor2D) => {
-  const g = tf.variableGrads(() => loss(x), decoder.trainableVariables);
+/** The vocabulary projection on the non-pad positions, the LSTM over every step. */
+const vocabOnly: Loss = (zz, x) =>
+  tf.tidy(() => {
+    const [N, T] = x.shape;
+    const targets = tf.slice(x, [0, 1], [N, T - 1]) as TF.Tensor2D;
+    const rows = layersInternal.nonPadRows(targets, 0)!;
+    const hidden = tf.reshape(decoder.hiddenStates(zz, tf.slice(x, [0, 0], [N, T - 1])), [
+      N * (T - 1),
+      256,
+    ]) as TF.Tensor2D;
+    return tf.sum(
+      layersInternal.nonPadTokenLogProb(hidden, targets, rows, (h) => decoder.project(h)),
+    ) as TF.Scalar;
+  });
+/** What `logProb` does: also each row's LSTM steps after its last target skipped. */
+const packed: Loss = (zz, x) => tf.sum(decoder.apply(zz).logProb(x)) as TF.Scalar;
+
+const backward = (loss: Loss) => (x: TF.Tensor2D) => {
+  const g = tf.variableGrads(() => loss(z, x), decoder.trainableVariables);
   const value = g.value.dataSync()[0]!;
   tf.dispose([g.value, ...Object.values(g.grads)]);
   return value;
 };
 const K = 20;
-const forward = (loss: (x: TF.Tensor2D) => TF.Scalar) => (x: TF.Tensor2D) =>
-  tf.tidy(() => {
-    const tiled = tf.tile(x, [K, 1]) as TF.Tensor2D;
-    const zz = tf.tile(z, [K, 1]);
-    const [N, T] = tiled.shape;
-    const value =
-      loss === packed
-        ? tf.sum(decoder.apply(zz).logProb(tiled))
-        : tf.sum(
-            layersInternal.categoricalLogProb(
-              decoder.logits(zz, tf.slice(tiled, [0, 0], [N, T - 1])),
-              tf.slice(tiled, [0, 1], [N, T - 1]),
-              { padId: 0 },
-            ),
-          );
-    return value.dataSync()[0]!;
-  });
+const forward = (loss: Loss) => (x: TF.Tensor2D) =>
+  tf.tidy(() => loss(tf.tile(z, [K, 1]), tf.tile(x, [K, 1]) as TF.Tensor2D).dataSync()[0]!);
 
 /** One pass of `f` over all batches: mean ms per batch, and the values it returned. */
-function time(f: (x: TF.Tensor2D) => number): { ms: number[]; values: number[] } {
+function time(f: (x: TF.Tensor2D) => number): { ms: number; values: number[] } {
   const t0 = performance.now();
   const values = batches.map(f);
-  return { ms: [(performance.now() - t0) / batches.length], values };
+  return { ms: (performance.now() - t0) / batches.length, values };
 }
-// Warm up both (V8 tiers wasm up while it runs).
+// Warm up (V8 tiers wasm up while it runs).
 for (let start = performance.now(); performance.now() - start < 3000; ) {
-  backward(packed)(batches[0]!);
-  backward(full)(batches[0]!);
+  for (const loss of [full, vocabOnly, packed]) backward(loss)(batches[0]!);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const rows: [string, (x: TF.Tensor2D) => number, (x: TF.Tensor2D) => number][] = [
-  ['forward + backward', backward(full), backward(packed)],
-  [`forward, K = ${K} copies`, forward(full), forward(packed)],
-];
 console.log(
-  `${selection.choice}: ${batches.length} Brown batches of 32, ${real} real targets of ${positions} positions (${((100 * real) / positions).toFixed(1)}%)`,
+  `${selection.choice}: ${batches.length} Brown batches of 32, ${real} real targets of ${positions} positions (${((100 * real) / positions).toFixed(1)}%); ms per batch, median of ${ROUNDS} alternated rounds`,
 );
-for (const [label, before, after] of rows) {
-  const a: number[] = [];
-  const b: number[] = [];
+console.log(
+  '                         every position   non-pad vocabulary   + LSTM steps skipped   speed-up   values',
+);
+for (const [label, run] of [
+  ['forward + backward', backward],
+  [`forward, K = ${K} copies`, forward],
+] as const) {
+  const ms: number[][] = [[], [], []];
   let same = true;
   for (let r = 0; r < ROUNDS; r++) {
-    const x = time(before);
-    const y = time(after);
-    a.push(...x.ms);
-    b.push(...y.ms);
-    same &&= x.values.every((v, i) => v === y.values[i]);
+    const results = [full, vocabOnly, packed].map((loss) => time(run(loss)));
+    for (const [i, res] of results.entries()) ms[i]!.push(res.ms);
+    same &&= results.every((res) => res.values.every((v, i) => v === results[0]!.values[i]));
   }
+  const [a, b, c] = ms.map(median);
   console.log(
-    `  ${label.padEnd(22)} every position ${median(a).toFixed(1)} ms   non-pad only ${median(b).toFixed(1)} ms   ${(median(a) / median(b)).toFixed(2)}x   values ${same ? 'identical' : 'DIFFER'}`,
+    `  ${label.padEnd(22)} ${a!.toFixed(1).padStart(14)} ${b!.toFixed(1).padStart(20)} ${c!.toFixed(1).padStart(22)} ${(a! / c!).toFixed(2).padStart(9)}x   ${same ? 'identical' : 'DIFFER'}`,
   );
 }
