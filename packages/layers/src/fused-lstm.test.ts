@@ -47,6 +47,34 @@ function referenceLSTM(
   return { outputs: tf.stack(outputs, 1), h, c };
 }
 
+type Net = (x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor) => tf.Scalar;
+
+/**
+ * `ours` and `reference` (the same loss with the weights as an argument) have the same gradients
+ * for the inputs `[x, h0, c0]` and for the weights `vars`, to float32 rounding (1e-4 relative).
+ */
+function expectSameGradients(
+  ours: Net,
+  reference: (x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, ws: tf.Tensor[]) => tf.Scalar,
+  inputs: [tf.Tensor, tf.Tensor, tf.Tensor],
+  vars: tf.Variable[],
+) {
+  const tol = { rtol: 1e-4, atol: 1e-5 };
+  const gOurs = tf.grads((x: tf.Tensor, h: tf.Tensor, c: tf.Tensor) => ours(x, h, c))(inputs);
+  const gRef = tf.grads((x: tf.Tensor, h: tf.Tensor, c: tf.Tensor) => reference(x, h, c, vars))(
+    inputs,
+  );
+  for (let k = 0; k < 3; k++) expectAllClose(gOurs[k]!, gRef[k]!, tol);
+  const wOurs = tf.variableGrads(() => ours(...inputs), vars).grads;
+  const wRef = tf.grads((W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) =>
+    reference(...inputs, [W, U, b]),
+  )(vars);
+  vars.forEach((v, k) => {
+    expectAllClose(wOurs[v.name]!, wRef[k]!, tol);
+  });
+  return { gOurs, gRef, wOurs, wRef };
+}
+
 describe('FusedLSTM', () => {
   it('matches tf.layers.lstm (sigmoid gates) with the same weights to 1e-5, with and without a mask', () => {
     const [B, T, E, H] = [3, 5, 4, 6];
@@ -140,22 +168,7 @@ describe('FusedLSTM', () => {
       const { outputs, h, c } = referenceLSTM(xx, ws, hh, cc, mask);
       return objective(outputs, h, c) as tf.Scalar;
     };
-    const gOurs = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => ours(xx, hh, cc))([
-      x,
-      h0,
-      c0,
-    ]);
-    const gRef = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) =>
-      reference(xx, hh, cc, vars),
-    )([x, h0, c0]);
-    for (let k = 0; k < 3; k++) expectAllClose(gOurs[k]!, gRef[k]!, { rtol: 1e-4, atol: 1e-5 });
-    const wOurs = tf.variableGrads(() => ours(x, h0, c0), vars).grads;
-    const wRef = tf.grads((W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) =>
-      reference(x, h0, c0, [W, U, b]),
-    )(vars);
-    vars.forEach((v, k) => {
-      expectAllClose(wOurs[v.name]!, wRef[k]!, { rtol: 1e-4, atol: 1e-5 });
-    });
+    const { gOurs, gRef, wOurs, wRef } = expectSameGradients(ours, reference, [x, h0, c0], vars);
     // Finite differences (float32, h = 1e-2) on a few entries of x, U and h0.
     const tol = { rtol: 1e-2, atol: 2e-3 };
     const xi = [0, 7, 20, 35];
@@ -234,22 +247,7 @@ describe('FusedLSTM', () => {
       for (let t = lengths[n]!; t < T; t++) expect(a[n]![t]).toEqual(a[n]![lengths[n]! - 1]);
     }
     // Gradients: those of the masked reference, for inputs, initial states and weights.
-    const gOurs = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) => ours(xx, hh, cc))([
-      x,
-      h0,
-      c0,
-    ]);
-    const gRef = tf.grads((xx: tf.Tensor, hh: tf.Tensor, cc: tf.Tensor) =>
-      reference(xx, hh, cc, vars),
-    )([x, h0, c0]);
-    for (let k = 0; k < 3; k++) expectAllClose(gOurs[k]!, gRef[k]!, { rtol: 1e-4, atol: 1e-5 });
-    const wOurs = tf.variableGrads(() => ours(x, h0, c0), vars).grads;
-    const wRef = tf.grads((W: tf.Tensor, U: tf.Tensor, bias: tf.Tensor) =>
-      reference(x, h0, c0, [W, U, bias]),
-    )(vars);
-    vars.forEach((v, k) => {
-      expectAllClose(wOurs[v.name]!, wRef[k]!, { rtol: 1e-4, atol: 1e-5 });
-    });
+    const { gOurs, gRef, wOurs, wRef } = expectSameGradients(ours, reference, [x, h0, c0], vars);
     expect(() => lstm.apply([x, h0, c0], { lengths: [4, 3] })).toThrow(
       /lengths: expected 3 \(one per row\), got 2/,
     );

@@ -242,37 +242,49 @@ function backward(
   const ms = masked ? unstackSteps(maskAll) : [];
   const keeps = masked ? unstackSteps(tf.sub(1, maskAll) as tf.Tensor3D) : [];
 
+  const { dzs, dh, dc } = throughTime(T, (t, dhCarry, dcCarry) => {
+    // Gradients reaching h_t and c_t: from the outputs at t and from step t + 1.
+    const dhTotal: tf.Tensor = dhCarry === null ? dys[t]! : tf.add(dhCarry, dys[t]!);
+    const dcTotal: tf.Tensor = dcCarry === null ? dys[T + t]! : tf.add(dcCarry, dys[T + t]!);
+    const m = masked ? ms[t]! : null;
+    const dhTilde = m === null ? dhTotal : tf.mul(dhTotal, m);
+    const dcFromC = m === null ? dcTotal : tf.mul(dcTotal, m);
+    const dcTilde = tf.add(dcFromC, tf.mul(dhTilde, oDTanhs[t]!));
+    const dzT = tf.mul(tf.concat([dcTilde, dcTilde, dcTilde, dhTilde], 1), qs[t]!);
+    let dhOut: tf.Tensor = tf.matMul(dzT, uT);
+    let dcOut: tf.Tensor = tf.mul(dcTilde, fs[t]!);
+    if (m !== null) {
+      const keep = keeps[t]!;
+      dhOut = tf.add(dhOut, tf.mul(dhTotal, keep));
+      dcOut = tf.add(dcOut, tf.mul(dcTotal, keep));
+    }
+    return [dzT, dhOut, dcOut] as tf.Tensor2D[];
+  });
+  const dZ = tf.stack(dzs) as tf.Tensor3D;
+  const dU = tf.matMul(tf.transpose(hPrevFlat), tf.reshape(dZ, [T * B, 4 * H]));
+  return [dZ, dU, dh, dc, tf.zerosLike(maskAll)];
+}
+
+/**
+ * The backward loop over time: `step(t, dh_t, dc_t)` (`null` at the last step) returns
+ * `[dz_t, dh_{t-1}, dc_{t-1}]` and runs in its own `tf.tidy`, for t = T-1 .. 0.
+ */
+function throughTime(
+  T: number,
+  step: (t: number, dh: tf.Tensor2D | null, dc: tf.Tensor2D | null) => tf.Tensor2D[],
+): { dzs: tf.Tensor2D[]; dh: tf.Tensor2D; dc: tf.Tensor2D } {
   let dh: tf.Tensor2D | null = null;
   let dc: tf.Tensor2D | null = null;
   const dzs: tf.Tensor2D[] = new Array(T);
   for (let t = T - 1; t >= 0; t--) {
-    const dhCarry: tf.Tensor2D | null = dh;
-    const dcCarry: tf.Tensor2D | null = dc;
-    const [dz, dhPrev, dcPrev] = tf.tidy((): tf.Tensor2D[] => {
-      // Gradients reaching h_t and c_t: from the outputs at t and from step t + 1.
-      const dhTotal: tf.Tensor = dhCarry === null ? dys[t]! : tf.add(dhCarry, dys[t]!);
-      const dcTotal: tf.Tensor = dcCarry === null ? dys[T + t]! : tf.add(dcCarry, dys[T + t]!);
-      const m = masked ? ms[t]! : null;
-      const dhTilde = m === null ? dhTotal : tf.mul(dhTotal, m);
-      const dcFromC = m === null ? dcTotal : tf.mul(dcTotal, m);
-      const dcTilde = tf.add(dcFromC, tf.mul(dhTilde, oDTanhs[t]!));
-      const dzT = tf.mul(tf.concat([dcTilde, dcTilde, dcTilde, dhTilde], 1), qs[t]!);
-      let dhOut: tf.Tensor = tf.matMul(dzT, uT);
-      let dcOut: tf.Tensor = tf.mul(dcTilde, fs[t]!);
-      if (m !== null) {
-        const keep = keeps[t]!;
-        dhOut = tf.add(dhOut, tf.mul(dhTotal, keep));
-        dcOut = tf.add(dcOut, tf.mul(dcTotal, keep));
-      }
-      return [dzT, dhOut, dcOut] as tf.Tensor2D[];
-    });
+    const carryH: tf.Tensor2D | null = dh;
+    const carryC: tf.Tensor2D | null = dc;
+    const [dz, dhPrev, dcPrev] = tf.tidy((): tf.Tensor2D[] => step(t, carryH, carryC));
     dzs[t] = dz!;
     dh = dhPrev!;
     dc = dcPrev!;
   }
-  const dZ = tf.stack(dzs) as tf.Tensor3D;
-  const dU = tf.matMul(tf.transpose(hPrevFlat), tf.reshape(dZ, [T * B, 4 * H]));
-  return [dZ, dU, dh!, dc!, tf.zerosLike(maskAll)];
+  return { dzs, dh: dh!, dc: dc! };
 }
 
 /**
@@ -313,30 +325,20 @@ function backwardActive(
   const oDTanhs = tf.split(oDTanh, counts) as tf.Tensor2D[];
   const fs = tf.split(f, counts) as tf.Tensor2D[];
 
-  let dh: tf.Tensor2D | null = null;
-  let dc: tf.Tensor2D | null = null;
-  const dzs: tf.Tensor2D[] = new Array(T);
-  for (let t = T - 1; t >= 0; t--) {
-    const dhCarry: tf.Tensor2D | null = dh;
-    const dcCarry: tf.Tensor2D | null = dc;
+  const { dzs, dh, dc } = throughTime(T, (t, dhCarry, dcCarry) => {
     const rows = active[t] ?? null;
-    const [dz, dhPrev, dcPrev] = tf.tidy((): tf.Tensor2D[] => {
-      const dhTotal = dhCarry === null ? dys[t]! : tf.add(dhCarry, dys[t]!);
-      const dcTotal = dcCarry === null ? dys[T + t]! : tf.add(dcCarry, dys[T + t]!);
-      const dhTilde = takeRows(dhTotal, rows);
-      const dcTilde = tf.add(takeRows(dcTotal, rows), tf.mul(dhTilde, oDTanhs[t]!));
-      const dzT = tf.mul(tf.concat([dcTilde, dcTilde, dcTilde, dhTilde], 1), qs[t]!);
-      // Rows not computed at t carried their state: their gradients pass through unchanged.
-      return [
-        dzT,
-        placeRows(dhTotal, rows, tf.matMul(dzT, uT)),
-        placeRows(dcTotal, rows, tf.mul(dcTilde, fs[t]!)),
-      ] as tf.Tensor2D[];
-    });
-    dzs[t] = dz!;
-    dh = dhPrev!;
-    dc = dcPrev!;
-  }
+    const dhTotal = dhCarry === null ? dys[t]! : tf.add(dhCarry, dys[t]!);
+    const dcTotal = dcCarry === null ? dys[T + t]! : tf.add(dcCarry, dys[T + t]!);
+    const dhTilde = takeRows(dhTotal, rows);
+    const dcTilde = tf.add(takeRows(dcTotal, rows), tf.mul(dhTilde, oDTanhs[t]!));
+    const dzT = tf.mul(tf.concat([dcTilde, dcTilde, dcTilde, dhTilde], 1), qs[t]!);
+    // Rows not computed at t carried their state: their gradients pass through unchanged.
+    return [
+      dzT,
+      placeRows(dhTotal, rows, tf.matMul(dzT, uT)),
+      placeRows(dcTotal, rows, tf.mul(dcTilde, fs[t]!)),
+    ] as tf.Tensor2D[];
+  });
   const dZ = tf.concat(dzs) as tf.Tensor2D;
   const dU = tf.matMul(tf.transpose(hPrev), dZ);
   const dXZ = tf.reshape(tf.scatterND(tf.reshape(where, [-1, 1]), dZ, [T * B, 4 * H]), [
@@ -344,5 +346,5 @@ function backwardActive(
     B,
     4 * H,
   ]);
-  return [dXZ, dU, dh!, dc!, tf.zerosLike(maskAll)];
+  return [dXZ, dU, dh, dc, tf.zerosLike(maskAll)];
 }
