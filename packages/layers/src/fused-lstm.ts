@@ -8,6 +8,7 @@ import {
 } from './internal/initializers';
 import type { Kwargs, LayerArgs, Shape } from './internal/layer-types';
 import { lstmSequence } from './internal/lstm-sequence';
+import { onHostMemoryBackend } from './internal/host-memory';
 import { placeRows } from './internal/non-pad-token-log-prob';
 import { embeddingLookup } from './token-embedding';
 import { check } from './internal/validate';
@@ -55,7 +56,10 @@ export interface FusedLSTMArgs extends LayerArgs {
  * row, a plain array): row `n` is computed for its first `lengths[n]` steps only and carries its
  * state after them (its outputs there repeat its last state), at the cost of the computed steps
  * alone; where nothing after a row's length reaches the loss (a decoder's padding), values and
- * gradients equal those without `lengths`, bit for bit up to the sign of zero.
+ * gradients equal those without `lengths`, bit for bit up to the sign of zero. A mask that is
+ * right padding is computed the same way on backends that keep tensors in host memory (wasm,
+ * cpu, tfjs-node), with the mask's own arithmetic on the computed steps: the masked result bit
+ * for bit (up to the sign of zero), without the padded steps' cost.
  *
  * Reference: Hochreiter & Schmidhuber 1997, "Long Short-Term Memory", Neural Computation 9(8).
  *
@@ -171,13 +175,16 @@ export class FusedLSTM extends tfl.layers.Layer {
           `shape [${mask.shape.join(', ')}]`,
         );
       }
-      const lengths = (kwargs['lengths'] as ArrayLike<number> | undefined) ?? null;
+      const given = (kwargs['lengths'] as ArrayLike<number> | undefined) ?? null;
       check(
-        lengths === null || mask === null,
+        given === null || mask === null,
         'fusedLSTM kwargs',
         'a mask or lengths, not both',
         'both',
       );
+      // A right-padding mask on a host-memory backend: the same arithmetic on its 1s only.
+      const prefix = mask === null ? null : prefixLengths(mask);
+      const lengths = given ?? prefix;
       const h0 = (list[1] as tf.Tensor2D | undefined) ?? tf.zeros([B, H]);
       const c0 = (list[2] as tf.Tensor2D | undefined) ?? tf.zeros([B, H]);
       // Pre-scale the cell-candidate block by 2: one sigmoid then gives all gates.
@@ -196,10 +203,10 @@ export class FusedLSTM extends tfl.layers.Layer {
           : placeRows(project(embeddingLookup(xTimeMajor, computed)), computed, T * B);
       const xz = tf.reshape(xzFlat, [T, B, 4 * H]) as tf.Tensor3D;
       const maskTimeMajor =
-        mask === null
+        mask === null || prefix !== null
           ? null
           : (tf.reshape(tf.transpose(tf.cast(mask, 'float32')), [T, B, 1]) as tf.Tensor3D);
-      const packed = lstmSequence(xz, u, h0, c0, maskTimeMajor, lengths);
+      const packed = lstmSequence(xz, u, h0, c0, maskTimeMajor, lengths, prefix !== null);
       const hs = tf.slice(packed, [0, 0, 0], [T, B, H]);
       const hLast = tf.reshape(tf.slice(packed, [T - 1, 0, 0], [1, B, H]), [B, H]);
       const cLast = tf.reshape(tf.slice(packed, [2 * T - 1, 0, 0], [1, B, H]), [B, H]);
@@ -248,6 +255,28 @@ export class FusedLSTM extends tfl.layers.Layer {
   }
 }
 tf.serialization.registerClass(FusedLSTM);
+
+/**
+ * Each row's count of leading 1s when `mask` `[B, T]` is right padding (every row exactly
+ * 1...1 0...0, at least one 1, and some row shorter than `T`) and the backend keeps tensors in host memory;
+ * else `null` (the mask is then applied as it is).
+ */
+function prefixLengths(mask: tf.Tensor): Int32Array | null {
+  if (!onHostMemoryBackend()) return null;
+  const [B, T] = mask.shape as [number, number];
+  const m = mask.dataSync();
+  const lengths = new Int32Array(B);
+  let padded = false;
+  for (let n = 0; n < B; n++) {
+    let l = 0;
+    while (l < T && m[n * T + l] === 1) l++;
+    for (let t = l; t < T; t++) if (m[n * T + t] !== 0) return null;
+    if (l === 0) return null;
+    if (l < T) padded = true;
+    lengths[n] = l;
+  }
+  return padded ? lengths : null;
+}
 
 /**
  * The time-major positions `t * B + n` the recurrence computes with `lengths` (`t < lengths[n]`),

@@ -23,6 +23,9 @@ import { runCustomOp } from '@vaekit/distributions/internal';
  * decoder's outputs past the end of its sentence), the gradients are those of the unmasked
  * recurrence too, bit for bit up to the sign of zero (the skipped steps would contribute exact
  * zeros): the cost of padded steps without changing a result, as PyTorch's packed sequences.
+ * With `blend`, a computed row's new state is `s_{t-1} + (s~_t - s_{t-1})`, the arithmetic of a
+ * mask at 1: `lengths` and `blend` then give the values and gradients of the prefix mask
+ * `m[t, n] = t < lengths[n]` bit for bit (up to the sign of zero) at the cost of its 1s.
  *
  * Forward: one matmul per step, run with the tape off; each step's temporaries are freed at the
  * end of the step, only `h_t` and `c_t` survive it. Backward: the gates of all steps recomputed
@@ -37,6 +40,7 @@ export function lstmSequence(
   c0: tf.Tensor2D,
   mask: tf.Tensor3D | null,
   lengths: ArrayLike<number> | null = null,
+  blend = false,
 ): tf.Tensor3D {
   const [T, B, fourH] = xz.shape;
   const H = fourH / 4;
@@ -68,10 +72,14 @@ export function lstmSequence(
         const gate = tf.sigmoid(tf.add(takeRows(xs[t]!, rows), tf.matMul(hIn, uIn)));
         const [i, f, gs, o] = tf.split(gate, 4, 1);
         const g = tf.sub(tf.mul(gs!, 2), 1);
-        const cTilde = tf.add(tf.mul(f!, takeRows(cPrev, rows)), tf.mul(i!, g));
+        const cIn = takeRows(cPrev, rows);
+        const cTilde = tf.add(tf.mul(f!, cIn), tf.mul(i!, g));
         const hTilde = tf.mul(o!, tf.tanh(cTilde));
-        if (rows !== null) {
-          return [placeRows(hPrev, rows, hTilde), placeRows(cPrev, rows, cTilde)] as tf.Tensor2D[];
+        if (active !== null) {
+          // The mask's arithmetic at m = 1 (tf.mul(1, d) is d): its values bit for bit.
+          const hNew = blend ? tf.add(hIn, tf.sub(hTilde, hIn)) : hTilde;
+          const cNew = blend ? tf.add(cIn, tf.sub(cTilde, cIn)) : cTilde;
+          return [placeRows(hPrev, rows, hNew), placeRows(cPrev, rows, cNew)] as tf.Tensor2D[];
         }
         if (!masked) return [hTilde, cTilde] as tf.Tensor2D[];
         const m = ms[t]!;

@@ -2,18 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { customOp, runCustomOp } from '@vaekit/distributions/internal';
 import { categoricalLogProb } from '../categorical-log-prob';
 import { embeddingLookup } from '../token-embedding';
-
-/**
- * Backends that keep tensors in host memory (wasm, cpu, tfjs-node's `tensorflow`): reading the
- * targets back to find the non-pad positions costs a copy there, not a device synchronisation,
- * so {@link nonPadRows} looks for them only on these.
- */
-const HOST_MEMORY_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'cpu', 'tensorflow']);
+import { onHostMemoryBackend } from './host-memory';
 
 /**
  * The positions of `targets` (any shape, read row-major) that are not `padId`, ascending; `null`
  * when projecting only those would not pay: no padding, nothing but padding, or a backend that
- * keeps tensors on a device ({@link HOST_MEMORY_BACKENDS}).
+ * keeps tensors on a device ({@link onHostMemoryBackend}).
  *
  * @example
  * ```ts
@@ -21,7 +15,7 @@ const HOST_MEMORY_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'cpu', 'tenso
  * ```
  */
 export function nonPadRows(targets: tf.Tensor, padId: number): Int32Array | null {
-  if (!HOST_MEMORY_BACKENDS.has(tf.getBackend())) return null;
+  if (!onHostMemoryBackend()) return null;
   const ids = targets.dataSync();
   let real = 0;
   for (let i = 0; i < ids.length; i++) if (ids[i] !== padId) real++;
