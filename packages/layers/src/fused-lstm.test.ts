@@ -1,21 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { expectAllClose, expectNoLeaks, normalSamples } from '@vaekit/test-utils';
+import { expectAllClose, expectNoLeaks, normalTensor } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { FusedLSTM, fusedLSTM } from './fused-lstm';
 import { numericGradient, pick } from './internal/numeric-gradient';
 
-const randn = (shape: number[], seed: number, scale = 1) =>
-  tf.tensor(
-    Float32Array.from(
-      normalSamples(
-        shape.reduce((a, b) => a * b, 1),
-        seed,
-      ),
-      (v) => scale * v,
-    ),
-    shape,
-  );
+const randn = normalTensor;
 
 /** A plain-autograd LSTM (Keras layout) used as the reference for outputs and gradients. */
 function referenceLSTM(

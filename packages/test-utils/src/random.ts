@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs-core';
+
 /** A small seeded float64 PRNG (mulberry32) for building test inputs in plain JS. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -21,4 +23,16 @@ export function normalSamples(n: number, seed: number): Float64Array {
     if (i + 1 < n) out[i + 1] = r * Math.sin(t);
   }
   return out;
+}
+
+/**
+ * A float32 tensor of `shape` filled with `scale` times seeded standard normal draws
+ * ({@link normalSamples}): the same values on every backend and in every run.
+ */
+export function normalTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from(normalSamples(size, seed), (v) => scale * v),
+    shape,
+  );
 }

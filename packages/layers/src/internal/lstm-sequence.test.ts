@@ -1,19 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { normalSamples } from '@vaekit/test-utils';
+import { normalTensor } from '@vaekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { lstmSequence } from './lstm-sequence';
 
-const randn = (shape: number[], seed: number, scale = 1) =>
-  tf.tensor(
-    Float32Array.from(
-      normalSamples(
-        shape.reduce((a, b) => a * b, 1),
-        seed,
-      ),
-      (v) => scale * v,
-    ),
-    shape,
-  );
+const randn = normalTensor;
 
 /** Equal element by element (`===`: +0 equals -0), naming the first mismatch. */
 function expectSame(actual: tf.Tensor, expected: tf.Tensor, what: string): void {
