@@ -19,6 +19,12 @@ export {
   registerWasmBernoulliLogProb,
 } from './wasm-bernoulli-log-prob';
 export {
+  CATEGORICAL_LOG_PROB_GRAD_KERNEL,
+  CATEGORICAL_LOG_PROB_KERNEL,
+  isWasmCategoricalLogProbRegistered,
+  registerWasmCategoricalLogProb,
+} from './wasm-categorical-log-prob';
+export {
   isWasmExpFixRegistered,
   originalWasmExpKernel,
   registerWasmExpFix,

@@ -2,6 +2,10 @@ import {
   isWasmBernoulliLogProbRegistered,
   registerWasmBernoulliLogProb,
 } from './wasm-bernoulli-log-prob';
+import {
+  isWasmCategoricalLogProbRegistered,
+  registerWasmCategoricalLogProb,
+} from './wasm-categorical-log-prob';
 import { isWasmExpFixRegistered, registerWasmExpFix } from './wasm-exp';
 import { isWasmGemmFixRegistered, registerWasmGemmFix } from './wasm-gemm';
 import { isWasmGatherFixRegistered, registerWasmGatherFix } from './wasm-gather';
@@ -45,6 +49,11 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
     register: registerWasmBernoulliLogProb,
     active: isWasmBernoulliLogProbRegistered,
   },
+  {
+    name: 'categorical-log-prob',
+    register: registerWasmCategoricalLogProb,
+    active: isWasmCategoricalLogProbRegistered,
+  },
 ];
 
 /**
@@ -53,7 +62,7 @@ const FIXES: readonly { name: string; register: () => string[]; active: () => bo
  *
  * @example
  * ```ts
- * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares', 'softplus-simd', 'exp-simd', 'standard-normal-kl', 'bernoulli-log-prob']
+ * WASM_KERNEL_FIXES; // ['transposed-matmul', 'simd-gemm', 'slice-from-heap', 'gather-rows', 'tile-rows', 'sum-leading-axes', 'identity-shares', 'softplus-simd', 'exp-simd', 'standard-normal-kl', 'bernoulli-log-prob', 'categorical-log-prob']
  * ```
  */
 export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name);
@@ -64,9 +73,11 @@ export const WASM_KERNEL_FIXES: readonly string[] = FIXES.map((fix) => fix.name)
  * (`simd-gemm`; products it does not handle go to the transposing fix), slicing
  * (`slice-from-heap`), gathers (`gather-rows`), tiling (`tile-rows`), sums over leading axes
  * (`sum-leading-axes`), clones (`identity-shares`), softplus (`softplus-simd`) and the exponential
- * (`exp-simd`), and adds two fused kernels, the Gaussian VAE's KL term (`standard-normal-kl`,
- * which `@vaekit/distributions` uses when it is registered) and the Bernoulli log-likelihood
- * (`bernoulli-log-prob`, used by `@vaekit/layers`; bit-identical to the ops it stands in for). Each of the first seven replaces
+ * (`exp-simd`), and adds three fused kernels, the Gaussian VAE's KL term (`standard-normal-kl`,
+ * which `@vaekit/distributions` uses when it is registered), the Bernoulli log-likelihood
+ * (`bernoulli-log-prob`, used by `@vaekit/layers`) and the categorical (token) log-likelihood
+ * with its gradient (`categorical-log-prob`, used by `@vaekit/layers`), the last two
+ * bit-identical to the ops they stand in for. Each of the first seven replaces
  * kernels by ones whose results equal the original kernels' bit for bit (the matmul fix: the
  * original kernel's own product of explicitly transposed operands), only faster;
  * `softplus-simd` is within 3 ulp of the exactly rounded softplus (the original: within 7, near

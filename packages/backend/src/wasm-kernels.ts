@@ -57,6 +57,25 @@ export interface KernelExports {
   vk_exp(x: number, y: number, n: number): void;
   vk_standard_normal_kl(loc: number, scale: number, out: number, n: number): void;
   vk_bernoulli_log_prob(logits: number, x: number, out: number, rows: number, cols: number): void;
+  vk_softmax_stats(
+    logits: number,
+    targets: number,
+    shifted: number,
+    max: number,
+    total: number,
+    picked: number,
+    rows: number,
+    cols: number,
+  ): void;
+  vk_softmax_grad(
+    shifted: number,
+    total: number,
+    scale: number,
+    targets: number,
+    out: number,
+    rows: number,
+    cols: number,
+  ): void;
 }
 
 /**

@@ -27,6 +27,8 @@ const exports = [
   'vk_exp',
   'vk_standard_normal_kl',
   'vk_bernoulli_log_prob',
+  'vk_softmax_stats',
+  'vk_softmax_grad',
 ];
 
 /**

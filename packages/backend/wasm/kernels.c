@@ -469,3 +469,97 @@ void vk_standard_normal_kl(const float* loc, const float* scale, float* out, u32
     out[i] = (float)(scale_part + 0.5 * m * m);
   }
 }
+
+/*
+ * The softmax statistics of each row of a rows x cols float32 matrix of logits l, for the
+ * categorical log-likelihood l[r, y_r] - (max_r + log total_r) of targets y:
+ *
+ *   max_r    = the row's largest value (scanned as `if (v > max) max = v` from l[r, 0])
+ *   e[r, v]  = e^(l[r, v] - max_r)         (the float32 difference, then exp4, as vk_exp)
+ *   total_r  = e[r, 0] + e[r, 1] + ...     (a float32 sum from +0, in order)
+ *   picked_r = l[r, y_r]                   (NaN for a target outside [0, cols))
+ *
+ * The operations, and the order, of max, sub, exp and sum on tfjs's wasm backend with vk_exp,
+ * and of the gather of the targets' logits: two passes over each row instead of four kernels
+ * and two [rows, cols] temporaries. e is written to `shifted`, where the gradient reads it.
+ */
+void vk_softmax_stats(const float* logits, const int* targets, float* shifted, float* max_out,
+                      float* total_out, float* picked_out, u32 rows, u32 cols) {
+  for (u32 r = 0; r < rows; r++) {
+    const float* l = logits + r * cols;
+    float* e = shifted + r * cols;
+    /* pmax(a, b) = a < b ? b : a, the scalar scan's step: a NaN after l[0] is passed over. */
+    v128_t mv = wasm_f32x4_splat(l[0]);
+    u32 k = 0;
+    for (; k + 4 <= cols; k += 4) mv = wasm_f32x4_pmax(mv, wasm_v128_load(l + k));
+    float max = wasm_f32x4_extract_lane(mv, 0);
+    for (u32 lane = 1; lane < 4; lane++) {
+      const float v = lane == 1   ? wasm_f32x4_extract_lane(mv, 1)
+                      : lane == 2 ? wasm_f32x4_extract_lane(mv, 2)
+                                  : wasm_f32x4_extract_lane(mv, 3);
+      if (v > max) max = v;
+    }
+    for (; k < cols; k++) {
+      if (l[k] > max) max = l[k];
+    }
+    const v128_t m4 = wasm_f32x4_splat(max);
+    float sum = 0.0f;
+    k = 0;
+    for (; k + 4 <= cols; k += 4) {
+      const v128_t t = exp4(wasm_f32x4_sub(wasm_v128_load(l + k), m4));
+      wasm_v128_store(e + k, t);
+      sum += wasm_f32x4_extract_lane(t, 0);
+      sum += wasm_f32x4_extract_lane(t, 1);
+      sum += wasm_f32x4_extract_lane(t, 2);
+      sum += wasm_f32x4_extract_lane(t, 3);
+    }
+    if (k < cols) {
+      const u32 left = cols - k;
+      const v128_t lv = wasm_f32x4_make(l[k], left > 1 ? l[k + 1] : 0.0f,
+                                        left > 2 ? l[k + 2] : 0.0f, 0.0f);
+      const v128_t t = exp4(wasm_f32x4_sub(lv, m4));
+      e[k] = wasm_f32x4_extract_lane(t, 0);
+      sum += wasm_f32x4_extract_lane(t, 0);
+      if (left > 1) {
+        e[k + 1] = wasm_f32x4_extract_lane(t, 1);
+        sum += wasm_f32x4_extract_lane(t, 1);
+      }
+      if (left > 2) {
+        e[k + 2] = wasm_f32x4_extract_lane(t, 2);
+        sum += wasm_f32x4_extract_lane(t, 2);
+      }
+    }
+    max_out[r] = max;
+    total_out[r] = sum;
+    const int y = targets[r];
+    picked_out[r] = y >= 0 && (u32)y < cols ? l[y] : __builtin_nanf("");
+  }
+}
+
+/*
+ * The gradient of the categorical log-likelihood with respect to the logits, from the forward
+ * pass's e and total (vk_softmax_stats) and each row's incoming gradient s_r:
+ *
+ *   out[r, v] = (v == y_r ? s_r : 0) - e[r, v] * (s_r / total_r)
+ *
+ * The float32 quotient, product and difference of
+ * sub(scatterND(y, s), mul(e, div(s, total))) on tfjs's wasm backend, in one pass without its
+ * three [rows, cols] temporaries. A target outside [0, cols) scatters nothing.
+ */
+void vk_softmax_grad(const float* shifted, const float* total, const float* scale,
+                     const int* targets, float* out, u32 rows, u32 cols) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (u32 r = 0; r < rows; r++) {
+    const float* e = shifted + r * cols;
+    float* d = out + r * cols;
+    const float c = scale[r] / total[r];
+    const v128_t c4 = wasm_f32x4_splat(c);
+    u32 k = 0;
+    for (; k + 4 <= cols; k += 4) {
+      wasm_v128_store(d + k, wasm_f32x4_sub(zero, wasm_f32x4_mul(wasm_v128_load(e + k), c4)));
+    }
+    for (; k < cols; k++) d[k] = 0.0f - e[k] * c;
+    const int y = targets[r];
+    if (y >= 0 && (u32)y < cols) d[y] = scale[r] - e[y] * c;
+  }
+}

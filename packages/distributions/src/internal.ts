@@ -6,10 +6,11 @@
  * - `deriveSeed(seed, index)`: a splitmix32-style hash of `(seed, index)` into a non-zero tfjs
  *   seed, one independent stream per index (`undefined` stays `undefined`).
  * - `stopGradient(x)`: the identity with a zero gradient, `sg(x)`.
- * - `STANDARD_NORMAL_KL_KERNEL`, `BERNOULLI_LOG_PROB_KERNEL`: the names of optional backend
- *   kernels for the Gaussian KL to the standard normal and for `@vaekit/layers`'
- *   `bernoulliLogProb` (both registered on wasm by `@vaekit/backend`); `backendHasKernel(name)`
- *   tells whether the active backend has one.
+ * - `STANDARD_NORMAL_KL_KERNEL`, `BERNOULLI_LOG_PROB_KERNEL`, `CATEGORICAL_LOG_PROB_KERNEL`,
+ *   `CATEGORICAL_LOG_PROB_GRAD_KERNEL`: the names of optional backend kernels for the Gaussian
+ *   KL to the standard normal and for `@vaekit/layers`' `bernoulliLogProb` and
+ *   `categoricalLogProb` (all registered on wasm by `@vaekit/backend`);
+ *   `backendHasKernel(name)` tells whether the active backend has one.
  * - `customOp(f)`, `runCustomOp(op)`: `tf.customGrad` ops with hand-written gradients that `save`
  *   tensors for their backward pass (one tape entry instead of one per elementwise op).
  *
@@ -18,6 +19,8 @@
 export { customOp, runCustomOp } from './internal/custom-op';
 export {
   BERNOULLI_LOG_PROB_KERNEL,
+  CATEGORICAL_LOG_PROB_GRAD_KERNEL,
+  CATEGORICAL_LOG_PROB_KERNEL,
   STANDARD_NORMAL_KL_KERNEL,
   backendHasKernel,
 } from './internal/kernel-names';

@@ -25,6 +25,24 @@ export const STANDARD_NORMAL_KL_KERNEL = 'VaekitStandardNormalKL';
 export const BERNOULLI_LOG_PROB_KERNEL = 'VaekitBernoulliLogProb';
 
 /**
+ * The name of an optional backend kernel for `categoricalLogProb` (`@vaekit/layers`), forward:
+ * for float32 `logits` `[rows, cols]` and int32 `targets` `[rows]`, returns `[shifted, max, total,
+ * picked]`: `max_r` each row's largest logit, `shifted = e^(l - max_r)` (`[rows, cols]`), `total_r`
+ * its row sums and `picked_r = l[r, targets_r]`, so that the log-likelihood is
+ * `picked - (max + log total)`. `@vaekit/backend` registers it on wasm (two passes a row,
+ * bit-identical to the ops with its `exp-simd` exponential).
+ */
+export const CATEGORICAL_LOG_PROB_KERNEL = 'VaekitCategoricalLogProb';
+
+/**
+ * The name of the optional backend kernel for `categoricalLogProb`'s gradient: from `shifted` and
+ * `total` of {@link CATEGORICAL_LOG_PROB_KERNEL}, each row's incoming gradient `scale` (`[rows]`)
+ * and `targets`, returns `d[r, v] = (v == targets_r ? scale_r : 0) - shifted[r, v] * (scale_r /
+ * total_r)` (`[rows, cols]`). Registered with the forward kernel.
+ */
+export const CATEGORICAL_LOG_PROB_GRAD_KERNEL = 'VaekitCategoricalLogProbGrad';
+
+/**
  * Whether the active backend registers the optional kernel `name` (one of the names above), so
  * that an op runs it instead of its chain of tfjs ops.
  */
