@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose, expectNoLeaks, normalSamples } from '@vaekit/test-utils';
+import {
+  CATEGORICAL_LOG_PROB_GRAD_KERNEL,
+  CATEGORICAL_LOG_PROB_KERNEL,
+} from '@vaekit/distributions/internal';
 import { describe, expect, it } from 'vitest';
 import { categoricalLogProb } from './categorical-log-prob';
 import { numericGradient } from './internal/numeric-gradient';
@@ -111,6 +115,87 @@ describe('categoricalLogProb', () => {
     );
     tf.dispose([targets, logits, w, g, ref]);
   });
+
+  it('takes a pad id outside the vocabulary (ignore_index = -100): those positions count 0, with no gradient', () => {
+    const flat = targetRows.flat();
+    const targets = tf.tensor2d(
+      targetRows.map((row) => row.map((y) => (y === 0 ? -100 : y))),
+      undefined,
+      'int32',
+    );
+    const logits = tf.tensor3d(Float32Array.from(values), [N, T, V]);
+    const perToken = reference(values, flat, V, (k) => flat[k] !== 0);
+    expectAllClose(
+      categoricalLogProb(logits, targets, { padId: -100 }),
+      [perToken.slice(0, 4).reduce((a, b) => a + b), perToken.slice(4).reduce((a, b) => a + b)],
+      { rtol: 1e-5 },
+    );
+    const g = tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, targets, { padId: -100 })))(
+      logits,
+    );
+    const gv = g.dataSync();
+    flat.forEach((y, k) => {
+      for (let v = 0; v < V; v++) if (y === 0) expect(Math.abs(gv[k * V + v]!)).toBe(0);
+    });
+    tf.dispose([targets, logits, g]);
+  });
+
+  it.runIf(process.env.VAEKIT_TEST_BACKEND === 'wasm')(
+    "on wasm, through vaekit's fused kernels: the values and gradients of the ops bit for bit",
+    async () => {
+      const kernels = [CATEGORICAL_LOG_PROB_KERNEL, CATEGORICAL_LOG_PROB_GRAD_KERNEL].map(
+        (name) => tf.getKernel(name, 'wasm')!,
+      );
+      // @vaekit/backend registers both under the names this package looks for, and they run.
+      expect(kernels.every((k) => k !== undefined)).toBe(true);
+      const profile = await tf.profile(() =>
+        tf.tidy(() =>
+          tf.grad((l: tf.Tensor) => tf.sum(categoricalLogProb(l, tf.zeros([2, 3], 'int32'))))(
+            tf.zeros([2, 3, 4]),
+          ),
+        ),
+      );
+      tf.dispose(profile.result as tf.Tensor);
+      expect(profile.kernelNames).toEqual(
+        expect.arrayContaining([CATEGORICAL_LOG_PROB_KERNEL, CATEGORICAL_LOG_PROB_GRAD_KERNEL]),
+      );
+      const bits = (t: tf.Tensor) =>
+        Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+      const run = (logits: tf.Tensor, targets: tf.Tensor) =>
+        tf.tidy(() => {
+          const w = tf.randomNormal([targets.shape[0]!], 0, 1, 'float32', 5);
+          const { value, grads } = tf.variableGrads(
+            () => tf.sum(tf.mul(categoricalLogProb(logits, targets, { padId: 0 }), w)) as tf.Scalar,
+            [logits as tf.Variable],
+          );
+          return [bits(value), bits(grads[(logits as tf.Variable).name]!)];
+        });
+      for (const [sd, seed] of [
+        [1, 1],
+        [6, 2],
+      ] as const) {
+        // Text-VAE-like batches: 4 rows of 10 tokens over 501 words (a SIMD tail), padded rows.
+        const logits = tf.variable(tf.randomNormal([4, 10, 501], 0, sd, 'float32', seed));
+        const targets = tf.tidy(() =>
+          tf.mul(
+            tf.randomUniform([4, 10], 1, 501, 'int32', seed + 10),
+            tf.cast(
+              tf.less(tf.expandDims(tf.range(0, 10), 0), tf.tensor2d([[10], [7], [3], [9]])),
+              'int32',
+            ),
+          ),
+        );
+        const fused = run(logits, targets);
+        for (const k of kernels) tf.unregisterKernel(k.kernelName, 'wasm');
+        try {
+          expect(run(logits, targets), `sd ${sd}`).toEqual(fused);
+        } finally {
+          for (const k of kernels) tf.registerKernel(k);
+        }
+        tf.dispose([logits, targets]);
+      }
+    },
+  );
 
   it("differentiates under tfjs's IS_TEST kernel leak check", () => {
     const logits = tf.zeros([2, 3, 4]);
