@@ -340,6 +340,30 @@ static inline v128_t softplus4(v128_t x) {
 }
 
 /*
+ * The first `left` (1 to 3) floats at p as lanes, zeros after: a row's tail without reading past
+ * it (and without a stack array: the module has no shadow stack).
+ */
+static inline v128_t load_tail(const float* p, u32 left) {
+  return wasm_f32x4_make(p[0], left > 1 ? p[1] : 0.0f, left > 2 ? p[2] : 0.0f, 0.0f);
+}
+
+/* sum + t0 + t1 + t2 + t3, one float32 addition at a time in lane order (a scalar loop's order). */
+static inline float add_lanes(float sum, v128_t t) {
+  sum += wasm_f32x4_extract_lane(t, 0);
+  sum += wasm_f32x4_extract_lane(t, 1);
+  sum += wasm_f32x4_extract_lane(t, 2);
+  return sum + wasm_f32x4_extract_lane(t, 3);
+}
+
+/* sum + t0 + ... + t(left - 1), as add_lanes for the first `left` (1 to 3) lanes of a tail. */
+static inline float add_tail_lanes(float sum, v128_t t, u32 left) {
+  sum += wasm_f32x4_extract_lane(t, 0);
+  if (left > 1) sum += wasm_f32x4_extract_lane(t, 1);
+  if (left > 2) sum += wasm_f32x4_extract_lane(t, 2);
+  return sum;
+}
+
+/*
  * y[i] = f(x[i]) for n float32 values, four at a time; the last n % 4 through lanes (no stack
  * array: the module has no shadow stack). Inlined with f known, so the loop calls nothing.
  */
@@ -348,8 +372,7 @@ static inline void map4(const float* x, float* y, u32 n, v128_t (*f)(v128_t)) {
   for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, f(wasm_v128_load(x + i)));
   if (i < n) {
     const u32 left = n - i;
-    const v128_t v = f(wasm_f32x4_make(x[i], left > 1 ? x[i + 1] : 0.0f,
-                                       left > 2 ? x[i + 2] : 0.0f, 0.0f));
+    const v128_t v = f(load_tail(x + i, left));
     y[i] = wasm_f32x4_extract_lane(v, 0);
     if (left > 1) y[i + 1] = wasm_f32x4_extract_lane(v, 1);
     if (left > 2) y[i + 2] = wasm_f32x4_extract_lane(v, 2);
@@ -391,21 +414,14 @@ void vk_bernoulli_log_prob(const float* logits, const float* x, float* out, u32 
     for (; k + 4 <= cols; k += 4) {
       const v128_t lv = wasm_v128_load(l + k);
       const v128_t t = wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(d + k), lv), softplus4(lv));
-      sum += wasm_f32x4_extract_lane(t, 0);
-      sum += wasm_f32x4_extract_lane(t, 1);
-      sum += wasm_f32x4_extract_lane(t, 2);
-      sum += wasm_f32x4_extract_lane(t, 3);
+      sum = add_lanes(sum, t);
     }
     if (k < cols) {
       const u32 left = cols - k;
-      const v128_t lv = wasm_f32x4_make(l[k], left > 1 ? l[k + 1] : 0.0f,
-                                        left > 2 ? l[k + 2] : 0.0f, 0.0f);
-      const v128_t dv = wasm_f32x4_make(d[k], left > 1 ? d[k + 1] : 0.0f,
-                                        left > 2 ? d[k + 2] : 0.0f, 0.0f);
+      const v128_t lv = load_tail(l + k, left);
+      const v128_t dv = load_tail(d + k, left);
       const v128_t t = wasm_f32x4_sub(wasm_f32x4_mul(dv, lv), softplus4(lv));
-      sum += wasm_f32x4_extract_lane(t, 0);
-      if (left > 1) sum += wasm_f32x4_extract_lane(t, 1);
-      if (left > 2) sum += wasm_f32x4_extract_lane(t, 2);
+      sum = add_tail_lanes(sum, t, left);
     }
     out[r] = sum;
   }
@@ -508,26 +524,16 @@ void vk_softmax_stats(const float* logits, const int* targets, float* shifted, f
     for (; k + 4 <= cols; k += 4) {
       const v128_t t = exp4(wasm_f32x4_sub(wasm_v128_load(l + k), m4));
       wasm_v128_store(e + k, t);
-      sum += wasm_f32x4_extract_lane(t, 0);
-      sum += wasm_f32x4_extract_lane(t, 1);
-      sum += wasm_f32x4_extract_lane(t, 2);
-      sum += wasm_f32x4_extract_lane(t, 3);
+      sum = add_lanes(sum, t);
     }
     if (k < cols) {
       const u32 left = cols - k;
-      const v128_t lv = wasm_f32x4_make(l[k], left > 1 ? l[k + 1] : 0.0f,
-                                        left > 2 ? l[k + 2] : 0.0f, 0.0f);
+      const v128_t lv = load_tail(l + k, left);
       const v128_t t = exp4(wasm_f32x4_sub(lv, m4));
       e[k] = wasm_f32x4_extract_lane(t, 0);
-      sum += wasm_f32x4_extract_lane(t, 0);
-      if (left > 1) {
-        e[k + 1] = wasm_f32x4_extract_lane(t, 1);
-        sum += wasm_f32x4_extract_lane(t, 1);
-      }
-      if (left > 2) {
-        e[k + 2] = wasm_f32x4_extract_lane(t, 2);
-        sum += wasm_f32x4_extract_lane(t, 2);
-      }
+      if (left > 1) e[k + 1] = wasm_f32x4_extract_lane(t, 1);
+      if (left > 2) e[k + 2] = wasm_f32x4_extract_lane(t, 2);
+      sum = add_tail_lanes(sum, t, left);
     }
     max_out[r] = max;
     total_out[r] = sum;
