@@ -11,7 +11,7 @@ import { wasmKernels } from './wasm-kernels';
 export class WasmAddedKernel {
   constructor(
     readonly kernelName: string,
-    private readonly kernelFunc: (args: KernelArgs) => tf.TensorInfo,
+    private readonly kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[],
   ) {}
 
   /** Register the kernel (idempotent, across module copies too): the names registered now. */

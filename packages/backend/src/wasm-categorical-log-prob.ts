@@ -119,8 +119,5 @@ function backwardKernel(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-const forward = new WasmAddedKernel(
-  CATEGORICAL_LOG_PROB_KERNEL,
-  forwardKernel as unknown as (args: KernelArgs) => tf.TensorInfo,
-);
+const forward = new WasmAddedKernel(CATEGORICAL_LOG_PROB_KERNEL, forwardKernel);
 const backward = new WasmAddedKernel(CATEGORICAL_LOG_PROB_GRAD_KERNEL, backwardKernel);
