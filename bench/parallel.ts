@@ -1,6 +1,7 @@
 /**
  * Where a data-parallel training step's time goes (`DataParallelGradients.lastTimings`), beside
- * the one-thread step, on the suite's MLP VAE and MNIST test images.
+ * the one-thread step, on the suite's MLP VAE and MNIST test images: with the weights sent each
+ * step, and with a replicated optimizer (the trainer's way: gradients exchanged, not weights).
  *
  *   node --conditions=@vaekit/source --import tsx bench/parallel.ts [batch,...] [objective] [k]
  *
@@ -18,43 +19,57 @@ tf.env().set('PROD', true);
 const selection = await setUpBackend(process.env.BENCH_BACKEND ?? 'auto');
 const data = mnistTest(2048);
 console.log(`backend ${selection.choice}; ${objective}${objective === 'elbo' ? '' : ` K = ${k}`}`);
-console.log('batch | 1 thread ms | 2 threads ms | send | local | wait | combine | optimizer+rest');
+console.log(
+  'batch | 1 thread ms | exchange | 2 threads ms | send | local | wait | combine | broadcast | optimizer+rest',
+);
 
 for (const batch of batchesArg.split(',').map(Number)) {
   const x = tf.tensor2d(data.images.subarray(0, batch * 784), [batch, 784]);
   const options = { objective: objective as 'elbo' | 'iwae', k };
   const single = await time(null);
-  const parallel = await trainerInternal.DataParallelGradients.create(mlpVAE(1), { threads: 2 });
-  const parts = { sendMs: 0, localMs: 0, waitMs: 0, combineMs: 0 };
-  const double = await time(parallel, (t) => {
-    for (const key of Object.keys(parts) as (keyof typeof parts)[]) parts[key] += t[key] / steps;
-  });
-  await parallel.dispose();
-  parallel.model.dispose();
+  for (const exchange of ['weights', 'gradients'] as const) {
+    const model = mlpVAE(1);
+    const optimizer = new backend.AdamWithClipping(1e-3, 5);
+    const parallel = await trainerInternal.DataParallelGradients.create(model, {
+      threads: 2,
+      ...(exchange === 'gradients' ? { optimizer } : {}),
+    });
+    const parts = { sendMs: 0, localMs: 0, waitMs: 0, combineMs: 0, broadcastMs: 0 };
+    const double = await time(parallel, optimizer, (t, broadcastMs) => {
+      for (const key of ['sendMs', 'localMs', 'waitMs', 'combineMs'] as const)
+        parts[key] += t[key] / steps;
+      parts.broadcastMs += broadcastMs / steps;
+    });
+    await parallel.dispose();
+    optimizer.dispose();
+    model.dispose();
+    const rest =
+      double - parts.sendMs - parts.localMs - parts.waitMs - parts.combineMs - parts.broadcastMs;
+    const f = (v: number) => v.toFixed(1);
+    console.log(
+      `${batch} | ${f(single)} | ${exchange} | ${f(double)} | ${f(parts.sendMs)} | ${f(parts.localMs)} | ${f(parts.waitMs)} | ${f(parts.combineMs)} | ${f(parts.broadcastMs)} | ${f(rest)}`,
+    );
+  }
   x.dispose();
-  const rest = double - parts.sendMs - parts.localMs - parts.waitMs - parts.combineMs;
-  const f = (v: number) => v.toFixed(1);
-  console.log(
-    `${batch} | ${f(single)} | ${f(double)} | ${f(parts.sendMs)} | ${f(parts.localMs)} | ${f(parts.waitMs)} | ${f(parts.combineMs)} | ${f(rest)}`,
-  );
 
   /** Mean step time in ms over `steps` steps after 3 warm-up steps. */
   async function time(
     p: DataParallelGradients | null,
-    record?: (t: typeof parts) => void,
+    given?: InstanceType<typeof backend.AdamWithClipping>,
+    record?: (t: DataParallelGradients['lastTimings'], broadcastMs: number) => void,
   ): Promise<number> {
     const model = p?.model ?? mlpVAE(1);
-    const optimizer = new backend.AdamWithClipping(1e-3, 5);
+    const optimizer = given ?? new backend.AdamWithClipping(1e-3, 5);
     let total = 0;
     for (let i = -3; i < steps; i++) {
       const start = performance.now();
       await trainerStep(model, optimizer, x, { ...options, seed: 1000 + i }, p);
       if (i >= 0) {
         total += performance.now() - start;
-        if (p !== null) record?.(p.lastTimings);
+        if (p !== null) record?.(p.lastTimings, p.optimizer === undefined ? 0 : p.lastBroadcastMs);
       }
     }
-    optimizer.dispose();
+    if (given === undefined) optimizer.dispose();
     if (p === null) model.dispose();
     return total / steps;
   }

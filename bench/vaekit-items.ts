@@ -91,7 +91,10 @@ export async function trainerStep(
   const stats = tf.tidy(() => tf.stack([g.encoderLoss, tf.mean(g.bound), tf.mean(g.kl)]));
   const [loss] = await stats.data();
   stats.dispose();
-  optimizer.applyGradients({ ...g.encoderGrads, ...g.decoderGrads });
+  const grads = { ...g.encoderGrads, ...g.decoderGrads };
+  // With a replicated optimizer (as the trainer), the workers apply the same update.
+  if (parallel?.optimizer !== undefined) parallel.applyGradients(grads);
+  else optimizer.applyGradients(grads);
   objectives.disposeObjectiveGradients(g);
   return loss!;
 }
@@ -108,7 +111,9 @@ export async function mlpTraining(
   const model = mlpVAE(1);
   const optimizer = new backend.AdamWithClipping(1e-3, 5);
   const parallel =
-    threads >= 2 ? await trainerInternal.DataParallelGradients.create(model, { threads }) : null;
+    threads >= 2
+      ? await trainerInternal.DataParallelGradients.create(model, { threads, optimizer })
+      : null;
   const batches = Array.from({ length: 8 }, (_, i) => {
     const start = (i * item.batch) % (data.count - item.batch);
     return tf.tensor2d(data.images.subarray(start * 784, (start + item.batch) * 784), [
@@ -169,7 +174,9 @@ export async function textTraining(
   });
   const optimizer = new backend.AdamWithClipping(1e-3, 5);
   const parallel =
-    threads >= 2 ? await trainerInternal.DataParallelGradients.create(model, { threads }) : null;
+    threads >= 2
+      ? await trainerInternal.DataParallelGradients.create(model, { threads, optimizer })
+      : null;
   // Random sentences [B, T + 1]: <bos> then T tokens in [4, V) (no padding), as the Python side.
   const data = [20, 21].map((seed) =>
     tf.tidy(() =>

@@ -89,7 +89,9 @@ export function trainStepOptions(
  * encoder's variables, the decoder's for the decoder's, DReG where asked), a finite check,
  * then Adam with global-norm clipping. Every intermediate tensor is freed; `x` stays the
  * caller's. `gradients` replaces this thread's gradient computation (the same gradients from
- * elsewhere: data-parallel threads); the rest of the step is unchanged.
+ * elsewhere: data-parallel threads), and `apply` the optimizer's `applyGradients` (one that also
+ * updates replicas of the optimizer elsewhere: it must step `optimizer`); the rest of the step is
+ * unchanged.
  *
  * Mathematical details: `g = grad_theta loss`, `g <- g * min(1, c / ||g||_2)` (Pascanu et al.
  * 2013), then Adam (Kingma & Ba 2015).
@@ -109,6 +111,7 @@ export async function trainStep(
   x: tf.Tensor,
   options: TrainStepOptions,
   gradients?: GradientSource,
+  apply: (grads: tf.NamedTensorMap) => void = (grads) => optimizer.applyGradients(grads),
 ): Promise<StepResult> {
   const { step, ...objective } = options;
   const g =
@@ -123,7 +126,7 @@ export async function trainStep(
     const [loss, bound, kl] = await stats.data();
     stats.dispose();
     if (!Number.isFinite(loss!)) throw new NonFiniteLossError(step, `loss (${loss})`);
-    optimizer.applyGradients({ ...g.encoderGrads, ...g.decoderGrads });
+    apply({ ...g.encoderGrads, ...g.decoderGrads });
     const gradNorm = optimizer.lastGradNorm;
     if (!Number.isFinite(gradNorm)) {
       throw new NonFiniteLossError(step, `gradient norm (${gradNorm})`);

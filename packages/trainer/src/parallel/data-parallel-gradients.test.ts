@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AdamWithClipping } from '@vaekit/backend';
 import { ImageVAE, TextVAE } from '@vaekit/layers';
 import {
   type ObjectiveGradients,
+  type ObjectiveOptions,
   disposeObjectiveGradients,
   objectiveGradients,
 } from '@vaekit/objectives';
@@ -224,5 +226,129 @@ describe('DataParallelGradients', () => {
     ).rejects.toThrow(/freeBits/);
     await expect(DataParallelGradients.create(model, { threads: 0 })).rejects.toThrow(/threads/);
     batch.dispose();
+  });
+});
+
+describe('DataParallelGradients with a replicated optimizer', () => {
+  const config = {
+    inputDim: 12,
+    hiddenUnits: [8],
+    head: { family: 'gaussian' as const, latentDim: 3 },
+    seed: 4,
+  };
+  let batches: tf.Tensor2D[] = [];
+  beforeAll(() => {
+    batches = [0, 1, 2, 3, 4, 5].map((i) => binaryImages(10, 12, 20 + i));
+  });
+  afterAll(() => tf.dispose(batches));
+
+  /**
+   * Two steps on one thread (so the optimizer has moments to replicate), then `steps` steps over
+   * `threads` threads with the weights sent each step or with replicas of the optimizer; the
+   * learning rate changes half-way and clipping (at 0.5) is active. Returns the model's weights
+   * and, for replicas, the workers' weights.
+   */
+  async function train(replicated: boolean, threads: number, steps = 4) {
+    const model = new ImageVAE(config);
+    const optimizer = new AdamWithClipping(1e-2, 0.5);
+    const step = async (
+      i: number,
+      source: (
+        x: tf.Tensor,
+        o: ObjectiveOptions,
+      ) => Promise<ObjectiveGradients> | ObjectiveGradients,
+      apply: (g: tf.NamedTensorMap) => void,
+    ) => {
+      const g = await source(batches[i]!, {
+        objective: 'iwae',
+        k: 3,
+        seed: 40 + i,
+        training: true,
+      });
+      apply({ ...g.encoderGrads, ...g.decoderGrads });
+      disposeObjectiveGradients(g);
+    };
+    for (const i of [0, 1]) {
+      await step(
+        i,
+        (x, o) => objectiveGradients(model, x, o, variablesOf(model)),
+        (g) => optimizer.applyGradients(g),
+      );
+    }
+    const parallel = await DataParallelGradients.create(model, {
+      threads,
+      ...(replicated ? { optimizer } : {}),
+    });
+    const before = tf.memory().numTensors;
+    for (let i = 2; i < 2 + steps; i++) {
+      if (i === 4) optimizer.learningRate = 3e-3;
+      await step(
+        i,
+        (x, o) => parallel.objectiveGradients(x, o),
+        (g) => (replicated ? parallel.applyGradients(g) : optimizer.applyGradients(g)),
+      );
+    }
+    const leaked = tf.memory().numTensors - before;
+    const weights = model.getWeights().map((w) => {
+      const values = w.dataSync() as Float32Array;
+      w.dispose();
+      return values;
+    });
+    const workers = replicated ? await parallel.workerWeights() : [];
+    await parallel.dispose();
+    optimizer.dispose();
+    model.dispose();
+    return { weights, workers, leaked };
+  }
+
+  it('trains bit for bit as sending the weights does, and every replica equals the model', async () => {
+    for (const threads of [2, 3]) {
+      const sent = await train(false, threads);
+      const replicated = await train(true, threads);
+      expect(replicated.leaked).toBe(0);
+      expect(replicated.weights).toEqual(sent.weights);
+      expect(replicated.workers).toHaveLength(threads - 1);
+      for (const worker of replicated.workers) expect(worker).toEqual(replicated.weights);
+    }
+    // The runs moved the weights (the comparison is not of two untouched models).
+    const untouched = new ImageVAE(config);
+    const initial = untouched.getWeights().map((w) => w.dataSync());
+    untouched.dispose();
+    expect((await train(true, 2, 1)).weights[0]).not.toEqual(initial[0]);
+  }, 120_000);
+
+  it('refuses a step after the optimizer stepped behind its back, until sync', async () => {
+    const model = new ImageVAE(config);
+    const optimizer = new AdamWithClipping(1e-2, 5);
+    const parallel = await DataParallelGradients.create(model, { threads: 2, optimizer });
+    const options = { objective: 'elbo' as const, seed: 1, training: true };
+    const g = await parallel.objectiveGradients(batches[0]!, options);
+    optimizer.applyGradients({ ...g.encoderGrads, ...g.decoderGrads });
+    disposeObjectiveGradients(g);
+    await expect(parallel.objectiveGradients(batches[1]!, options)).rejects.toThrow(
+      /taken 1 steps, its worker replicas 0.*applyGradients.*sync/,
+    );
+    await parallel.sync();
+    const again = await parallel.objectiveGradients(batches[1]!, options);
+    parallel.applyGradients({ ...again.encoderGrads, ...again.decoderGrads });
+    disposeObjectiveGradients(again);
+    const [worker] = await parallel.workerWeights();
+    const own = model.getWeights();
+    expect(worker).toEqual(own.map((w) => w.dataSync()));
+    tf.dispose(own);
+    expect(() => parallel.applyGradients({ nope: tf.zeros([1]) })).toThrow(
+      /'nope' is not a variable of the model/,
+    );
+    await parallel.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }, 60_000);
+
+  it('refuses applyGradients without a replicated optimizer', async () => {
+    const model = new ImageVAE(config);
+    const parallel = await DataParallelGradients.create(model, { threads: 1 });
+    expect(() => parallel.applyGradients({})).toThrow(/needs a replicated optimizer.*optimizer/);
+    await parallel.dispose();
+    model.dispose();
   });
 });

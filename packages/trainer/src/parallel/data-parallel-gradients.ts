@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
+import type { AdamWithClipping } from '@vaekit/backend';
 import { ImageVAE, type ImageVAEConfig, TextVAE, type TextVAEConfig } from '@vaekit/layers';
 import {
   type ObjectiveGradients,
@@ -7,7 +8,15 @@ import {
   type ObjectiveOptions,
   objectiveGradients,
 } from '@vaekit/objectives';
-import type { StepReply, StepRequest } from './protocol';
+import type {
+  ApplyRequest,
+  StepReply,
+  StepRequest,
+  SyncRequest,
+  TensorMessage,
+  WeightsReply,
+  WeightsRequest,
+} from './protocol';
 import { callWorker, startWorker } from './worker-threads';
 
 /** What a worker thread builds its replica of the model from (plain JSON). */
@@ -24,6 +33,13 @@ export interface DataParallelOptions {
    * `node` for tfjs-node's `tensorflow`).
    */
   backend?: string;
+  /**
+   * The optimizer that applies the gradients on this thread. Given, each worker keeps a replica
+   * of it and of the model, and applies every step's averaged gradients itself
+   * ({@link DataParallelGradients.applyGradients}): steps send no weights. Omitted, each step
+   * sends the current weights to the workers first.
+   */
+  optimizer?: AdamWithClipping;
 }
 
 /** The model the gradients are taken for: an {@link ImageVAE} or a {@link TextVAE}. */
@@ -63,17 +79,25 @@ export function shardSizes(b: number, n: number): number[] {
  * statistics (as data-parallel training does without synchronised batch norm); free bits
  * (`freeBits > 0`, a function of the batch-mean KL) are refused.
  *
- * Apply the returned gradients with any optimizer on this thread's model: the next call sends the
- * weights to the workers first.
+ * Two ways to keep the workers' replicas current:
+ * - **weights** (no `optimizer` option): apply the returned gradients with any optimizer on this
+ *   thread's model; the next call sends the weights to the workers first.
+ * - **a replicated optimizer** (`optimizer` given): each worker keeps a replica of the model and of
+ *   the optimizer, made equal to this thread's by {@link DataParallelGradients.sync} (at creation);
+ *   {@link DataParallelGradients.applyGradients} sends the averaged gradients to the workers and
+ *   steps this thread's optimizer, and every replica applies the same update with the same kernels
+ *   to the same float32 values, so the replicas stay equal to this thread's model bit for bit
+ *   (on a backend of the same kind) and a run is bit-identical to the weights mode's. A step's
+ *   messages then carry the shard out and the gradients back and forth, not the weights.
  *
  * Reference: the synchronous data parallelism of Dean et al. 2012, "Large Scale Distributed Deep
  * Networks" and Goyal et al. 2017, "Accurate, Large Minibatch SGD".
  *
  * @example
  * ```ts
- * const parallel = await DataParallelGradients.create(vae, { threads: 2 });
+ * const parallel = await DataParallelGradients.create(vae, { threads: 2, optimizer });
  * const g = await parallel.objectiveGradients(x, { objective: 'iwae', k: 5, seed: step, training: true });
- * optimizer.applyGradients({ ...g.encoderGrads, ...g.decoderGrads });
+ * parallel.applyGradients({ ...g.encoderGrads, ...g.decoderGrads }); // here and on every replica
  * disposeObjectiveGradients(g);
  * await parallel.dispose();
  * ```
@@ -86,10 +110,16 @@ export class DataParallelGradients {
    * thread's shard, waiting for the workers, and averaging.
    */
   lastTimings = { sendMs: 0, localMs: 0, waitMs: 0, combineMs: 0 };
+  /** With a replicated optimizer: ms spent reading and sending the last update's gradients. */
+  lastBroadcastMs = 0;
+  /** With a replicated optimizer: the optimizer's step count the replicas have reached. */
+  private replicaIterations = 0;
 
   private constructor(
     readonly model: ParallelModel,
     private readonly workers: Worker[],
+    /** The optimizer the workers replicate (undefined: steps send the weights). */
+    readonly optimizer: AdamWithClipping | undefined,
   ) {}
 
   /** Start `threads - 1` worker threads, each with a replica of `model` (same configuration). */
@@ -107,7 +137,115 @@ export class DataParallelGradients {
     const workers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, i) => startWorker({ spec, backend, index: i + 1 })),
     );
-    return new DataParallelGradients(model, workers);
+    const parallel = new DataParallelGradients(model, workers, options.optimizer);
+    if (options.optimizer !== undefined) await parallel.sync();
+    return parallel;
+  }
+
+  /**
+   * Make every worker's replica of the model and of the optimizer equal to this thread's (all
+   * weights, the optimizer's settings and its whole state). Done at creation; call it again after
+   * changing the weights or the optimizer's state other than by
+   * {@link DataParallelGradients.applyGradients} (loading a checkpoint). Without a replicated
+   * optimizer there is nothing to do: steps send the weights.
+   */
+  async sync(): Promise<void> {
+    const optimizer = this.optimizer;
+    if (optimizer === undefined || this.workers.length === 0) {
+      this.replicaIterations = optimizer?.iterations ?? 0;
+      return;
+    }
+    const weights = modelWeights(this.model).map(ownedBuffer);
+    const state = await optimizer.getWeights();
+    const optimizerState = state.map(({ name, tensor }) => ({ name, ...tensorMessage(tensor) }));
+    tf.dispose(state.map((s) => s.tensor));
+    const settings = {
+      clipNorm: optimizer.clipNorm,
+      beta1: optimizer.beta1,
+      beta2: optimizer.beta2,
+      epsilon: optimizer.epsilon,
+    };
+    await Promise.all(
+      this.workers.map((worker) => {
+        const request: SyncRequest = {
+          type: 'sync',
+          id: this.nextId++,
+          weights: weights.map((b) => b.slice(0)),
+          optimizer: settings,
+          optimizerState: optimizerState.map((t) => ({ ...t, data: t.data.slice(0) })),
+        };
+        const transfer = [...request.weights, ...request.optimizerState.map((t) => t.data)];
+        return callWorker(worker, request, transfer, 'data-parallel worker (sync)');
+      }),
+    );
+    this.replicaIterations = optimizer.iterations;
+  }
+
+  /**
+   * Apply a step's gradients (those {@link DataParallelGradients.objectiveGradients} returned,
+   * as a map from this thread's variable names, in the order the optimizer takes them) with the
+   * replicated optimizer: the gradients go to every worker, which applies them to its replica,
+   * then this thread's optimizer steps (`AdamWithClipping.applyGradients`: read its
+   * `lastGradNorm` after). The gradients are not disposed.
+   *
+   * @throws Error without a replicated optimizer (`optimizer` of `create`), or when a gradient
+   *   names no variable of the model.
+   */
+  applyGradients(grads: tf.NamedTensorMap): void {
+    const optimizer = this.optimizer;
+    if (optimizer === undefined) {
+      throw new Error(
+        'applyGradients needs a replicated optimizer: create DataParallelGradients with { optimizer }',
+      );
+    }
+    if (this.disposed) throw new Error('DataParallelGradients was disposed');
+    const t0 = performance.now();
+    const variables = [...this.model.encoderVariables, ...this.model.decoderVariables];
+    const positionOf = new Map(variables.map((v, i) => [v.name, i]));
+    const given = Object.entries(grads).filter(([, g]) => g != null);
+    const positions = given.map(([name]) => {
+      const position = positionOf.get(name);
+      if (position === undefined) {
+        throw new Error(`applyGradients: '${name}' is not a variable of the model`);
+      }
+      return position;
+    });
+    if (this.workers.length > 0) {
+      const buffers = given.map(([, g]) => ownedBuffer(g));
+      for (const [i, worker] of this.workers.entries()) {
+        const last = i === this.workers.length - 1;
+        const request: ApplyRequest = {
+          type: 'apply',
+          id: this.nextId++,
+          positions,
+          grads: last ? buffers : buffers.map((b) => b.slice(0)),
+          learningRate: optimizer.learningRate,
+        };
+        worker.postMessage(request, request.grads);
+      }
+    }
+    this.lastBroadcastMs = performance.now() - t0;
+    optimizer.applyGradients(Object.fromEntries(given));
+    this.replicaIterations++;
+  }
+
+  /**
+   * The workers' replicas' weights, in `weightNames()` order (one list per worker): with a
+   * replicated optimizer they equal this thread's model's bit for bit.
+   */
+  async workerWeights(): Promise<Float32Array[][]> {
+    return Promise.all(
+      this.workers.map(async (worker) => {
+        const request: WeightsRequest = { type: 'weights', id: this.nextId++ };
+        const reply = await callWorker<WeightsReply>(
+          worker,
+          request,
+          [],
+          'data-parallel worker (weights)',
+        );
+        return reply.weights.map((b) => new Float32Array(b));
+      }),
+    );
   }
 
   /** Threads, this one included. */
@@ -126,6 +264,12 @@ export class DataParallelGradients {
         'freeBits must be 0 for data-parallel gradients (free bits act on the batch-mean KL, which shards do not share)',
       );
     }
+    const optimizer = this.optimizer;
+    if (optimizer !== undefined && optimizer.iterations !== this.replicaIterations) {
+      throw new Error(
+        `the optimizer has taken ${optimizer.iterations} steps, its worker replicas ${this.replicaIterations}: apply gradients with DataParallelGradients.applyGradients, or call sync() after changing the model or the optimizer otherwise`,
+      );
+    }
     const b = x.shape[0] ?? 0;
     const sizes = shardSizes(b, this.threads);
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -133,24 +277,26 @@ export class DataParallelGradients {
     const id = this.nextId++;
     try {
       const t0 = performance.now();
-      // The weights first (the optimizer changed them since the last call), then the shards.
-      const buffers = modelWeights(this.model).map(ownedBuffer);
+      // Without replicas of the optimizer, the weights first (the optimizer changed them since
+      // the last call), then the shards.
+      const buffers = optimizer === undefined ? modelWeights(this.model).map(ownedBuffer) : [];
       const replies = sizes.slice(1).map((_, i) => {
-        const shard = shards[i + 1]!;
         const request: StepRequest = {
           type: 'step',
           id,
-          weights: i === sizes.length - 2 ? buffers : buffers.map((buf) => buf.slice(0)),
-          x: { data: ownedBuffer(shard), shape: shard.shape, dtype: shard.dtype },
+          x: tensorMessage(shards[i + 1]!),
           options: { ...options, seed: shardSeed(seed, i + 1) },
         };
+        if (optimizer === undefined) {
+          request.weights = i === sizes.length - 2 ? buffers : buffers.map((buf) => buf.slice(0));
+        }
         return request;
       });
       const pending = replies.map((request, i) =>
         callWorker<StepReply>(
           this.workers[i]!,
           request,
-          [...request.weights, request.x.data],
+          [...(request.weights ?? []), request.x.data],
           'data-parallel worker',
         ),
       );
@@ -201,6 +347,11 @@ export function ownedBuffer(t: tf.Tensor): ArrayBuffer {
   const values = t.dataSync() as Float32Array | Int32Array | Uint8Array;
   const whole = values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
   return (tf.getBackend() === 'wasm' && whole ? values : values.slice()).buffer as ArrayBuffer;
+}
+
+/** A tensor's values (in a buffer of their own), shape and dtype, to send to another thread. */
+function tensorMessage(t: tf.Tensor): TensorMessage {
+  return { data: ownedBuffer(t), shape: t.shape, dtype: t.dtype };
 }
 
 /** What a worker rebuilds `model` from: its class and configuration. */

@@ -10,13 +10,63 @@ export interface WorkerInit {
   index: number;
 }
 
-/** One step: the current weights (in `weightNames()` order), the shard and the options. */
+/** A tensor's values, shape and dtype, to send to another thread. */
+export interface TensorMessage {
+  data: ArrayBuffer;
+  shape: number[];
+  dtype: DataType;
+}
+
+/**
+ * One step: the shard, the options, and the current weights (in `weightNames()` order) unless
+ * the worker keeps a replica of the optimizer (then its weights are already the current ones).
+ */
 export interface StepRequest {
   type: 'step';
   id: number;
-  weights: ArrayBuffer[];
-  x: { data: ArrayBuffer; shape: number[]; dtype: DataType };
+  weights?: ArrayBuffer[];
+  x: TensorMessage;
   options: ObjectiveOptions;
+}
+
+/**
+ * Make the worker's replica equal this thread's model and optimizer: every weight (in
+ * `weightNames()` order) and the optimizer's settings and whole state (`AdamWithClipping`'s
+ * `getWeights`, whose moments belong to positions). Answered with `{ type: 'synced' }`.
+ */
+export interface SyncRequest {
+  type: 'sync';
+  id: number;
+  weights: ArrayBuffer[];
+  optimizer: { clipNorm: number; beta1: number; beta2: number; epsilon: number };
+  optimizerState: (TensorMessage & { name: string })[];
+}
+
+/**
+ * Apply a step's averaged gradients with the worker's optimizer replica: `grads[j]` is the
+ * gradient of variable `positions[j]` of `[...encoderVariables, ...decoderVariables]`, in the
+ * order this thread's optimizer took them (its moments belong to positions in that order). Not
+ * answered: a failure is reported in the reply to the next request.
+ */
+export interface ApplyRequest {
+  type: 'apply';
+  id: number;
+  positions: number[];
+  grads: ArrayBuffer[];
+  learningRate: number;
+}
+
+/** Read the replica's weights back (`weightNames()` order): answered with a {@link WeightsReply}. */
+export interface WeightsRequest {
+  type: 'weights';
+  id: number;
+}
+
+/** The replica's weights, in `weightNames()` order. */
+export interface WeightsReply {
+  type: 'weights';
+  id: number;
+  weights: ArrayBuffer[];
 }
 
 /**
@@ -43,7 +93,7 @@ export interface EvaluateRequest {
   type: 'evaluate';
   id: number;
   weights: ArrayBuffer[];
-  x: { data: ArrayBuffer; shape: number[]; dtype: DataType };
+  x: TensorMessage;
   kind: 'image' | 'text';
   options: Omit<EvaluatePartOptions, 'onProgress'>;
 }

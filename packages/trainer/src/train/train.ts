@@ -266,13 +266,22 @@ async function runTraining(
     );
   }
   if (state.threads > 1) {
-    held.parallel = await DataParallelGradients.create(model.vae, { threads: state.threads });
+    // Each worker keeps a replica of the model and of the optimizer (restored above): steps
+    // exchange gradients, not weights.
+    held.parallel = await DataParallelGradients.create(model.vae, {
+      threads: state.threads,
+      optimizer,
+    });
   }
   const parallel = held.parallel;
   const gradients: GradientSource | undefined =
     parallel === undefined
       ? undefined
       : (x, objective) => parallel.objectiveGradients(x, objective);
+  const apply =
+    parallel === undefined
+      ? undefined
+      : (grads: tf.NamedTensorMap) => parallel.applyGradients(grads);
   const rng = Rng.fromState(state.epochRngState);
   optimizer.learningRate = state.lr;
   const dropRemainder = dropLastBatch(config.latent, data.train.size, config.batchSize);
@@ -386,7 +395,7 @@ async function runTraining(
         const { klWeight } = stepOptions;
         let result: Awaited<ReturnType<typeof trainStep>>;
         try {
-          result = await trainStep(model, optimizer, x, stepOptions, gradients);
+          result = await trainStep(model, optimizer, x, stepOptions, gradients, apply);
         } catch (error) {
           if (error instanceof NonFiniteLossError) throw divergedError(error, run, state.step);
           throw error;
