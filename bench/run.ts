@@ -23,6 +23,7 @@
  *   BENCH_ITEMS=mlp/elbo/b128,...   only these items (ids as in results.json)
  *   BENCH_PYTHON=python3 the Python with PyTorch (default: /usr/bin/python3, then python3)
  *   BENCH_NO_PYTORCH=1   measure vaekit alone
+ *   BENCH_TORCH_THREADS=1,2   the PyTorch peer's thread counts (one process each)
  *   BENCH_NLL_EXAMPLES, BENCH_NLL_K   override the NLL item (for smoke tests)
  *   BENCH_WASM_FIXES=none|<fix,...>   wasm with only these of @vaekit/backend's kernel fixes
  *                        (WASM_KERNEL_FIXES), to measure what each is worth (default: all)
@@ -57,6 +58,12 @@ const itemIds = process.env.BENCH_ITEMS?.split(',').filter(Boolean);
 const wanted = (id: string) => itemIds === undefined || itemIds.includes(id);
 const backendName = process.env.BENCH_BACKEND ?? 'auto';
 const workers = Number(process.env.BENCH_WORKERS ?? (cpus().length >= 2 ? 2 : 0));
+const torchThreads = (process.env.BENCH_TORCH_THREADS ?? '1,2').split(',').map(Number);
+if (!torchThreads.every((t) => Number.isInteger(t) && t >= 1)) {
+  throw new Error(
+    `BENCH_TORCH_THREADS must list positive integers (e.g. 1,2), got ${process.env.BENCH_TORCH_THREADS}`,
+  );
+}
 const outPath = resolve(root, process.env.BENCH_OUT ?? 'bench/results.json');
 const docPath = resolve(root, process.env.BENCH_DOC ?? 'docs/benchmarks.md');
 const NLL_FULL = 10_000;
@@ -308,7 +315,7 @@ if (hasTorch) {
   );
   // vMF: PyTorch has no vMF distribution; the reference is Wood's sampler (one row per d, kappa).
   const pyItems = trainingItems.filter((item) => item.kind !== 'vmf' || item.sampler === 'wood');
-  for (const threads of [1, 2]) {
+  for (const threads of torchThreads) {
     const results = await runPython(pytorch, threads, pyItems, mnistPath);
     if (nll !== undefined) {
       // A process of its own, so its peak memory is the evaluation's.
@@ -392,7 +399,7 @@ const results = {
     kernelFixes: selection.fixes,
   },
   pytorch: hasTorch
-    ? { available: true, version: pytorch.torch, python: pytorch.python, threads: [1, 2] }
+    ? { available: true, version: pytorch.torch, python: pytorch.python, threads: torchThreads }
     : { available: false, reason: pytorch.reason },
   quick,
   nllExamples: nll ? (nll as NLLItem).examples : null,

@@ -352,3 +352,25 @@ describe('DataParallelGradients with a replicated optimizer', () => {
     model.dispose();
   });
 });
+
+describe('DataParallelGradients when a worker thread has stopped', () => {
+  it('rejects the step, naming it, instead of waiting forever', async () => {
+    const model = new ImageVAE({
+      inputDim: 6,
+      hiddenUnits: [4],
+      head: { family: 'gaussian', latentDim: 2 },
+      seed: 1,
+    });
+    const parallel = await DataParallelGradients.create(model, { threads: 2 });
+    const worker = (parallel as unknown as { workers: { terminate(): Promise<number> }[] })
+      .workers[0]!;
+    await worker.terminate();
+    const x = binaryImages(4, 6, 1);
+    await expect(parallel.objectiveGradients(x, { objective: 'elbo', seed: 1 })).rejects.toThrow(
+      /data-parallel worker: the worker thread has exited/,
+    );
+    x.dispose();
+    await parallel.dispose();
+    model.dispose();
+  }, 60_000);
+});

@@ -57,8 +57,8 @@ interface ProgressMessage {
 
 /**
  * Send `request` to a worker and resolve with its reply (the first message with the request's
- * id that is not progress); a reply `{ type: 'error' }` or the worker failing rejects, naming
- * `what`. Progress messages go to `onProgress`.
+ * id that is not progress); a reply `{ type: 'error' }`, the worker failing or a worker that
+ * has exited or exits before answering rejects, naming `what`. Progress messages go to `onProgress`.
  */
 export function callWorker<Reply extends { type: string; id: number }>(
   worker: Worker,
@@ -68,6 +68,10 @@ export function callWorker<Reply extends { type: string; id: number }>(
   onProgress?: (done: number) => void,
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
+    if (worker.threadId === -1) {
+      reject(new Error(`${what}: the worker thread has exited`));
+      return;
+    }
     const onMessage = (
       reply: Reply | ProgressMessage | { type: 'error'; id: number; error: string },
     ) => {
@@ -78,6 +82,7 @@ export function callWorker<Reply extends { type: string; id: number }>(
       }
       worker.off('message', onMessage);
       worker.off('error', onError);
+      worker.off('exit', onExit);
       if (reply.type === 'error') {
         reject(new Error(`${what}: ${(reply as { error: string }).error}`));
       } else {
@@ -86,10 +91,18 @@ export function callWorker<Reply extends { type: string; id: number }>(
     };
     const onError = (error: Error) => {
       worker.off('message', onMessage);
+      worker.off('exit', onExit);
       reject(error);
+    };
+    // A worker that stopped (terminated, or out of memory) answers nothing: fail, not hang.
+    const onExit = (code: number) => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      reject(new Error(`${what}: the worker thread exited (code ${code}) before answering`));
     };
     worker.on('message', onMessage);
     worker.once('error', onError);
+    worker.once('exit', onExit);
     worker.postMessage(request, transfer);
   });
 }
