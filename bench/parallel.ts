@@ -20,7 +20,7 @@ const selection = await setUpBackend(process.env.BENCH_BACKEND ?? 'auto');
 const data = mnistTest(2048);
 console.log(`backend ${selection.choice}; ${objective}${objective === 'elbo' ? '' : ` K = ${k}`}`);
 console.log(
-  'batch | 1 thread ms | exchange | 2 threads ms | send | local | wait | combine | broadcast | optimizer+rest',
+  'batch | 1 thread ms | exchange | 2 threads ms | send | local | share | wait | combine | optimizer+rest',
 );
 
 for (const batch of batchesArg.split(',').map(Number)) {
@@ -34,20 +34,17 @@ for (const batch of batchesArg.split(',').map(Number)) {
       threads: 2,
       ...(exchange === 'gradients' ? { optimizer } : {}),
     });
-    const parts = { sendMs: 0, localMs: 0, waitMs: 0, combineMs: 0, broadcastMs: 0 };
-    const double = await time(parallel, optimizer, (t, broadcastMs) => {
-      for (const key of ['sendMs', 'localMs', 'waitMs', 'combineMs'] as const)
-        parts[key] += t[key] / steps;
-      parts.broadcastMs += broadcastMs / steps;
+    const parts = { sendMs: 0, localMs: 0, shareMs: 0, waitMs: 0, combineMs: 0 };
+    const double = await time(parallel, optimizer, (t) => {
+      for (const key of Object.keys(parts) as (keyof typeof parts)[]) parts[key] += t[key] / steps;
     });
     await parallel.dispose();
     optimizer.dispose();
     model.dispose();
-    const rest =
-      double - parts.sendMs - parts.localMs - parts.waitMs - parts.combineMs - parts.broadcastMs;
+    const rest = Object.values(parts).reduce((left, ms) => left - ms, double);
     const f = (v: number) => v.toFixed(1);
     console.log(
-      `${batch} | ${f(single)} | ${exchange} | ${f(double)} | ${f(parts.sendMs)} | ${f(parts.localMs)} | ${f(parts.waitMs)} | ${f(parts.combineMs)} | ${f(parts.broadcastMs)} | ${f(rest)}`,
+      `${batch} | ${f(single)} | ${exchange} | ${f(double)} | ${f(parts.sendMs)} | ${f(parts.localMs)} | ${f(parts.shareMs)} | ${f(parts.waitMs)} | ${f(parts.combineMs)} | ${f(rest)}`,
     );
   }
   x.dispose();
@@ -56,7 +53,7 @@ for (const batch of batchesArg.split(',').map(Number)) {
   async function time(
     p: DataParallelGradients | null,
     given?: InstanceType<typeof backend.AdamWithClipping>,
-    record?: (t: DataParallelGradients['lastTimings'], broadcastMs: number) => void,
+    record?: (t: DataParallelGradients['lastTimings']) => void,
   ): Promise<number> {
     const model = p?.model ?? mlpVAE(1);
     const optimizer = given ?? new backend.AdamWithClipping(1e-3, 5);
@@ -66,7 +63,7 @@ for (const batch of batchesArg.split(',').map(Number)) {
       await trainerStep(model, optimizer, x, { ...options, seed: 1000 + i }, p);
       if (i >= 0) {
         total += performance.now() - start;
-        if (p !== null) record?.(p.lastTimings, p.optimizer === undefined ? 0 : p.lastBroadcastMs);
+        if (p !== null) record?.(p.lastTimings);
       }
     }
     if (given === undefined) optimizer.dispose();

@@ -317,6 +317,41 @@ describe('DataParallelGradients with a replicated optimizer', () => {
     expect((await train(true, 2, 1)).weights[0]).not.toEqual(initial[0]);
   }, 120_000);
 
+  it('keeps a replica without a shard (a batch smaller than the threads) equal too', async () => {
+    const run = async (replicated: boolean) => {
+      const model = new ImageVAE(config);
+      const optimizer = new AdamWithClipping(1e-2, 5);
+      const parallel = await DataParallelGradients.create(model, {
+        threads: 3,
+        ...(replicated ? { optimizer } : {}),
+      });
+      // 2 rows, then 1, then 5: shards [1, 1], [1], [2, 2, 1].
+      for (const [i, rows] of [2, 1, 5].entries()) {
+        const x = tf.slice(batches[i]!, 0, rows);
+        const g = await parallel.objectiveGradients(x, {
+          objective: 'elbo',
+          seed: i,
+          training: true,
+        });
+        const grads = { ...g.encoderGrads, ...g.decoderGrads };
+        if (replicated) parallel.applyGradients(grads);
+        else optimizer.applyGradients(grads);
+        disposeObjectiveGradients(g);
+        x.dispose();
+      }
+      const weights = model.getWeights().map((w) => w.dataSync());
+      const workers = replicated ? await parallel.workerWeights() : [];
+      await parallel.dispose();
+      optimizer.dispose();
+      model.dispose();
+      return { weights, workers };
+    };
+    const sent = await run(false);
+    const replicated = await run(true);
+    expect(replicated.weights).toEqual(sent.weights);
+    for (const worker of replicated.workers) expect(worker).toEqual(replicated.weights);
+  }, 60_000);
+
   it('refuses a step after the optimizer stepped behind its back, until sync', async () => {
     const model = new ImageVAE(config);
     const optimizer = new AdamWithClipping(1e-2, 5);

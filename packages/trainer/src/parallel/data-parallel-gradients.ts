@@ -10,6 +10,7 @@ import {
 } from '@vaekit/objectives';
 import type {
   ApplyRequest,
+  ShardGradients,
   StepReply,
   StepRequest,
   SyncRequest,
@@ -17,6 +18,7 @@ import type {
   WeightsReply,
   WeightsRequest,
 } from './protocol';
+import { shardWeights, weightedSum } from './weighted-sum';
 import { callWorker, startWorker } from './worker-threads';
 
 /** What a worker thread builds its replica of the model from (plain JSON). */
@@ -107,13 +109,14 @@ export class DataParallelGradients {
   private disposed = false;
   /**
    * Where the last step's time went, in ms: reading and sending weights and shards, this
-   * thread's shard, waiting for the workers, and averaging.
+   * thread's shard, reading and sending its gradients to the replicas (replicated optimizer),
+   * waiting for the workers, and averaging.
    */
-  lastTimings = { sendMs: 0, localMs: 0, waitMs: 0, combineMs: 0 };
-  /** With a replicated optimizer: ms spent reading and sending the last update's gradients. */
-  lastBroadcastMs = 0;
+  lastTimings = { sendMs: 0, localMs: 0, shareMs: 0, waitMs: 0, combineMs: 0 };
   /** With a replicated optimizer: the optimizer's step count the replicas have reached. */
   private replicaIterations = 0;
+  /** The id of the last step, whose update {@link DataParallelGradients.applyGradients} sends. */
+  private lastStep = 0;
 
   private constructor(
     readonly model: ParallelModel,
@@ -182,11 +185,12 @@ export class DataParallelGradients {
   }
 
   /**
-   * Apply a step's gradients (those {@link DataParallelGradients.objectiveGradients} returned,
-   * as a map from this thread's variable names, in the order the optimizer takes them) with the
-   * replicated optimizer: the gradients go to every worker, which applies them to its replica,
-   * then this thread's optimizer steps (`AdamWithClipping.applyGradients`: read its
-   * `lastGradNorm` after). The gradients are not disposed.
+   * Apply the last step's gradients (those {@link DataParallelGradients.objectiveGradients}
+   * returned, as a map from this thread's variable names, in the order the optimizer takes them)
+   * with the replicated optimizer: every worker applies the same average, which it computed
+   * itself from the shards' gradients, to its replica, and this thread's optimizer steps
+   * (`AdamWithClipping.applyGradients`: read its `lastGradNorm` after). The gradients are not
+   * disposed.
    *
    * @throws Error without a replicated optimizer (`optimizer` of `create`), or when a gradient
    *   names no variable of the model.
@@ -199,7 +203,6 @@ export class DataParallelGradients {
       );
     }
     if (this.disposed) throw new Error('DataParallelGradients was disposed');
-    const t0 = performance.now();
     const variables = [...this.model.encoderVariables, ...this.model.decoderVariables];
     const positionOf = new Map(variables.map((v, i) => [v.name, i]));
     const given = Object.entries(grads).filter(([, g]) => g != null);
@@ -210,21 +213,13 @@ export class DataParallelGradients {
       }
       return position;
     });
-    if (this.workers.length > 0) {
-      const buffers = given.map(([, g]) => ownedBuffer(g));
-      for (const [i, worker] of this.workers.entries()) {
-        const last = i === this.workers.length - 1;
-        const request: ApplyRequest = {
-          type: 'apply',
-          id: this.nextId++,
-          positions,
-          grads: last ? buffers : buffers.map((b) => b.slice(0)),
-          learningRate: optimizer.learningRate,
-        };
-        worker.postMessage(request, request.grads);
-      }
-    }
-    this.lastBroadcastMs = performance.now() - t0;
+    const request: ApplyRequest = {
+      type: 'apply',
+      id: this.lastStep,
+      positions,
+      learningRate: optimizer.learningRate,
+    };
+    for (const worker of this.workers) worker.postMessage(request);
     optimizer.applyGradients(Object.fromEntries(given));
     this.replicaIterations++;
   }
@@ -275,31 +270,47 @@ export class DataParallelGradients {
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
     const shards = tf.split(x, sizes, 0);
     const id = this.nextId++;
+    this.lastStep = id;
+    const replicated = optimizer !== undefined;
     try {
       const t0 = performance.now();
       // Without replicas of the optimizer, the weights first (the optimizer changed them since
-      // the last call), then the shards.
-      const buffers = optimizer === undefined ? modelWeights(this.model).map(ownedBuffer) : [];
-      const replies = sizes.slice(1).map((_, i) => {
+      // the last call), then the shards. With them, each worker takes its shard and keeps its
+      // gradients; a worker without a shard (a batch smaller than the threads) only averages.
+      const buffers = replicated ? [] : modelWeights(this.model).map(ownedBuffer);
+      const pending: Promise<StepReply>[] = [];
+      for (const [i, worker] of this.workers.entries()) {
+        const shard = i + 1;
+        const replica = { shard, sizes };
+        if (shard >= sizes.length) {
+          if (replicated) worker.postMessage({ type: 'step', id, replica } as StepRequest);
+          continue;
+        }
         const request: StepRequest = {
           type: 'step',
           id,
-          x: tensorMessage(shards[i + 1]!),
-          options: { ...options, seed: shardSeed(seed, i + 1) },
+          x: tensorMessage(shards[shard]!),
+          options: { ...options, seed: shardSeed(seed, shard) },
         };
-        if (optimizer === undefined) {
-          request.weights = i === sizes.length - 2 ? buffers : buffers.map((buf) => buf.slice(0));
-        }
-        return request;
-      });
-      const pending = replies.map((request, i) =>
-        callWorker<StepReply>(
-          this.workers[i]!,
+        if (replicated) request.replica = replica;
+        else
+          request.weights = shard === sizes.length - 1 ? buffers : buffers.map((b) => b.slice(0));
+        const reply = callWorker<StepReply>(
+          worker,
           request,
-          [...(request.weights ?? []), request.x.data],
+          [...(request.weights ?? []), request.x!.data],
           'data-parallel worker',
-        ),
-      );
+        );
+        // Each replica needs every other shard's gradients: pass them on as they come.
+        pending.push(
+          replicated
+            ? reply.then((r) => {
+                this.share(shard, r.grads, { from: i });
+                return r;
+              })
+            : reply,
+        );
+      }
       const t1 = performance.now();
       const local = objectiveGradients(
         this.model,
@@ -308,18 +319,55 @@ export class DataParallelGradients {
         { encoder: this.model.encoderVariables, decoder: this.model.decoderVariables },
       );
       const t2 = performance.now();
-      const remote = await Promise.all(pending);
+      if (replicated) {
+        // This shard's gradients to every replica now, while the workers finish theirs.
+        const variables = [...this.model.encoderVariables, ...this.model.decoderVariables];
+        const own = variables.map((v) => {
+          const g = local.encoderGrads[v.name] ?? local.decoderGrads[v.name];
+          return g === undefined ? null : ownedBuffer(g);
+        });
+        this.share(0, own, { transferLast: true });
+      }
       const t3 = performance.now();
+      const remote = await Promise.all(pending);
+      const t4 = performance.now();
       const result = combine(this.model, local, remote, sizes);
       this.lastTimings = {
         sendMs: t1 - t0,
         localMs: t2 - t1,
-        waitMs: t3 - t2,
-        combineMs: performance.now() - t3,
+        shareMs: t3 - t2,
+        waitMs: t4 - t3,
+        combineMs: performance.now() - t4,
       };
       return result;
     } finally {
       tf.dispose(shards);
+    }
+  }
+
+  /**
+   * Send shard `shard`'s gradients of the current step to every worker but `from` (the worker
+   * that computed them), as copies, or the buffers themselves to the last worker where
+   * `transferLast` (this thread no longer needs them).
+   */
+  private share(
+    shard: number,
+    grads: (ArrayBuffer | null)[],
+    { from = -1, transferLast = false } = {},
+  ): void {
+    const to = this.workers.filter((_, i) => i !== from);
+    for (const [j, worker] of to.entries()) {
+      const copy = !(transferLast && j === to.length - 1);
+      const message: ShardGradients = {
+        type: 'shard-gradients',
+        id: this.lastStep,
+        shard,
+        grads: copy ? grads.map((b) => (b === null ? null : b.slice(0))) : grads,
+      };
+      worker.postMessage(
+        message,
+        message.grads.filter((b): b is ArrayBuffer => b !== null),
+      );
     }
   }
 
@@ -370,8 +418,7 @@ function combine(
   remote: StepReply[],
   sizes: number[],
 ): ObjectiveGradients {
-  const total = sizes.reduce((a, s) => a + s, 0);
-  const weight = sizes.map((s) => s / total);
+  const weight = shardWeights(sizes);
   const encoder = model.encoderVariables;
   const decoder = model.decoderVariables;
   const variables = [...encoder, ...decoder];
@@ -381,13 +428,14 @@ function combine(
     for (const [position, v] of variables.entries()) {
       const own = local.encoderGrads[v.name] ?? local.decoderGrads[v.name];
       if (own === undefined) continue;
-      let sum = tf.mul(own, weight[0]!);
-      for (const [i, reply] of remote.entries()) {
+      // The same sum, in the same order, as every replica of a replicated optimizer computes.
+      const parts = remote.map((reply) => {
         const buffer = reply.grads[position];
-        if (buffer === null || buffer === undefined) continue;
-        sum = tf.add(sum, tf.mul(tf.tensor(new Float32Array(buffer), v.shape), weight[i + 1]!));
-      }
-      grads[v.name] = sum;
+        return buffer === null || buffer === undefined
+          ? null
+          : tf.tensor(new Float32Array(buffer), v.shape);
+      });
+      grads[v.name] = weightedSum([own, ...parts], weight);
     }
     const scalar = (own: tf.Tensor, pick: (r: StepReply) => number) =>
       remote.reduce<tf.Tensor>(

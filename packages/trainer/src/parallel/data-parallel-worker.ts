@@ -10,12 +10,14 @@ import { AdamWithClipping, selectBackend } from '@vaekit/backend';
 import { ImageVAE, TextVAE } from '@vaekit/layers';
 import { disposeObjectiveGradients, objectiveGradients } from '@vaekit/objectives';
 import { modelWeights, ownedBuffer } from './data-parallel-gradients';
+import { shardWeights, weightedSum } from './weighted-sum';
 import { evaluatePart } from '@vaekit/core';
 import type {
   ApplyRequest,
   EvaluateReply,
   EvaluateRequest,
   StepReply,
+  ShardGradients,
   StepRequest,
   SyncRequest,
   TensorMessage,
@@ -24,7 +26,25 @@ import type {
   WorkerInit,
 } from './protocol';
 
-type Request = StepRequest | EvaluateRequest | SyncRequest | ApplyRequest | WeightsRequest;
+type Request =
+  | StepRequest
+  | EvaluateRequest
+  | SyncRequest
+  | ShardGradients
+  | ApplyRequest
+  | WeightsRequest;
+
+/**
+ * A replica's share of step `id`: every shard's gradients by position (its own as tensors, the
+ * others' as they arrive), then their average (`weightedSum`, as the main thread computes it).
+ */
+interface Exchange {
+  id: number;
+  shard: number;
+  sizes: number[];
+  parts: ((tf.Tensor | null)[] | undefined)[];
+  averaged?: (tf.Tensor | null)[];
+}
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -45,24 +65,61 @@ async function start(): Promise<void> {
     /** The optimizer replica (from the last `sync`), and a failed update not yet reported. */
     let optimizer: AdamWithClipping | undefined;
     let failedUpdate: string | undefined;
+    /** The step whose gradients are being exchanged (replicated optimizer). */
+    let exchange: Exchange | undefined;
+    const endExchange = () => {
+      for (const part of [...(exchange?.parts ?? []), exchange?.averaged]) {
+        tf.dispose((part ?? []).filter((t): t is tf.Tensor => t !== null));
+      }
+      exchange = undefined;
+    };
+    /** Once every shard's gradients are here, average them (before the update is asked for). */
+    const averageIfComplete = (current: Exchange) => {
+      if (current.averaged !== undefined || current.parts.some((p) => p === undefined)) return;
+      const parts = current.parts as (tf.Tensor | null)[][];
+      const weights = shardWeights(current.sizes);
+      current.averaged = variables.map((_, position) => {
+        const shards = parts.map((p) => p[position]!);
+        return shards[0] === null ? null : weightedSum(shards, weights);
+      });
+      for (const p of parts) tf.dispose(p.filter((t): t is tf.Tensor => t !== null));
+      current.parts = [];
+    };
     const setWeights = (buffers: ArrayBuffer[]) => {
       const weights = buffers.map((buffer, i) => tf.tensor(new Float32Array(buffer), shapes[i]!));
       model.setWeights(weights);
       tf.dispose(weights);
     };
     port.on('message', (request: Request) => {
-      if (request.type === 'apply') {
+      if (request.type === 'apply' || request.type === 'shard-gradients') {
         try {
           if (optimizer === undefined) throw new Error('an update came before the optimizer sync');
-          apply(optimizer, request);
+          if (exchange?.id !== request.id) {
+            throw new Error(
+              `${request.type} for step ${request.id}, which this replica did not take`,
+            );
+          }
+          if (request.type === 'shard-gradients') {
+            exchange.parts[request.shard] = request.grads.map((buffer, position) =>
+              buffer === null
+                ? null
+                : tf.tensor(new Float32Array(buffer), variables[position]!.shape),
+            );
+            averageIfComplete(exchange);
+          } else {
+            apply(optimizer, exchange, request);
+            endExchange();
+          }
         } catch (error) {
           failedUpdate ??= error instanceof Error ? (error.stack ?? error.message) : String(error);
+          endExchange();
         }
         return;
       }
       try {
         if (request.type === 'sync') {
           failedUpdate = undefined;
+          endExchange();
           setWeights(request.weights);
           optimizer?.dispose();
           optimizer = new AdamWithClipping(
@@ -103,13 +160,26 @@ async function start(): Promise<void> {
           evaluate(request);
           return;
         }
+        endExchange();
+        if (request.x === undefined || request.options === undefined) {
+          // No shard of this step for this replica: it only averages the others' gradients.
+          if (request.replica === undefined) throw new Error('a step without a shard');
+          const { sizes } = request.replica;
+          exchange = { id: request.id, shard: -1, sizes, parts: sizes.map(() => undefined) };
+          return;
+        }
         const x = tensorFrom(request.x);
         const g = objectiveGradients(model, x, request.options, { encoder, decoder });
         x.dispose();
-        const grads = variables.map((v) => {
-          const t = g.encoderGrads[v.name] ?? g.decoderGrads[v.name];
-          return t === undefined ? null : ownedBuffer(t);
-        });
+        const own = variables.map((v) => g.encoderGrads[v.name] ?? g.decoderGrads[v.name] ?? null);
+        const grads = own.map((t) => (t === null ? null : ownedBuffer(t)));
+        if (request.replica !== undefined) {
+          // Keep this shard's gradients (out of `g`, which is disposed below) to average them.
+          const { shard, sizes } = request.replica;
+          exchange = { id: request.id, shard, sizes, parts: sizes.map(() => undefined) };
+          exchange.parts[shard] = own.map((t) => (t === null ? null : t.clone()));
+          averageIfComplete(exchange);
+        }
         const reply: StepReply = {
           type: 'result',
           id: request.id,
@@ -132,19 +202,23 @@ async function start(): Promise<void> {
         reportError(request.id, error);
       }
     });
-    /** One optimizer step on the replica, with the gradients in the order this thread took them. */
-    const apply = (adam: AdamWithClipping, request: ApplyRequest): void => {
+    /** One optimizer step on the replica: the averaged gradients, in the order asked for. */
+    const apply = (adam: AdamWithClipping, current: Exchange, request: ApplyRequest): void => {
+      if (current.averaged === undefined) {
+        throw new Error(`the update of step ${request.id} came before every shard's gradients`);
+      }
       const grads: tf.NamedTensorMap = {};
-      for (const [j, position] of request.positions.entries()) {
-        const v = variables[position]!;
-        grads[v.name] = tf.tensor(new Float32Array(request.grads[j]!), v.shape);
+      for (const position of request.positions) {
+        const g = current.averaged[position];
+        if (g === null || g === undefined) {
+          throw new Error(
+            `the update of step ${request.id} names variable ${position}, which has no gradient`,
+          );
+        }
+        grads[variables[position]!.name] = g;
       }
-      try {
-        adam.learningRate = request.learningRate;
-        adam.applyGradients(grads);
-      } finally {
-        tf.dispose(Object.values(grads));
-      }
+      adam.learningRate = request.learningRate;
+      adam.applyGradients(grads);
     };
     /** Evaluate the request's batches, posting progress after each one, then the result. */
     const evaluate = (request: EvaluateRequest): void => {

@@ -18,15 +18,32 @@ export interface TensorMessage {
 }
 
 /**
- * One step: the shard, the options, and the current weights (in `weightNames()` order) unless
- * the worker keeps a replica of the optimizer (then its weights are already the current ones).
+ * One step: the shard, the options, and either the current weights (in `weightNames()` order)
+ * or, where the worker keeps a replica of the optimizer (its weights are then current), its
+ * shard's index and every shard's size: it keeps its gradients to average them with the other
+ * shards' ({@link ShardGradients}). A replica without a shard (a batch with fewer rows than
+ * threads) gets no `x`: it only averages the others' gradients, and does not answer.
  */
 export interface StepRequest {
   type: 'step';
   id: number;
   weights?: ArrayBuffer[];
-  x: TensorMessage;
-  options: ObjectiveOptions;
+  replica?: { shard: number; sizes: number[] };
+  /** The shard; absent (and not answered) where the batch has fewer shards than threads. */
+  x?: TensorMessage;
+  options?: ObjectiveOptions;
+}
+
+/**
+ * Another shard's gradients for step `id`, by position in `[...encoderVariables,
+ * ...decoderVariables]` (`null` where its loss does not reach the variable), sent to replicas
+ * as soon as they exist; a replica averages them with its own once it has every shard's.
+ */
+export interface ShardGradients {
+  type: 'shard-gradients';
+  id: number;
+  shard: number;
+  grads: (ArrayBuffer | null)[];
 }
 
 /**
@@ -43,16 +60,15 @@ export interface SyncRequest {
 }
 
 /**
- * Apply a step's averaged gradients with the worker's optimizer replica: `grads[j]` is the
- * gradient of variable `positions[j]` of `[...encoderVariables, ...decoderVariables]`, in the
- * order this thread's optimizer took them (its moments belong to positions in that order). Not
- * answered: a failure is reported in the reply to the next request.
+ * Apply step `id`'s averaged gradients with the worker's optimizer replica, in the order this
+ * thread's optimizer took them: variables `positions` of `[...encoderVariables,
+ * ...decoderVariables]` (its moments belong to positions in that order). Not answered: a failure
+ * is reported in the reply to the next request.
  */
 export interface ApplyRequest {
   type: 'apply';
   id: number;
   positions: number[];
-  grads: ArrayBuffer[];
   learningRate: number;
 }
 
