@@ -85,12 +85,15 @@ export function shardSizes(b: number, n: number): number[] {
  * - **weights** (no `optimizer` option): apply the returned gradients with any optimizer on this
  *   thread's model; the next call sends the weights to the workers first.
  * - **a replicated optimizer** (`optimizer` given): each worker keeps a replica of the model and of
- *   the optimizer, made equal to this thread's by {@link DataParallelGradients.sync} (at creation);
- *   {@link DataParallelGradients.applyGradients} sends the averaged gradients to the workers and
- *   steps this thread's optimizer, and every replica applies the same update with the same kernels
- *   to the same float32 values, so the replicas stay equal to this thread's model bit for bit
- *   (on a backend of the same kind) and a run is bit-identical to the weights mode's. A step's
- *   messages then carry the shard out and the gradients back and forth, not the weights.
+ *   the optimizer, made equal to this thread's by {@link DataParallelGradients.sync} (at creation).
+ *   Every shard's gradients go to every other thread as soon as they exist (this thread's while
+ *   the workers finish theirs; a worker's passed on by this thread), each thread averages them
+ *   with {@link weightedSum} in shard order, and {@link DataParallelGradients.applyGradients}
+ *   tells the replicas to apply their average as this thread's optimizer applies its own. The
+ *   same float32 values go through the same kernels everywhere, so the replicas stay equal to
+ *   this thread's model bit for bit (on backends of the same kind) and a run is bit-identical
+ *   to the weights mode's. No weights travel: a step sends the shards out and the gradients
+ *   between threads.
  *
  * Reference: the synchronous data parallelism of Dean et al. 2012, "Large Scale Distributed Deep
  * Networks" and Goyal et al. 2017, "Accurate, Large Minibatch SGD".
@@ -283,7 +286,7 @@ export class DataParallelGradients {
         const shard = i + 1;
         const replica = { shard, sizes };
         if (shard >= sizes.length) {
-          if (replicated) worker.postMessage({ type: 'step', id, replica } as StepRequest);
+          if (replicated) worker.postMessage({ type: 'step', id, replica } satisfies StepRequest);
           continue;
         }
         const request: StepRequest = {
