@@ -206,8 +206,7 @@ export class DataParallelGradients {
       );
     }
     if (this.disposed) throw new Error('DataParallelGradients was disposed');
-    const variables = [...this.model.encoderVariables, ...this.model.decoderVariables];
-    const positionOf = new Map(variables.map((v, i) => [v.name, i]));
+    const positionOf = new Map(modelVariables(this.model).map((v, i) => [v.name, i]));
     const given = Object.entries(grads).filter(([, g]) => g != null);
     const positions = given.map(([name]) => {
       const position = positionOf.get(name);
@@ -324,11 +323,9 @@ export class DataParallelGradients {
       const t2 = performance.now();
       if (replicated) {
         // This shard's gradients to every replica now, while the workers finish theirs.
-        const variables = [...this.model.encoderVariables, ...this.model.decoderVariables];
-        const own = variables.map((v) => {
-          const g = local.encoderGrads[v.name] ?? local.decoderGrads[v.name];
-          return g === undefined ? null : ownedBuffer(g);
-        });
+        const own = gradientsByPosition(local, modelVariables(this.model)).map((g) =>
+          g === null ? null : ownedBuffer(g),
+        );
         this.share(0, own, { transferLast: true });
       }
       const t3 = performance.now();
@@ -391,6 +388,25 @@ export function modelWeights(model: ParallelModel): tf.Tensor[] {
 }
 
 /**
+ * The model's trainable variables in the order gradients travel between threads: the encoder's,
+ * then the decoder's ("positions" in the messages, where variable names differ between threads).
+ */
+export function modelVariables(model: ParallelModel): tf.Variable[] {
+  return [...model.encoderVariables, ...model.decoderVariables];
+}
+
+/**
+ * Each variable's gradient in `g`, by position in `variables` (`null` where the loss does not
+ * reach the variable): the tensors themselves, not copies.
+ */
+export function gradientsByPosition(
+  g: ObjectiveGradients,
+  variables: tf.Variable[],
+): (tf.Tensor | null)[] {
+  return variables.map((v) => g.encoderGrads[v.name] ?? g.decoderGrads[v.name] ?? null);
+}
+
+/**
  * A tensor's values in an ArrayBuffer of their own, to transfer to another thread. wasm's
  * `dataSync` already copies out of its heap; other backends may hand out their own storage.
  */
@@ -422,15 +438,14 @@ function combine(
   sizes: number[],
 ): ObjectiveGradients {
   const weight = shardWeights(sizes);
-  const encoder = model.encoderVariables;
-  const decoder = model.decoderVariables;
-  const variables = [...encoder, ...decoder];
-  const isEncoder = new Set(encoder.map((v) => v.name));
+  const variables = modelVariables(model);
+  const owns = gradientsByPosition(local, variables);
+  const isEncoder = new Set(model.encoderVariables.map((v) => v.name));
   const result = tf.tidy(() => {
     const grads: tf.NamedTensorMap = {};
     for (const [position, v] of variables.entries()) {
-      const own = local.encoderGrads[v.name] ?? local.decoderGrads[v.name];
-      if (own === undefined) continue;
+      const own = owns[position]!;
+      if (own === null) continue;
       // The same sum, in the same order, as every replica of a replicated optimizer computes.
       const parts = remote.map((reply) => {
         const buffer = reply.grads[position];

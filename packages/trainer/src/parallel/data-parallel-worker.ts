@@ -9,7 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamWithClipping, selectBackend } from '@vaekit/backend';
 import { ImageVAE, TextVAE } from '@vaekit/layers';
 import { disposeObjectiveGradients, objectiveGradients } from '@vaekit/objectives';
-import { modelWeights, ownedBuffer } from './data-parallel-gradients';
+import {
+  gradientsByPosition,
+  modelVariables,
+  modelWeights,
+  ownedBuffer,
+} from './data-parallel-gradients';
 import { shardWeights, weightedSum } from './weighted-sum';
 import { evaluatePart } from '@vaekit/core';
 import type {
@@ -60,7 +65,7 @@ async function start(): Promise<void> {
         : new TextVAE(init.spec.config);
     const encoder = model.encoderVariables;
     const decoder = model.decoderVariables;
-    const variables = [...encoder, ...decoder];
+    const variables = modelVariables(model);
     const shapes = modelWeights(model).map((w) => w.shape);
     /** The optimizer replica (from the last `sync`), and a failed update not yet reported. */
     let optimizer: AdamWithClipping | undefined;
@@ -171,7 +176,7 @@ async function start(): Promise<void> {
         const x = tensorFrom(request.x);
         const g = objectiveGradients(model, x, request.options, { encoder, decoder });
         x.dispose();
-        const own = variables.map((v) => g.encoderGrads[v.name] ?? g.decoderGrads[v.name] ?? null);
+        const own = gradientsByPosition(g, variables);
         const grads = own.map((t) => (t === null ? null : ownedBuffer(t)));
         if (request.replica !== undefined) {
           // Keep this shard's gradients (out of `g`, which is disposed below) to average them.
