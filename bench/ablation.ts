@@ -19,8 +19,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const items = (process.env.ABLATION_ITEMS ?? 'mlp/elbo/b128,mlp/iwae50/b128,text/bn-vae/b32').split(
   ',',
 );
-const fixes = backend.WASM_KERNEL_FIXES;
-const steps = ['none', ...fixes.map((_, i) => fixes.slice(0, i + 1).join(','))];
+// The default fixes one at a time, then the opt-in fused multiply-add GEMM on top of them all.
+const fixes = backend.DEFAULT_WASM_KERNEL_FIXES;
+const steps = [
+  'none',
+  ...fixes.map((_, i) => fixes.slice(0, i + 1).join(',')),
+  ...(backend.relaxedSimdSupported() ? [[...fixes, 'fma-gemm'].join(',')] : []),
+];
 const dir = mkdtempSync(join(tmpdir(), 'vaekit-ablation-'));
 const rows: string[] = [];
 let previous: Record<string, number> | undefined;
@@ -52,7 +57,7 @@ for (const [i, setting] of steps.entries()) {
         : (r.vaekit[r.metric]! * r.vaekit['seconds']!) / r.vaekit['cpuSeconds']!,
     ]),
   );
-  const label = i === 0 ? 'no fixes' : `+ ${fixes[i - 1]}`;
+  const label = i === 0 ? 'no fixes' : `+ ${fixes[i - 1] ?? 'fma-gemm (opt-in)'}`;
   rows.push(
     `| ${label} | ${items
       .map((id) => {

@@ -2,15 +2,25 @@
  * The wasm matmul kernels, alone: vaekit's SIMD GEMM (`simd-gemm`) against the kernel it
  * replaces (XNNPACK, with explicit transposes for transposed operands), on the shapes of the MLP
  * VAE's training step (batch 128 and 512; K = 50 decoder rows), with new weights every call as in
- * training (XNNPACK re-packs them).
+ * training (XNNPACK re-packs them); and the same GEMM built with fused multiply-adds (`fma-gemm`,
+ * the `wasm-fma` backend) where the engine has WebAssembly relaxed SIMD.
  *
  *   node --conditions=@vaekit/source --import tsx bench/gemm.ts
  */
-import { backendInternal as backend, setUpBackend, type TF, tf } from './deps';
+import {
+  backendInternal as backend,
+  backend as backendRoot,
+  setUpBackend,
+  type TF,
+  tf,
+} from './deps';
 
 await setUpBackend('wasm');
 tf.env().set('PROD', true);
 const previous = (name: string) => backend.previousWasmGemmKernel(name)!;
+const fma = backendRoot.relaxedSimdSupported()
+  ? backend.fmaGemmKernel(tf.BatchMatMul, tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc)
+  : undefined;
 
 const REPEATS = 15;
 
@@ -50,33 +60,39 @@ const SHAPES: [string, number, number, number, boolean, boolean][] = [
       ] as const) {
         const [x, y] = [ta ? tf.transpose(a) : a, tb ? tf.transpose(b) : b];
         tf.matMul(x, y, ta, tb);
-        const theirs = previous(tf.BatchMatMul)({
-          inputs: { a: x, b: y },
-          attrs: { transposeA: ta, transposeB: tb },
-          backend: tf.backend(),
-        }) as TF.TensorInfo;
-        tf.engine().makeTensorFromTensorInfo(theirs);
+        for (const kernel of fma === undefined
+          ? [previous(tf.BatchMatMul)]
+          : [previous(tf.BatchMatMul), fma]) {
+          const theirs = kernel({
+            inputs: { a: x, b: y },
+            attrs: { transposeA: ta, transposeB: tb },
+            backend: tf.backend(),
+          }) as TF.TensorInfo;
+          tf.engine().makeTensorFromTensorInfo(theirs);
+        }
       }
     });
   }
   tf.dispose([a, b]);
 }
 console.log(
-  'product (m x k x n)                              tfjs (ms)  vaekit (ms)  speed-up  vaekit GFLOP/s',
+  'product (m x k x n)                              tfjs (ms)  vaekit (ms)  speed-up  vaekit GFLOP/s  FMA (ms)  FMA speed-up  FMA GFLOP/s',
 );
+if (fma === undefined) console.log('(no WebAssembly relaxed SIMD in this engine: no FMA columns)');
 for (const [label, m, k, n, ta, tb] of SHAPES) {
   const a = tf.randomNormal(ta ? [k, m] : [m, k]);
   const b = tf.randomNormal(tb ? [n, k] : [k, n]);
   // A new right operand each call (a tensor the kernel has not seen), as a training step's weights.
-  const copies = Array.from({ length: 2 * (REPEATS + 1) }, () => tf.add(b, 0));
+  const copies = Array.from({ length: 3 * (REPEATS + 1) }, () => tf.add(b, 0));
   let next = 0;
-  const run = (kernel: 'ours' | 'theirs') => () => {
+  const run = (kernel: 'ours' | 'theirs' | 'fma') => () => {
     const fresh = copies[next++]!;
+    const direct = kernel === 'fma' ? fma! : previous(tf.BatchMatMul);
     const out =
       kernel === 'ours'
         ? tf.matMul(a, fresh, ta, tb)
         : tf.engine().makeTensorFromTensorInfo(
-            previous(tf.BatchMatMul)({
+            direct({
               inputs: { a, b: fresh },
               attrs: { transposeA: ta, transposeB: tb },
               backend: tf.backend(),
@@ -87,8 +103,13 @@ for (const [label, m, k, n, ta, tb] of SHAPES) {
   };
   const theirs = median(run('theirs'));
   const ours = median(run('ours'));
+  const fused = fma === undefined ? undefined : median(run('fma'));
+  const gflops = (ms: number) => ((2 * m * k * n) / ms / 1e6).toFixed(1);
   console.log(
-    `${`${label} ${m}x${k}x${n}`.padEnd(50)} ${theirs.toFixed(2).padStart(8)} ${ours.toFixed(2).padStart(11)} ${(theirs / ours).toFixed(2).padStart(8)}x ${((2 * m * k * n) / ours / 1e6).toFixed(1).padStart(10)}`,
+    `${`${label} ${m}x${k}x${n}`.padEnd(50)} ${theirs.toFixed(2).padStart(8)} ${ours.toFixed(2).padStart(11)} ${(theirs / ours).toFixed(2).padStart(8)}x ${gflops(ours).padStart(10)}` +
+      (fused === undefined
+        ? ''
+        : ` ${fused.toFixed(2).padStart(13)} ${(ours / fused).toFixed(2).padStart(12)}x ${gflops(fused).padStart(12)}`),
   );
   tf.dispose([a, b, ...copies]);
 }

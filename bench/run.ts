@@ -283,7 +283,7 @@ for (const [group, items] of Object.entries(groups)) {
     if (
       (item.kind === 'mlp' || item.kind === 'text') &&
       workers >= 2 &&
-      ['wasm', 'cpu'].includes(selection.choice)
+      ['wasm', 'wasm-fma', 'cpu'].includes(selection.choice)
     ) {
       const parallel =
         item.kind === 'mlp'

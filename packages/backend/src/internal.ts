@@ -29,6 +29,12 @@ export {
   originalWasmExpKernel,
   registerWasmExpFix,
 } from './wasm-exp';
+export {
+  disableWasmFmaGemm,
+  fmaGemmKernel,
+  isWasmFmaGemmRegistered,
+  registerWasmFmaGemm,
+} from './wasm-fma-gemm';
 export { isWasmIdentityFixRegistered, registerWasmIdentityFix } from './wasm-identity';
 export { isWasmMatMulFixRegistered, registerWasmMatMulFix } from './wasm-matmul';
 export { isWasmSliceFixRegistered, registerWasmSliceFix } from './wasm-slice';

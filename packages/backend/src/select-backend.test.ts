@@ -5,7 +5,7 @@ import { selectBackend } from './select-backend';
 describe('selectBackend', () => {
   it('rejects an unknown name, listing the valid choices', async () => {
     await expect(selectBackend('tpu')).rejects.toThrow(
-      "Unknown backend 'tpu'. Valid choices: auto, node-gpu, node, wasm, webgpu, webgl, cpu.",
+      "Unknown backend 'tpu'. Valid choices: auto, node-gpu, node, wasm, wasm-fma, webgpu, webgl, cpu.",
     );
   });
 

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type KernelArgs, type KernelFunc, WasmKernelReplacement } from './wasm-kernel-replacement';
-import { type WasmBackendInternals, wasmKernels } from './wasm-kernels';
+import {
+  type FmaGemmExports,
+  type WasmBackendInternals,
+  type WasmKernels,
+  wasmKernels,
+} from './wasm-kernels';
 
 const replacement = new WasmKernelReplacement('simd-gemm', {
   [tf.BatchMatMul]: (previous) => gemmKernel(previous, false),
@@ -53,10 +58,19 @@ export function previousWasmGemmKernel(kernelName: string): KernelFunc | undefin
   return replacement.previousKernel(kernelName);
 }
 
-function gemmKernel(previous: KernelFunc, fused: boolean): (args: KernelArgs) => unknown {
+/**
+ * A `BatchMatMul` (or, `fused`, `_FusedMatMul`) kernel that computes the products it handles with
+ * `vk_matmul` of the build `kernelsFor` gives for the backend, and hands the rest (and everything,
+ * where that build cannot run) to `previous`.
+ */
+export function gemmKernel(
+  previous: KernelFunc,
+  fused: boolean,
+  kernelsFor: (backend: unknown) => WasmKernels<FmaGemmExports> | undefined = wasmKernels,
+): (args: KernelArgs) => unknown {
   return (args: KernelArgs) => {
     const product = planProduct(args, fused);
-    const kernels = product === undefined ? undefined : wasmKernels(args.backend);
+    const kernels = product === undefined ? undefined : kernelsFor(args.backend);
     if (product === undefined || kernels === undefined) return previous(args);
     const backend = args.backend as WasmBackendInternals;
     const { a, b, bias, m, k, n, batch, batchA, batchB, lo, hi, clamp } = product;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_WASM_KERNEL_FIXES,
   WASM_KERNEL_FIXES,
   registerWasmKernelFixes,
   registeredWasmKernelFixes,
@@ -7,8 +8,9 @@ import {
 import { onWasm } from './test-support/bits';
 
 describe('registerWasmKernelFixes', () => {
-  it.runIf(onWasm)('selectBackend registers every fix on wasm', () => {
-    expect(registeredWasmKernelFixes()).toEqual(WASM_KERNEL_FIXES);
+  it.runIf(onWasm)('selectBackend registers every default fix on wasm, and not fma-gemm', () => {
+    expect(registeredWasmKernelFixes()).toEqual(DEFAULT_WASM_KERNEL_FIXES);
+    expect(DEFAULT_WASM_KERNEL_FIXES).toEqual(WASM_KERNEL_FIXES.filter((f) => f !== 'fma-gemm'));
   });
 
   it('registering again replaces nothing', () => {

@@ -1,6 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackend } from './wasm-kernel-replacement';
-import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from './wasm-kernels-binary';
+import { relaxedSimdSupported } from './relaxed-simd';
+import {
+  WASM_FMA_GEMM_BASE64,
+  WASM_FMA_GEMM_SHARED_BASE64,
+  WASM_KERNELS_BASE64,
+  WASM_KERNELS_SHARED_BASE64,
+} from './wasm-kernels-binary';
 
 /** The further parts of `BackendWasm` that vaekit's WebAssembly kernels use: heap and memory. */
 export interface WasmBackendInternals extends WasmBackend {
@@ -78,36 +84,56 @@ export interface KernelExports {
   ): void;
 }
 
+/** What the fused multiply-add build of wasm/kernels.c exports (the matmul only). */
+export type FmaGemmExports = Pick<KernelExports, 'vk_matmul' | 'vk_matmul_scratch_floats'>;
+
+/**
+ * The builds of wasm/kernels.c: `exact` (every kernel, float32 multiply then add as tfjs's) and
+ * `fma` (the matmul only, with fused multiply-adds; needs WebAssembly relaxed SIMD).
+ */
+export type KernelBuild = 'exact' | 'fma';
+
 /**
  * vaekit's WebAssembly kernels (wasm/kernels.c), instantiated on one tfjs wasm backend's own
  * memory: they read and write tensors where tfjs keeps them, by heap offset.
  */
-export interface WasmKernels {
-  readonly exports: KernelExports;
+export interface WasmKernels<E = KernelExports> {
+  readonly exports: E;
   /** A tensor's byte offset in the heap. */
   offset(t: tf.TensorInfo): number;
   /** A scratch area of at least `bytes` bytes in the heap (reused; valid until the next call). */
   scratch(bytes: number): number;
 }
 
-/** The compiled modules, for an unshared and for a shared memory (`null`: cannot compile). */
-const compiled = new Map<boolean, WebAssembly.Module | null>();
-const instances = new WeakMap<object, WasmKernels | null>();
+/** The compiled modules, per build and memory kind (`null`: cannot compile). */
+const compiled = new Map<string, WebAssembly.Module | null>();
+const instances = new Map<KernelBuild, WeakMap<object, WasmKernels<unknown> | null>>();
 
-function compile(shared: boolean): WebAssembly.Module | null {
-  const cached = compiled.get(shared);
+function compile(build: KernelBuild, shared: boolean): WebAssembly.Module | null {
+  const key = `${build}:${shared}`;
+  const cached = compiled.get(key);
   if (cached !== undefined) return cached;
-  let module: WebAssembly.Module | null;
-  try {
-    const binary = atob(shared ? WASM_KERNELS_SHARED_BASE64 : WASM_KERNELS_BASE64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    module = new WebAssembly.Module(bytes);
-  } catch {
-    // No WebAssembly SIMD (or threads), or synchronous compilation refused: not used.
-    module = null;
+  let module: WebAssembly.Module | null = null;
+  if (build === 'exact' || relaxedSimdSupported()) {
+    try {
+      const base64 =
+        build === 'exact'
+          ? shared
+            ? WASM_KERNELS_SHARED_BASE64
+            : WASM_KERNELS_BASE64
+          : shared
+            ? WASM_FMA_GEMM_SHARED_BASE64
+            : WASM_FMA_GEMM_BASE64;
+      const binary = atob(base64);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      module = new WebAssembly.Module(bytes);
+    } catch {
+      // No WebAssembly SIMD (or threads), or synchronous compilation refused: not used.
+      module = null;
+    }
   }
-  compiled.set(shared, module);
+  compiled.set(key, module);
   return module;
 }
 
@@ -119,9 +145,12 @@ export function isSharedMemory(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
 
-/** The kernels' module instantiated on `memory`, or `undefined` where that cannot be done. */
-function instantiate(memory: WebAssembly.Memory): WebAssembly.Instance | undefined {
-  const module = compile(isSharedMemory(memory));
+/** The build's module instantiated on `memory`, or `undefined` where that cannot be done. */
+function instantiate(
+  build: KernelBuild,
+  memory: WebAssembly.Memory,
+): WebAssembly.Instance | undefined {
+  const module = compile(build, isSharedMemory(memory));
   if (module === null) return undefined;
   try {
     return new WebAssembly.Instance(module, { env: { memory } });
@@ -137,19 +166,36 @@ function instantiate(memory: WebAssembly.Memory): WebAssembly.Instance | undefin
  * its memory, this engine has no WebAssembly SIMD, or the module cannot import the memory).
  */
 export function wasmKernels(backend: unknown): WasmKernels | undefined {
+  return kernelsOf<KernelExports>('exact', backend);
+}
+
+/**
+ * The fused multiply-add GEMM for this wasm backend instance, or `undefined` where it cannot run
+ * (as {@link wasmKernels}, or this engine has no WebAssembly relaxed SIMD).
+ */
+export function wasmFmaGemm(backend: unknown): WasmKernels<FmaGemmExports> | undefined {
+  return kernelsOf<FmaGemmExports>('fma', backend);
+}
+
+function kernelsOf<E>(build: KernelBuild, backend: unknown): WasmKernels<E> | undefined {
   const wasmBackend = backend as WasmBackendInternals;
-  const cached = instances.get(wasmBackend);
+  let perBackend = instances.get(build);
+  if (perBackend === undefined) {
+    perBackend = new WeakMap();
+    instances.set(build, perBackend);
+  }
+  const cached = perBackend.get(wasmBackend) as WasmKernels<E> | null | undefined;
   if (cached !== undefined) return cached ?? undefined;
   const memory = wasmBackend.wasm?.asm?.memory ?? wasmBackend.wasm?.wasmMemory;
-  const instance = memory instanceof WebAssembly.Memory ? instantiate(memory) : undefined;
+  const instance = memory instanceof WebAssembly.Memory ? instantiate(build, memory) : undefined;
   if (instance === undefined) {
-    instances.set(wasmBackend, null);
+    perBackend.set(wasmBackend, null);
     return undefined;
   }
   let scratchPointer = 0;
   let scratchBytes = 0;
-  const kernels: WasmKernels = {
-    exports: instance.exports as unknown as KernelExports,
+  const kernels: WasmKernels<E> = {
+    exports: instance.exports as unknown as E,
     offset(t) {
       const data = wasmBackend.dataIdMap.get(t.dataId);
       if (data === undefined) throw new Error('tensor is not on this wasm backend');
@@ -168,6 +214,6 @@ export function wasmKernels(backend: unknown): WasmKernels | undefined {
       return scratchPointer;
     },
   };
-  instances.set(wasmBackend, kernels);
+  perBackend.set(wasmBackend, kernels);
   return kernels;
 }

@@ -3,12 +3,16 @@
  * Compile wasm/kernels.c into src/wasm-kernels-binary.ts (the module, base64, and the SHA-256 of
  * the source it was built from; a test checks that the two agree).
  *
- *   node packages/backend/wasm/build.mjs        (needs clang and lld: apt-get install clang lld)
+ *   node packages/backend/wasm/build.mjs
+ *
+ * Needs clang 16 or newer with lld (relaxed SIMD; Debian 12: apt-get install clang-19 lld-19
+ * llvm-19); CLANG names the compiler, else the newest clang-NN on the PATH is used.
  *
  * The module imports its memory (the tfjs wasm backend's), has no data segments and uses no
  * shadow stack: the build fails if the compiler emits either.
  */
 import { execFileSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,14 +41,38 @@ const exports = [
  * declare as shared to import: otherwise instantiation fails). The kernels themselves stay
  * single-threaded; only the memory import differs.
  */
+const SHARED = ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'];
+/**
+ * The fused multiply-add GEMM (backend `wasm-fma`): the same source with VK_FMA and relaxed SIMD,
+ * only the matmul exported.
+ */
+const FMA = ['-mrelaxed-simd', '-DVK_FMA'];
+const FMA_EXPORTS = ['vk_matmul', 'vk_matmul_scratch_floats'];
 const VARIANTS = [
-  { name: 'WASM_KERNELS_BASE64', what: 'for an unshared memory', flags: [] },
+  { name: 'WASM_KERNELS_BASE64', what: 'for an unshared memory', flags: [], exports },
   {
     name: 'WASM_KERNELS_SHARED_BASE64',
     what: "for a shared memory (tfjs's threaded build)",
-    flags: ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'],
+    flags: SHARED,
+    exports,
+  },
+  {
+    name: 'WASM_FMA_GEMM_BASE64',
+    what: 'with fused multiply-adds (relaxed SIMD), for an unshared memory',
+    flags: FMA,
+    exports: FMA_EXPORTS,
+  },
+  {
+    name: 'WASM_FMA_GEMM_SHARED_BASE64',
+    what: 'with fused multiply-adds (relaxed SIMD), for a shared memory',
+    flags: [...FMA, ...SHARED],
+    exports: FMA_EXPORTS,
   },
 ];
+
+// Node 20's V8 has relaxed SIMD behind this flag (on by default from V8 11.4: Node 22, Chrome 114).
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const clang = process.env.CLANG ?? newest('clang');
 
 const dir = mkdtempSync(join(tmpdir(), 'vaekit-wasm-'));
 try {
@@ -56,7 +84,7 @@ try {
   for (const variant of VARIANTS) {
     const out = join(dir, `${variant.name}.wasm`);
     execFileSync(
-      process.env.CLANG ?? 'clang',
+      clang,
       [
         '--target=wasm32',
         '-O3',
@@ -71,7 +99,7 @@ try {
         '-Wl,--import-memory',
         ...variant.flags.filter((f) => f.startsWith('-Wl,')),
         '-Wl,--strip-all',
-        ...exports.map((name) => `-Wl,--export=${name}`),
+        ...variant.exports.map((name) => `-Wl,--export=${name}`),
         '-o',
         out,
         source,
@@ -92,7 +120,7 @@ try {
     console.log(`${variant.name}: ${bytes.length} bytes`);
   }
   writeFileSync(target, text);
-  console.log(`wrote ${target}, exports ${exports.join(', ')}`);
+  console.log(`wrote ${target} with ${clang}, exports ${exports.join(', ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -116,18 +144,26 @@ function hasSection(bytes, id) {
   return false;
 }
 
+/** The newest of `tool-NN` (NN from 30 down to 14) on the PATH, else `tool` itself. */
+function newest(tool) {
+  for (let version = 30; version >= 14; version--) {
+    if (runs(`${tool}-${version}`)) return `${tool}-${version}`;
+  }
+  return tool;
+}
+
+function runs(tool) {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function usesGlobals(file) {
-  const objdump = ['llvm-objdump', 'llvm-objdump-14', 'llvm-objdump-15', 'llvm-objdump-16'].find(
-    (tool) => {
-      try {
-        execFileSync(tool, ['--version'], { stdio: 'ignore' });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-  );
-  if (objdump === undefined)
-    throw new Error('llvm-objdump is needed to check the module (apt-get install llvm)');
+  const objdump = newest('llvm-objdump');
+  if (!runs(objdump))
+    throw new Error('llvm-objdump is needed to check the module (apt-get install llvm-19)');
   return /global\.(get|set)/.test(execFileSync(objdump, ['-d', file], { encoding: 'utf8' }));
 }

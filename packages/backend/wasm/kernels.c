@@ -117,6 +117,21 @@ static inline void store_row(float* c, v128_t lo4, v128_t hi4, u32 nr) {
   }
 }
 
+/*
+ * acc + a * b for the GEMM's inner loop. Built plain (the default): float32 multiply, then float32
+ * add, two roundings, as XNNPACK (bit-identical to tfjs's kernel). Built with VK_FMA and relaxed
+ * SIMD (-mrelaxed-simd): f32x4.relaxed_madd, which the engine compiles to a fused multiply-add
+ * (one rounding) where the CPU has one, else to the same multiply then add. Either way each
+ * output is acc = bias, acc = acc + a_k b_k for k = 0..K-1 in this order, so the FMA build's
+ * error is within the same dot-product bound, |c - c_exact| <= gamma_K (|bias| + sum |a_k b_k|),
+ * gamma_K = K u / (1 - K u), u = 2^-24 (Higham, Accuracy and Stability, 2002, section 3.1).
+ */
+#ifdef VK_FMA
+#define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
+#else
+#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#endif
+
 static inline v128_t clamp(v128_t v, v128_t lo, v128_t hi) {
   return wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, v));
 }
@@ -126,7 +141,7 @@ static inline v128_t clamp(v128_t v, v128_t lo, v128_t hi) {
  * or N x K when trans_b), C is M x N, bias (optional, 0 for none) has N values. Each output is
  * summed in the order of XNNPACK's f32 GEMM that tfjs uses: acc = bias; acc = acc + a_k * b_k
  * for k = 0, 1, ..., K-1, float32 multiply then float32 add (no fused multiply-add), so results are
- * bit-identical to it. do_clamp: clamp to [lo, hi] (relu, relu6). scratch: room for
+ * bit-identical to it; the VK_FMA build fuses each multiply-add (see MADD). do_clamp: clamp to [lo, hi] (relu, relu6). scratch: room for
  * vk_matmul_scratch_floats(M, K, N) floats.
  */
 void vk_matmul(const float* a, const float* b, const float* bias, float* c, float* scratch,
@@ -166,14 +181,14 @@ void vk_matmul(const float* a, const float* b, const float* bias, float* c, floa
           const v128_t va2 = wasm_v128_load32_splat(ap + 2);
           const v128_t va3 = wasm_v128_load32_splat(ap + 3);
           ap += MR;
-          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(va0, w0));
-          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(va0, w1));
-          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(va1, w0));
-          c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(va1, w1));
-          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(va2, w0));
-          c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(va2, w1));
-          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(va3, w0));
-          c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(va3, w1));
+          c00 = MADD(c00, va0, w0);
+          c01 = MADD(c01, va0, w1);
+          c10 = MADD(c10, va1, w0);
+          c11 = MADD(c11, va1, w1);
+          c20 = MADD(c20, va2, w0);
+          c21 = MADD(c21, va2, w1);
+          c30 = MADD(c30, va3, w0);
+          c31 = MADD(c31, va3, w1);
         }
         if (do_clamp) {
           c00 = clamp(c00, vlo, vhi); c01 = clamp(c01, vlo, vhi);
@@ -203,6 +218,7 @@ void vk_matmul(const float* a, const float* b, const float* bias, float* c, floa
  * The scalars are float32 values as tfjs makes them: b1 = beta1, c1 = 1 - beta1, b2 = beta2,
  * c2 = 1 - beta2, d1 = 1 - beta1^t, d2 = 1 - beta2^t, eps, nlr = -lr, scale = the clipping scale
  * (used when scale_g). Outputs go to x_out, m_out, v_out (which may not alias the inputs).
+
  */
 void vk_adam(const float* x, const float* g, const float* m, const float* v, float* x_out,
              float* m_out, float* v_out, u32 n, float b1, float c1, float b2, float c2, float d1,

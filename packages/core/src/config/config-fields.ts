@@ -509,7 +509,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     type: 'choice',
     group: 'run',
     choices: () => BACKEND_CHOICES,
-    help: 'tfjs backend',
+    help: 'tfjs backend (wasm-fma: wasm with fused multiply-add matmuls, faster, not bit-identical)',
     default: 'auto',
   }),
   field({

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdamWithClipping } from '@vaekit/backend';
+import { type AdamWithClipping, activeBackendChoice } from '@vaekit/backend';
 import { ImageVAE, type ImageVAEConfig, TextVAE, type TextVAEConfig } from '@vaekit/layers';
 import {
   type ObjectiveGradients,
@@ -138,8 +138,7 @@ export class DataParallelGradients {
       throw new Error(`threads must be a positive integer, got ${threads}`);
     }
     const spec = modelSpec(model);
-    const active = tf.getBackend();
-    const backend = options.backend ?? (active === 'tensorflow' ? 'node' : active);
+    const backend = options.backend ?? activeBackendChoice();
     const workers = await Promise.all(
       Array.from({ length: threads - 1 }, (_, i) => startWorker({ spec, backend, index: i + 1 })),
     );

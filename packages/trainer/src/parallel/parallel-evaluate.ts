@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
+import { activeBackendChoice } from '@vaekit/backend';
 import {
   type DataSplit,
   type EvaluateOptions,
@@ -57,8 +58,7 @@ export async function evaluateParallel(
   const used = evaluationThreads(total, options.batchSize, threads);
   if (used === 1) return evaluate(model, split, kind, options);
   const perThread = shardSizes(Math.ceil(total / options.batchSize), used);
-  const active = tf.getBackend();
-  const backend = active === 'tensorflow' ? 'node' : active;
+  const backend = activeBackendChoice();
   const spec = modelSpec(model);
   const workers = await Promise.all(
     perThread.map((_, i) => startWorker({ spec, backend, index: i + 1 })),
