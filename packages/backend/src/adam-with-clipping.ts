@@ -28,7 +28,9 @@ const ACC_BETA2 = 'adam/accBeta2';
  * variable name to gradient (or a `{ name, tensor }` list), or the inherited `minimize(f)`;
  * `model.compile({ optimizer })` in tfjs-layers. Each variable's update is {@link adamStep}:
  * bit-identical to `tf.train.adam(learningRate, beta1, beta2, epsilon)` applied to the clipped
- * gradients, and one fused kernel per variable on wasm. The global norm of each step's gradients
+ * gradients (but for moment estimates that would be subnormal, stored as zero: 10x faster Adam
+ * steps on x86 once they appear, the weights unchanged but for weights below ~1e-26; see
+ * {@link adamStep}), and one fused kernel per variable on wasm. The global norm of each step's gradients
  * (before clipping) is {@link AdamWithClipping.lastGradNorm}; the learning rate may be changed
  * between steps (decay on plateau).
  *
