@@ -233,16 +233,18 @@ await check('start-up: a backend is chosen by timing and shown, its text its nam
     label: el.getAttribute('aria-label'),
   }));
   report.backend = info;
-  assert(
-    ['webgpu', 'wasm', 'webgl', 'cpu'].includes(info.choice),
-    `unexpected backend ${info.choice}`,
-  );
+  const candidates = ['webgpu', 'wasm', 'wasm-fma', 'webgl', 'cpu'];
+  assert(candidates.includes(info.choice), `unexpected backend ${info.choice}`);
   // Every candidate is listed, WebGPU too: timed, or with the reason it could not run (this
   // Chromium offers no WebGPU adapter without --enable-unsafe-webgpu).
   assert(
-    ['webgpu', 'wasm', 'webgl', 'cpu'].every((b) => info.timings.some((t) => t.backend === b)),
+    candidates.every((b) => info.timings.some((t) => t.backend === b)),
     `timings: ${JSON.stringify(info.timings)}`,
   );
+  // Chromium 114+ has WebAssembly relaxed SIMD: the fused multiply-add GEMM runs, and its step
+  // agreed with wasm's (else its timing would be replaced by the reason).
+  const fma = info.timings.find((t) => t.backend === 'wasm-fma');
+  assert(fma.ms !== undefined, `wasm-fma did not run: ${fma.error}`);
   const measured = info.timings.filter((t) => t.ms !== undefined);
   assert(
     measured.length >= 2,

@@ -10,7 +10,6 @@ import {
 /** A candidate whose warm-up step takes longer than this is not timed further. */
 const WARMUP_LIMIT_MS = 4000;
 
-let wasmInitialised = false;
 /** The WebGPU adapter's vendor and architecture, once WebGPU has been activated. */
 let webgpuAdapter: string | undefined;
 
@@ -33,21 +32,19 @@ async function requireWebGPU(): Promise<void> {
 }
 
 /**
- * Activate a backend. wasm and cpu go through `@vaekit/backend`'s `selectBackend` (gradients,
- * wasm kernels). WebGL and WebGPU are imported here, because `selectBackend` loads them with a
- * bundler-ignored bare `import()` that a browser cannot resolve.
+ * Activate a backend. wasm, wasm-fma and cpu go through `@vaekit/backend`'s `selectBackend`
+ * (gradients, wasm kernels; wasm and wasm-fma share one wasm backend, `selectBackend` switches its
+ * fused multiply-add GEMM on or off). WebGL and WebGPU are imported here, because
+ * `selectBackend` loads them with a bundler-ignored bare `import()` that a browser cannot resolve.
  */
 async function activate(
   name: BrowserBackend,
   wasmPaths: Record<string, string>,
   wasmKernelFixes?: string[],
 ): Promise<void> {
-  if (name === 'wasm') {
-    if (!wasmInitialised) {
-      await selectBackend('wasm', { wasmPaths, ...(wasmKernelFixes ? { wasmKernelFixes } : {}) });
-      wasmInitialised = true;
-      return;
-    }
+  if (name === 'wasm' || name === 'wasm-fma') {
+    await selectBackend(name, { wasmPaths, ...(wasmKernelFixes ? { wasmKernelFixes } : {}) });
+    return;
   } else if (name === 'cpu') {
     await selectBackend('cpu');
     return;
@@ -153,13 +150,14 @@ function refuseWrongResults(
 }
 
 function describe(name: BrowserBackend): string {
-  if (name === 'wasm') {
+  if (name === 'wasm' || name === 'wasm-fma') {
     const features = [
       tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD',
       tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'threads' : 'one thread',
       `${registeredWasmKernelFixes().length} vaekit kernels`,
+      ...(name === 'wasm-fma' ? ['fused multiply-add matmuls'] : []),
     ];
-    return `wasm (${features.join(', ')})`;
+    return `${name} (${features.join(', ')})`;
   }
   if (name === 'webgl') {
     try {
@@ -178,7 +176,8 @@ function describe(name: BrowserBackend): string {
 
 /**
  * Choose and activate a backend. `auto` times one small training step on each candidate (WebGPU
- * where the browser offers it, wasm, WebGL, cpu) and keeps the fastest: in a headless browser the
+ * where the browser offers it, wasm, wasm-fma where it has relaxed SIMD, WebGL, cpu) and keeps
+ * the fastest: in a headless browser the
  * GPU backends are often emulated in software (SwiftShader) and far slower than wasm, while on a
  * real GPU they can win. A candidate that cannot run is listed with the reason.
  */

@@ -17,7 +17,7 @@ import {
  * The browser's TensorFlow.js backends, in the order `auto` times them: WebGPU where the browser
  * offers it, wasm (with vaekit's kernels), WebGL, plain JavaScript.
  */
-export const BROWSER_BACKENDS = ['webgpu', 'wasm', 'webgl', 'cpu'] as const;
+export const BROWSER_BACKENDS = ['webgpu', 'wasm', 'wasm-fma', 'webgl', 'cpu'] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 export type BackendRequest = 'auto' | BrowserBackend;
 
