@@ -12,8 +12,8 @@
  * Environment: FMA_ITEMS (default mlp/elbo/b32,mlp/elbo/b128,mlp/elbo/b512,mlp/iwae5/b128,
  * mlp/iwae50/b128,text/b32), ROUNDS, STEPS_SECONDS.
  */
-import { backend, backendInternal, layers, setUpBackend, tf } from './deps';
-import { mlpVAE, mnistTest, trainerStep } from './vaekit-items';
+import { backend, backendInternal, setUpBackend, tf } from './deps';
+import { mlpVAE, textVAE, mnistTest, trainerStep } from './vaekit-items';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.STEPS_SECONDS ?? 2);
@@ -49,17 +49,7 @@ for (const id of ITEMS) {
   const batch = Number((kind === 'text' ? what : batchArg)!.slice(1));
   const objective = what.startsWith('iwae') ? 'iwae' : 'elbo';
   const k = objective === 'iwae' ? Number(what.slice(4)) : 1;
-  const model =
-    kind === 'text'
-      ? new layers.TextVAE({
-          vocabSize: 5000,
-          embeddingDim: 256,
-          hiddenUnits: 256,
-          head: { family: 'bn', latentDim: 32, gamma: 0.6 },
-          wordDropout: 0.3,
-          seed: 1,
-        })
-      : mlpVAE(1);
+  const model = kind === 'text' ? textVAE() : mlpVAE(1);
   const optimizer = new backend.AdamWithClipping(1e-3, 5);
   // Every batch of the MNIST test set in turn (one batch over and over, the model fits it within
   // a few hundred steps and its steps slow down up to 3x, with values running into subnormals).

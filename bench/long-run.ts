@@ -11,8 +11,8 @@
  * Defaults: mlp, 8 blocks of 250 steps. Environment: BENCH_BACKEND (default wasm). The PyTorch
  * peer's run: `python3 bench/long_run_torch.py [flush]` (`flush`: `torch.set_flush_denormal`).
  */
-import { backend, layers, setUpBackend, type TF, tf } from './deps';
-import { mlpVAE, mnistTest, trainerStep } from './vaekit-items';
+import { backend, setUpBackend, type TF, tf } from './deps';
+import { mlpVAE, textVAE, mnistTest, trainerStep } from './vaekit-items';
 
 tf.env().set('PROD', true);
 const selection = await setUpBackend(process.env.BENCH_BACKEND ?? 'wasm');
@@ -20,17 +20,7 @@ const [kind = 'mlp', blocksArg = '8', stepsArg = '250'] = process.argv.slice(2);
 const blocks = Number(blocksArg);
 const perBlock = Number(stepsArg);
 const batch = 32;
-const model =
-  kind === 'text'
-    ? new layers.TextVAE({
-        vocabSize: 5000,
-        embeddingDim: 256,
-        hiddenUnits: 256,
-        head: { family: 'bn', latentDim: 32, gamma: 0.6 },
-        wordDropout: 0.3,
-        seed: 1,
-      })
-    : mlpVAE(1);
+const model = kind === 'text' ? textVAE() : mlpVAE(1);
 const optimizer = new backend.AdamWithClipping(1e-3, 5);
 let xs: TF.Tensor[];
 if (kind === 'text') {

@@ -7,25 +7,14 @@
  * (default 3 profiled steps after 3 s of warm-up steps), PROFILE_TOP (default 25 kernels).
  */
 import { backend, setUpBackend, tf } from './deps';
-import { mlpVAE, trainerStep } from './vaekit-items';
-import { layers } from './deps';
+import { mlpVAE, textVAE, trainerStep } from './vaekit-items';
 
 const [kind = 'mlp', batchArg = '128', objective = 'elbo', kArg = '1'] = process.argv.slice(2);
 const batch = Number(batchArg);
 const k = Number(kArg);
 tf.env().set('PROD', true);
 const selection = await setUpBackend(process.env.BENCH_BACKEND ?? 'auto');
-const model =
-  kind === 'text'
-    ? new layers.TextVAE({
-        vocabSize: 5000,
-        embeddingDim: 256,
-        hiddenUnits: 256,
-        head: { family: 'bn', latentDim: 32, gamma: 0.6 },
-        wordDropout: 0.3,
-        seed: 1,
-      })
-    : mlpVAE(1);
+const model = kind === 'text' ? textVAE() : mlpVAE(1);
 const optimizer = new backend.AdamWithClipping(1e-3, 5);
 const x =
   kind === 'text'

@@ -57,6 +57,23 @@ export function mlpVAE(seed = 1): InstanceType<typeof layers.ImageVAE> {
   });
 }
 
+/**
+ * The benchmark's text VAE: embedding 256, LSTM encoder and decoder 256, BN-VAE head (gamma 0.6,
+ * latent 32), vocabulary 5000, word dropout 0.3 (the suite's sizes by default).
+ */
+export function textVAE(
+  sizes: { vocab?: number; embedding?: number; hidden?: number; latent?: number } = {},
+): InstanceType<typeof layers.TextVAE> {
+  return new layers.TextVAE({
+    vocabSize: sizes.vocab ?? 5000,
+    embeddingDim: sizes.embedding ?? 256,
+    hiddenUnits: sizes.hidden ?? 256,
+    head: { family: 'bn', latentDim: sizes.latent ?? 32, gamma: 0.6 },
+    wordDropout: 0.3,
+    seed: 1,
+  });
+}
+
 export interface MLPItem {
   batch: number;
   objective: 'elbo' | 'iwae';
@@ -164,14 +181,7 @@ export async function textTraining(
   item: TextItem,
   threads = 1,
 ): Promise<{ tokensPerSec: number; steps: number; seconds: number; cpuSeconds: number }> {
-  const model = new layers.TextVAE({
-    vocabSize: item.vocab,
-    embeddingDim: item.embedding,
-    hiddenUnits: item.hidden,
-    head: { family: 'bn', latentDim: item.latent, gamma: 0.6 },
-    wordDropout: 0.3,
-    seed: 1,
-  });
+  const model = textVAE(item);
   const optimizer = new backend.AdamWithClipping(1e-3, 5);
   const parallel =
     threads >= 2

@@ -9,7 +9,8 @@ import { activeBackendChoice, selectBackend } from './select-backend';
 import { previousWasmGemmKernel } from './wasm-gemm';
 import { fmaGemmKernel, isWasmFmaGemmRegistered } from './wasm-fma-gemm';
 import { registeredWasmKernelFixes } from './wasm-kernel-fixes';
-import { onWasm, runKernel, seededTensor, tensorBytes } from './test-support/bits';
+import { onWasm, runKernel, tensorBytes } from './test-support/bits';
+import { GEMM_SHAPES, gemmOperand } from './test-support/gemm-operands';
 
 const runs = onWasm && relaxedSimdSupported();
 
@@ -18,10 +19,6 @@ const cpuHasFma =
   arch() === 'arm64' ||
   (existsSync('/proc/cpuinfo') &&
     /^flags\s*:.*\bfma\b/m.test(readFileSync('/proc/cpuinfo', 'utf8')));
-
-function randomTensor(shape: number[], seed: number): tf.Tensor {
-  return seededTensor(shape, seed, { float: (u) => (u() * 2 - 1) * 3 });
-}
 
 const f32 = new Float32Array(1);
 const i32 = new Int32Array(f32.buffer);
@@ -96,15 +93,6 @@ function references(
   return { fused, exact, bound };
 }
 
-const SHAPES: [number, number, number][] = [
-  [1, 1, 1],
-  [3, 5, 7],
-  [4, 8, 8],
-  [5, 9, 17],
-  [37, 300, 45],
-  [128, 784, 64],
-];
-
 describe('fma-gemm (the wasm-fma backend)', () => {
   it.runIf(runs)(
     'rounds each multiply-add once, in the exact kernel order, within the dot-product error bound',
@@ -112,11 +100,12 @@ describe('fma-gemm (the wasm-fma backend)', () => {
       let seed = 1;
       let differs = 0;
       let outputs = 0;
-      for (const [m, k, n] of SHAPES) {
+      // (k > 0: the exact kernel compared with, XNNPACK, cannot take k = 0)
+      for (const [m, k, n] of GEMM_SHAPES.filter(([, k]) => k > 0)) {
         for (const transposeA of [false, true]) {
           for (const transposeB of [false, true]) {
-            const a = randomTensor(transposeA ? [k, m] : [m, k], seed++);
-            const b = randomTensor(transposeB ? [n, k] : [k, n], seed++);
+            const a = gemmOperand(transposeA ? [k, m] : [m, k], seed++);
+            const b = gemmOperand(transposeB ? [n, k] : [k, n], seed++);
             const attrs = { transposeA, transposeB };
             const previous = previousWasmGemmKernel(tf.BatchMatMul)!;
             const [ours] = runKernel(
@@ -149,11 +138,11 @@ describe('fma-gemm (the wasm-fma backend)', () => {
 
   it.runIf(runs)('fuses a bias and relu as _FusedMatMul, within the same bound', () => {
     let seed = 100;
-    for (const [m, k, n] of SHAPES) {
+    for (const [m, k, n] of GEMM_SHAPES) {
       for (const activation of ['linear', 'relu'] as const) {
-        const a = randomTensor([1, m, k], seed++);
-        const b = randomTensor([1, k, n], seed++);
-        const bias = randomTensor([n], seed++);
+        const a = gemmOperand([1, m, k], seed++);
+        const b = gemmOperand([1, k, n], seed++);
+        const bias = gemmOperand([n], seed++);
         const previous = previousWasmGemmKernel(tf._FusedMatMul)!;
         const [ours] = runKernel(
           tf._FusedMatMul,
@@ -184,8 +173,8 @@ describe('fma-gemm (the wasm-fma backend)', () => {
   it.runIf(runs)(
     "selectBackend('wasm') after 'wasm-fma' in the same thread is exact again",
     async () => {
-      const a = randomTensor([33, 120], 7);
-      const b = randomTensor([120, 19], 8);
+      const a = gemmOperand([33, 120], 7);
+      const b = gemmOperand([120, 19], 8);
       const exactBits = () => {
         const [c] = runKernel(tf.BatchMatMul, previousWasmGemmKernel(tf.BatchMatMul), { a, b }, {});
         const bytes = tensorBytes(c!);

@@ -2,17 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { isWasmGemmFixRegistered, previousWasmGemmKernel, registerWasmGemmFix } from './wasm-gemm';
 import { WASM_KERNELS_SOURCE_SHA256 } from './wasm-kernels-binary';
-import {
-  expectBitIdentical,
-  onWasm,
-  runKernel,
-  seededTensor,
-  tensorBytes,
-} from './test-support/bits';
-
-function randomTensor(shape: number[], seed: number): tf.Tensor {
-  return seededTensor(shape, seed, { float: (u) => (u() * 2 - 1) * 3 });
-}
+import { expectBitIdentical, onWasm, runKernel, tensorBytes } from './test-support/bits';
+import { GEMM_SHAPES, gemmOperand } from './test-support/gemm-operands';
 
 /** The kernel the fix replaced (XNNPACK, with explicit transposes when the transposing fix is on). */
 function previousKernel(
@@ -54,16 +45,6 @@ function referenceProduct(
   return out;
 }
 
-const SHAPES: [number, number, number][] = [
-  [1, 1, 1],
-  [3, 5, 7],
-  [4, 8, 8],
-  [5, 9, 17],
-  [37, 300, 45],
-  [128, 784, 64],
-  [13, 0, 6],
-];
-
 describe('registerWasmGemmFix', () => {
   it.runIf(onWasm)('is registered by selectBackend on wasm, and idempotent', () => {
     expect(isWasmGemmFixRegistered()).toBe(true);
@@ -81,11 +62,11 @@ describe('registerWasmGemmFix', () => {
     'multiplies bit-identically to the replaced kernel and to float32 sums in order, every layout',
     () => {
       let seed = 1;
-      for (const [m, k, n] of SHAPES) {
+      for (const [m, k, n] of GEMM_SHAPES) {
         for (const transposeA of [false, true]) {
           for (const transposeB of [false, true]) {
-            const a = randomTensor(transposeA ? [k, m] : [m, k], seed++);
-            const b = randomTensor(transposeB ? [n, k] : [k, n], seed++);
+            const a = gemmOperand(transposeA ? [k, m] : [m, k], seed++);
+            const b = gemmOperand(transposeB ? [n, k] : [k, n], seed++);
             const ours = tf.matMul(a, b, transposeA, transposeB);
             // (the replaced kernel cannot take k = 0: XNNPACK refuses it and tfjs returns garbage)
             const theirs =
@@ -104,12 +85,12 @@ describe('registerWasmGemmFix', () => {
 
   it.runIf(onWasm)('fuses a bias and relu/relu6 exactly as the replaced _FusedMatMul', () => {
     let seed = 100;
-    for (const [m, k, n] of SHAPES.filter(([, k]) => k > 0)) {
+    for (const [m, k, n] of GEMM_SHAPES.filter(([, k]) => k > 0)) {
       for (const activation of ['linear', 'relu', 'relu6'] as const) {
         for (const transposeB of [false, true]) {
-          const a = randomTensor([m, k], seed++);
-          const b = randomTensor(transposeB ? [n, k] : [k, n], seed++);
-          const bias = randomTensor([n], seed++);
+          const a = gemmOperand([m, k], seed++);
+          const b = gemmOperand(transposeB ? [n, k] : [k, n], seed++);
+          const bias = gemmOperand([n], seed++);
           const ours = tf.fused.matMul({ a, b, transposeB, bias, activation });
           // (tfjs's fused op calls the kernel with rank-3 operands)
           const theirs = previousKernel(
@@ -131,9 +112,9 @@ describe('registerWasmGemmFix', () => {
   it.runIf(onWasm)(
     'computes batched and broadcast products as the 2-D kernel on each matrix (with a correct bias)',
     () => {
-      const a = randomTensor([3, 2, 6, 10], 7);
-      const b = randomTensor([10, 9], 8);
-      const bias = randomTensor([9], 9);
+      const a = gemmOperand([3, 2, 6, 10], 7);
+      const b = gemmOperand([10, 9], 8);
+      const bias = gemmOperand([9], 9);
       const ours = tf.fused.matMul({ a, b, bias });
       expect(ours.shape).toEqual([3, 2, 6, 9]);
       const slices = tf.unstack(tf.reshape(a, [6, 6, 10]));
@@ -143,8 +124,8 @@ describe('registerWasmGemmFix', () => {
       );
       expectBitIdentical(ours, expected);
 
-      const c = randomTensor([4, 5, 7], 10);
-      const d = randomTensor([4, 11, 7], 11);
+      const c = gemmOperand([4, 5, 7], 10);
+      const d = gemmOperand([4, 11, 7], 11);
       const batched = tf.matMul(c, d, false, true);
       const perMatrix = tf.stack(
         tf.unstack(c).map((ci, i) => tf.matMul(ci, tf.unstack(d)[i]!, false, true)),
@@ -155,9 +136,9 @@ describe('registerWasmGemmFix', () => {
   );
 
   it.runIf(onWasm)('leaves prelu, int32 and unsupported broadcasts to the replaced kernel', () => {
-    const a = randomTensor([4, 6], 20);
-    const b = randomTensor([6, 5], 21);
-    const alpha = randomTensor([5], 22);
+    const a = gemmOperand([4, 6], 20);
+    const b = gemmOperand([6, 5], 21);
+    const alpha = gemmOperand([5], 22);
     const ours = tf.fused.matMul({ a, b, activation: 'prelu', preluActivationWeights: alpha });
     const theirs = previousKernel(
       tf._FusedMatMul,
@@ -165,13 +146,13 @@ describe('registerWasmGemmFix', () => {
       { transposeA: false, transposeB: false, activation: 'prelu', leakyreluAlpha: 0.2 },
     );
     expectBitIdentical(tf.expandDims(ours, 0), theirs);
-    expect(() => tf.matMul(randomTensor([2, 3], 1), randomTensor([4, 2], 2))).toThrow(/inner/i);
+    expect(() => tf.matMul(gemmOperand([2, 3], 1), gemmOperand([4, 2], 2))).toThrow(/inner/i);
     tf.dispose([a, b, alpha, ours, theirs]);
   });
 
   it.runIf(onWasm)('frees what it allocates and differentiates as before', () => {
-    const a = randomTensor([16, 32], 30);
-    const w = tf.variable(randomTensor([32, 8], 31));
+    const a = gemmOperand([16, 32], 30);
+    const w = tf.variable(gemmOperand([32, 8], 31));
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) {
       const { value, grads } = tf.variableGrads(
