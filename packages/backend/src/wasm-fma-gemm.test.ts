@@ -10,7 +10,7 @@ import { previousWasmGemmKernel } from './wasm-gemm';
 import { fmaGemmKernel, isWasmFmaGemmRegistered } from './wasm-fma-gemm';
 import { registeredWasmKernelFixes } from './wasm-kernel-fixes';
 import { onWasm, runKernel, tensorBytes } from './test-support/bits';
-import { GEMM_SHAPES, gemmOperand } from './test-support/gemm-operands';
+import { GEMM_SHAPES, gemmOperand, productOperands } from './test-support/gemm-operands';
 
 const runs = onWasm && relaxedSimdSupported();
 
@@ -59,13 +59,7 @@ function references(
   transposeB: boolean,
   bias?: tf.Tensor,
 ): { fused: Float32Array; exact: Float64Array; bound: Float64Array } {
-  const [ra, ca] = a.shape as [number, number];
-  const [rb, cb] = b.shape as [number, number];
-  const m = transposeA ? ca : ra;
-  const k = transposeA ? ra : ca;
-  const n = transposeB ? rb : cb;
-  const A = a.dataSync();
-  const B = b.dataSync();
+  const { m, k, n, left, right } = productOperands(a, b, transposeA, transposeB);
   const biasValues = bias?.dataSync();
   const u = 2 ** -24;
   const gamma = ((k + 1) * u) / (1 - (k + 1) * u);
@@ -79,8 +73,8 @@ function references(
       let sum = b0;
       let magnitude = Math.abs(b0);
       for (let p = 0; p < k; p++) {
-        const x = transposeA ? A[p * m + i]! : A[i * k + p]!;
-        const y = transposeB ? B[j * k + p]! : B[p * n + j]!;
+        const x = left(i, p);
+        const y = right(p, j);
         acc = fmaF32(x, y, acc);
         sum += x * y;
         magnitude += Math.abs(x * y);

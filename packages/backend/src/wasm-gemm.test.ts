@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isWasmGemmFixRegistered, previousWasmGemmKernel, registerWasmGemmFix } from './wasm-gemm';
 import { WASM_KERNELS_SOURCE_SHA256 } from './wasm-kernels-binary';
 import { expectBitIdentical, onWasm, runKernel, tensorBytes } from './test-support/bits';
-import { GEMM_SHAPES, gemmOperand } from './test-support/gemm-operands';
+import { GEMM_SHAPES, gemmOperand, productOperands } from './test-support/gemm-operands';
 
 /** The kernel the fix replaced (XNNPACK, with explicit transposes when the transposing fix is on). */
 function previousKernel(
@@ -22,22 +22,14 @@ function referenceProduct(
   transposeB: boolean,
   bias?: tf.Tensor,
 ): Float32Array {
-  const [ra, ca] = a.shape as [number, number];
-  const [rb, cb] = b.shape as [number, number];
-  const m = transposeA ? ca : ra;
-  const k = transposeA ? ra : ca;
-  const n = transposeB ? rb : cb;
-  const A = a.dataSync();
-  const B = b.dataSync();
+  const { m, k, n, left, right } = productOperands(a, b, transposeA, transposeB);
   const bias_ = bias?.dataSync();
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = bias_ === undefined ? 0 : bias_[j]!;
       for (let p = 0; p < k; p++) {
-        const x = transposeA ? A[p * m + i]! : A[i * k + p]!;
-        const y = transposeB ? B[j * k + p]! : B[p * n + j]!;
-        acc = Math.fround(acc + Math.fround(x * y));
+        acc = Math.fround(acc + Math.fround(left(i, p) * right(p, j)));
       }
       out[i * n + j] = acc;
     }
