@@ -51,8 +51,9 @@ export interface SelectBackendOptions {
   wasmPaths?: string | Record<string, string>;
   /**
    * Which of vaekit's wasm kernel fixes to register (names of `WASM_KERNEL_FIXES`; default:
-   * `DEFAULT_WASM_KERNEL_FIXES`, and `fma-gemm` too on `wasm-fma`). `[]` keeps tfjs-backend-wasm's own kernels, for comparisons. Fixes already registered in
-   * this thread stay (a kernel cannot be given back).
+   * `DEFAULT_WASM_KERNEL_FIXES`, and `fma-gemm` too on `wasm-fma`). `[]` keeps
+   * tfjs-backend-wasm's own kernels, for comparisons. Fixes already registered in this thread
+   * stay (a kernel cannot be given back; `fma-gemm` is switched off on plain `wasm`).
    */
   wasmKernelFixes?: readonly string[];
 }
