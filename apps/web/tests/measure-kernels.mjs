@@ -2,8 +2,9 @@
 /**
  * What vaekit's wasm kernels are worth in the browser: the built app (dist/) in headless
  * Chromium on the wasm backend, training the digit VAE and the text VAE from Start to
- * "Completed", once with vaekit's kernel fixes (the app's default) and once with tfjs-backend-wasm's
- * own kernels (`?wasm-fixes=none`), alternating, `ROUNDS` times each (default 2). Prints one line
+ * "Completed", once with vaekit's kernel fixes (the app's default), once with tfjs-backend-wasm's
+ * own kernels (`?wasm-fixes=none`) and once on wasm-fma (vaekit's kernels with the fused
+ * multiply-add GEMM), alternating, `ROUNDS` times each (default 2). Prints one line
  * per run and the medians, and writes test-results/kernels.json. Not part of `test` (minutes).
  *
  *   node tests/measure-kernels.mjs     (after `vite build`; CHROMIUM=... as for e2e.mjs)
@@ -32,6 +33,8 @@ const TASKS = [
 const VARIANTS = [
   { name: 'vaekit kernels', query: '?backend=wasm' },
   { name: 'tfjs kernels', query: '?backend=wasm&wasm-fixes=none' },
+  // vaekit's kernels with the fused multiply-add GEMM (needs WebAssembly relaxed SIMD).
+  { name: 'vaekit kernels, wasm-fma', query: '?backend=wasm-fma' },
 ];
 
 if (!existsSync(join(dist, 'index.html'))) {
@@ -94,10 +97,11 @@ const summary = TASKS.map((task) => {
     );
   const ours = of('vaekit kernels');
   const theirs = of('tfjs kernels');
+  const fma = of('vaekit kernels, wasm-fma');
   console.log(
-    `${task.name}: vaekit ${ours.toFixed(2)}, tfjs ${theirs.toFixed(2)} steps/s: ${(ours / theirs).toFixed(2)}x`,
+    `${task.name}: vaekit ${ours.toFixed(2)}, tfjs ${theirs.toFixed(2)} steps/s: ${(ours / theirs).toFixed(2)}x; wasm-fma ${fma.toFixed(2)} steps/s: ${(fma / ours).toFixed(2)}x vaekit's`,
   );
-  return { task: task.name, vaekit: ours, tfjs: theirs, speedup: ours / theirs };
+  return { task: task.name, vaekit: ours, tfjs: theirs, speedup: ours / theirs, wasmFma: fma };
 });
 mkdirSync(results, { recursive: true });
 writeFileSync(
