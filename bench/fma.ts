@@ -13,7 +13,7 @@
  * mlp/iwae50/b128,text/b32), ROUNDS, STEPS_SECONDS.
  */
 import { backend, backendInternal, setUpBackend, tf } from './deps';
-import { mlpVAE, textVAE, mnistTest, trainerStep } from './vaekit-items';
+import { mlpVAE, mnistBatches, mnistTest, textVAE, trainerStep } from './vaekit-items';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.STEPS_SECONDS ?? 2);
@@ -61,9 +61,7 @@ for (const id of ITEMS) {
             1,
           ),
         ]
-      : Array.from({ length: Math.floor(images.count / batch) }, (_, i) =>
-          tf.tensor2d(images.images.subarray(i * batch * 784, (i + 1) * batch * 784), [batch, 784]),
-        );
+      : mnistBatches(images, batch);
   let next = 0;
   const step = (i: number) =>
     trainerStep(model, optimizer, xs[next++ % xs.length]!, {

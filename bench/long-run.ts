@@ -12,7 +12,7 @@
  * peer's run: `python3 bench/long_run_torch.py [flush]` (`flush`: `torch.set_flush_denormal`).
  */
 import { backend, setUpBackend, type TF, tf } from './deps';
-import { mlpVAE, textVAE, mnistTest, trainerStep } from './vaekit-items';
+import { mlpVAE, mnistBatches, mnistTest, textVAE, trainerStep } from './vaekit-items';
 
 tf.env().set('PROD', true);
 const selection = await setUpBackend(process.env.BENCH_BACKEND ?? 'wasm');
@@ -33,10 +33,7 @@ if (kind === 'text') {
     }),
   );
 } else {
-  const images = mnistTest();
-  xs = Array.from({ length: Math.floor(images.count / batch) }, (_, i) =>
-    tf.tensor2d(images.images.subarray(i * batch * 784, (i + 1) * batch * 784), [batch, 784]),
-  );
+  xs = mnistBatches(mnistTest(), batch);
 }
 console.log(`${kind} VAE, ELBO, batch ${batch}, on ${selection.choice}`);
 let step = 0;

@@ -46,6 +46,20 @@ export function mnistTest(limit?: number): { images: Float32Array; count: number
   return { images, count, path: set.source };
 }
 
+/**
+ * The images cut into consecutive batches of `batch` (the last partial batch dropped): a long run
+ * steps through all of them in turn, as training does (one batch over and over, the model fits it
+ * within a few hundred steps).
+ */
+export function mnistBatches(
+  images: { images: Float32Array; count: number },
+  batch: number,
+): TF.Tensor2D[] {
+  return Array.from({ length: Math.floor(images.count / batch) }, (_, i) =>
+    tf.tensor2d(images.images.subarray(i * batch * 784, (i + 1) * batch * 784), [batch, 784]),
+  );
+}
+
 /** The benchmark's MLP VAE (784-512-256-32 and mirror, Bernoulli pixels). */
 export function mlpVAE(seed = 1): InstanceType<typeof layers.ImageVAE> {
   return new layers.ImageVAE({

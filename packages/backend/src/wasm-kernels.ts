@@ -105,9 +105,19 @@ export interface WasmKernels<E = KernelExports> {
   scratch(bytes: number): number;
 }
 
+/** Each build's module (base64), for an unshared and for a shared memory. */
+const BINARIES: Record<KernelBuild, { unshared: string; shared: string }> = {
+  exact: { unshared: WASM_KERNELS_BASE64, shared: WASM_KERNELS_SHARED_BASE64 },
+  fma: { unshared: WASM_FMA_GEMM_BASE64, shared: WASM_FMA_GEMM_SHARED_BASE64 },
+};
+
 /** The compiled modules, per build and memory kind (`null`: cannot compile). */
 const compiled = new Map<string, WebAssembly.Module | null>();
-const instances = new Map<KernelBuild, WeakMap<object, WasmKernels<unknown> | null>>();
+/** Each build's kernels per wasm backend instance (`null`: cannot run there). */
+const instances: Record<KernelBuild, WeakMap<object, WasmKernels<unknown> | null>> = {
+  exact: new WeakMap(),
+  fma: new WeakMap(),
+};
 
 function compile(build: KernelBuild, shared: boolean): WebAssembly.Module | null {
   const key = `${build}:${shared}`;
@@ -116,15 +126,7 @@ function compile(build: KernelBuild, shared: boolean): WebAssembly.Module | null
   let module: WebAssembly.Module | null = null;
   if (build === 'exact' || relaxedSimdSupported()) {
     try {
-      const base64 =
-        build === 'exact'
-          ? shared
-            ? WASM_KERNELS_SHARED_BASE64
-            : WASM_KERNELS_BASE64
-          : shared
-            ? WASM_FMA_GEMM_SHARED_BASE64
-            : WASM_FMA_GEMM_BASE64;
-      const binary = atob(base64);
+      const binary = atob(BINARIES[build][shared ? 'shared' : 'unshared']);
       const bytes = new Uint8Array(binary.length);
       for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
       module = new WebAssembly.Module(bytes);
@@ -179,11 +181,7 @@ export function wasmFmaGemm(backend: unknown): WasmKernels<FmaGemmExports> | und
 
 function kernelsOf<E>(build: KernelBuild, backend: unknown): WasmKernels<E> | undefined {
   const wasmBackend = backend as WasmBackendInternals;
-  let perBackend = instances.get(build);
-  if (perBackend === undefined) {
-    perBackend = new WeakMap();
-    instances.set(build, perBackend);
-  }
+  const perBackend = instances[build];
   const cached = perBackend.get(wasmBackend) as WasmKernels<E> | null | undefined;
   if (cached !== undefined) return cached ?? undefined;
   const memory = wasmBackend.wasm?.asm?.memory ?? wasmBackend.wasm?.wasmMemory;

@@ -73,6 +73,10 @@ const VARIANTS = [
 // Node 20's V8 has relaxed SIMD behind this flag (on by default from V8 11.4: Node 22, Chrome 114).
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 const clang = process.env.CLANG ?? newest('clang');
+const objdump = newest('llvm-objdump');
+if (!runs(objdump)) {
+  throw new Error('llvm-objdump is needed to check the module (apt-get install llvm-19)');
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'vaekit-wasm-'));
 try {
@@ -163,8 +167,5 @@ function runs(tool) {
 }
 
 function usesGlobals(file) {
-  const objdump = newest('llvm-objdump');
-  if (!runs(objdump))
-    throw new Error('llvm-objdump is needed to check the module (apt-get install llvm-19)');
   return /global\.(get|set)/.test(execFileSync(objdump, ['-d', file], { encoding: 'utf8' }));
 }
